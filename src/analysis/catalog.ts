@@ -1,0 +1,377 @@
+/**
+ * A static schema catalog, replayed statement by statement. Rules read it as it stood
+ * *before* the statement they look at. Objects remember where they came from: `history`
+ * (earlier migrations or a schema dump) or `file` (this migration, which is what makes a
+ * table "new": it holds no production rows and no traffic yet).
+ *
+ * Unknown objects are tolerated everywhere: an ALTER of a table the catalog never saw
+ * leaves the catalog unchanged and rules fall back to the conservative answer.
+ */
+import { qualify, nameListToRange, type RangeVarLike } from './names.js';
+import { typeFromNode, type ColumnType } from './types.js';
+import type { Statement } from '../sql/types.js';
+
+export type Origin = 'history' | 'file';
+
+export interface ColumnInfo {
+  name: string;
+  type: ColumnType;
+  notNull: boolean;
+  hasDefault: boolean;
+  origin: Origin;
+}
+
+export interface ConstraintInfo {
+  name: string;
+  kind: 'check' | 'foreign' | 'unique' | 'primary' | 'exclusion' | 'notnull';
+  validated: boolean;
+  /** columns for notnull/unique/primary/foreign */
+  columns: string[];
+  /** for CHECK: the columns this check proves NOT NULL (`col IS NOT NULL`) */
+  provesNotNull: string[];
+  origin: Origin;
+  /** statement index in the current file that added it (for origin 'file') */
+  addedAt?: number;
+}
+
+export interface TableInfo {
+  schema: string;
+  name: string;
+  kind: 'table' | 'view' | 'matview';
+  columns: Map<string, ColumnInfo>;
+  constraints: Map<string, ConstraintInfo>;
+  origin: Origin;
+  /** transaction id in which it was created (origin 'file'), see TxInfo.id */
+  createdInTx?: number | null;
+}
+
+export interface IndexInfo {
+  schema: string;
+  name: string;
+  table: string; // qualified key of its table
+  unique: boolean;
+  columns: string[];
+  origin: Origin;
+}
+
+export interface EnumInfo {
+  schema: string;
+  name: string;
+  values: Map<string, { origin: Origin; addedAt?: number; tx?: number | null }>;
+  origin: Origin;
+}
+
+export class Catalog {
+  tables = new Map<string, TableInfo>();
+  indexes = new Map<string, IndexInfo>();
+  enums = new Map<string, EnumInfo>();
+  schemas = new Set<string>(['public']);
+  /** first schema of the search path: where unqualified names resolve */
+  searchPath = 'public';
+  /** where newly replayed objects come from */
+  origin: Origin = 'file';
+
+  key(rel: RangeVarLike | string): string {
+    return qualify(rel, this.searchPath);
+  }
+
+  table(rel: RangeVarLike | string): TableInfo | undefined {
+    return this.tables.get(this.key(rel));
+  }
+
+  index(rel: RangeVarLike | string): IndexInfo | undefined {
+    return this.indexes.get(this.key(rel));
+  }
+
+  enumType(names: any[] | undefined): EnumInfo | undefined {
+    return this.enums.get(this.key(nameListToRange(names)));
+  }
+
+  /** A deep copy: history is replayed once per root and each file starts from a copy. */
+  clone(): Catalog {
+    const c = new Catalog();
+    c.searchPath = this.searchPath;
+    c.origin = this.origin;
+    c.schemas = new Set(this.schemas);
+    for (const [k, t] of this.tables) {
+      c.tables.set(k, {
+        ...t,
+        columns: new Map([...t.columns].map(([n, col]) => [n, { ...col }])),
+        constraints: new Map([...t.constraints].map(([n, con]) => [n, { ...con }])),
+      });
+    }
+    for (const [k, i] of this.indexes) c.indexes.set(k, { ...i });
+    for (const [k, e] of this.enums) c.enums.set(k, { ...e, values: new Map(e.values) });
+    return c;
+  }
+
+  /** Mark everything as history (after replaying earlier migrations). */
+  sealAsHistory(): void {
+    this.origin = 'history';
+    for (const t of this.tables.values()) {
+      t.origin = 'history';
+      delete t.createdInTx;
+      for (const col of t.columns.values()) col.origin = 'history';
+      for (const con of t.constraints.values()) { con.origin = 'history'; delete con.addedAt; }
+    }
+    for (const i of this.indexes.values()) i.origin = 'history';
+    for (const e of this.enums.values()) {
+      e.origin = 'history';
+      for (const [v] of e.values) e.values.set(v, { origin: 'history' });
+    }
+  }
+
+  /** Replay one statement (and a DO block's inner statements). */
+  apply(stmt: Statement, tx: number | null = null): void {
+    if (stmt.children) for (const c of stmt.children) this.apply(c, tx);
+    const b = stmt.body;
+    switch (stmt.kind) {
+      case 'CreateStmt':
+        return this.createTable(b, stmt, tx);
+      case 'CreateTableAsStmt': {
+        const rel = b.into?.rel;
+        if (rel) this.putTable(rel, b.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table', tx);
+        return;
+      }
+      case 'ViewStmt':
+        if (b.view) this.putTable(b.view, 'view', tx);
+        return;
+      case 'AlterTableStmt':
+        return this.alterTable(b, stmt);
+      case 'RenameStmt':
+        return this.rename(b);
+      case 'DropStmt':
+        return this.drop(b);
+      case 'IndexStmt':
+        return this.createIndex(b);
+      case 'CreateEnumStmt': {
+        const r = nameListToRange(b.typeName);
+        const values = new Map<string, { origin: Origin; addedAt?: number; tx?: number | null }>();
+        for (const v of b.vals ?? []) values.set(v.String?.sval, { origin: this.origin, addedAt: stmt.index, tx });
+        this.enums.set(this.key(r), { schema: r.schemaname ?? this.searchPath, name: String(r.relname), values, origin: this.origin });
+        return;
+      }
+      case 'AlterEnumStmt': {
+        const e = this.enumType(b.typeName);
+        if (e && b.newVal && !b.oldVal) e.values.set(b.newVal, { origin: this.origin, addedAt: stmt.index, tx });
+        return;
+      }
+      case 'CreateSchemaStmt':
+        if (b.schemaname) this.schemas.add(b.schemaname);
+        return;
+      case 'VariableSetStmt':
+        if (b.name === 'search_path' && b.kind === 'VAR_SET_VALUE') {
+          const first = b.args?.[0]?.A_Const?.sval?.sval ?? b.args?.[0]?.String?.sval;
+          if (typeof first === 'string') this.searchPath = first.replace(/^"|"$/g, '');
+        } else if (b.name === 'search_path' && (b.kind === 'VAR_RESET' || b.kind === 'VAR_SET_DEFAULT')) {
+          this.searchPath = 'public';
+        }
+        return;
+    }
+  }
+
+  private putTable(rel: RangeVarLike, kind: TableInfo['kind'], tx: number | null): TableInfo {
+    const t: TableInfo = {
+      schema: rel.schemaname ?? this.searchPath,
+      name: String(rel.relname),
+      kind,
+      columns: new Map(),
+      constraints: new Map(),
+      origin: this.origin,
+      createdInTx: this.origin === 'file' ? tx : undefined,
+    };
+    this.tables.set(this.key(rel), t);
+    return t;
+  }
+
+  private createTable(b: any, stmt: Statement, tx: number | null): void {
+    if (!b.relation) return;
+    if (b.if_not_exists && this.table(b.relation)) return;
+    const t = this.putTable(b.relation, 'table', tx);
+    for (const el of b.tableElts ?? []) {
+      if (el.ColumnDef) this.addColumn(t, el.ColumnDef, stmt);
+      else if (el.Constraint) this.addConstraint(t, el.Constraint, stmt, true);
+    }
+  }
+
+  private addColumn(t: TableInfo, def: any, stmt: Statement): void {
+    const col: ColumnInfo = {
+      name: def.colname,
+      type: typeFromNode(def.typeName),
+      notNull: false,
+      hasDefault: !!def.raw_default,
+      origin: this.origin,
+    };
+    if (col.type.serial) { col.notNull = true; col.hasDefault = true; }
+    t.columns.set(col.name, col);
+    for (const c of def.constraints ?? []) {
+      const con = c.Constraint;
+      if (!con) continue;
+      if (con.contype === 'CONSTR_NOTNULL' || con.contype === 'CONSTR_PRIMARY' || con.contype === 'CONSTR_IDENTITY') col.notNull = true;
+      if (con.contype === 'CONSTR_DEFAULT' || con.contype === 'CONSTR_IDENTITY' || con.contype === 'CONSTR_GENERATED') col.hasDefault = true;
+      if (con.contype !== 'CONSTR_NOTNULL' && con.contype !== 'CONSTR_DEFAULT') this.addConstraint(t, { ...con, keys: con.keys ?? [{ String: { sval: col.name } }] }, stmt, true);
+    }
+  }
+
+  private addConstraint(t: TableInfo, con: any, stmt: Statement, inCreate: boolean): void {
+    const kinds: Record<string, ConstraintInfo['kind']> = {
+      CONSTR_CHECK: 'check',
+      CONSTR_FOREIGN: 'foreign',
+      CONSTR_UNIQUE: 'unique',
+      CONSTR_PRIMARY: 'primary',
+      CONSTR_EXCLUSION: 'exclusion',
+      CONSTR_NOTNULL: 'notnull',
+    };
+    const kind = kinds[con.contype];
+    if (!kind) return;
+    const columns: string[] = (con.keys ?? con.fk_attrs ?? []).map((k: any) => k.String?.sval).filter(Boolean);
+    const name = con.conname ?? `${t.name}_${columns.join('_') || kind}_${kind}`;
+    const info: ConstraintInfo = {
+      name,
+      kind,
+      validated: inCreate ? true : !con.skip_validation,
+      columns,
+      provesNotNull: kind === 'check' ? notNullColumns(con.raw_expr) : [],
+      origin: this.origin,
+      addedAt: this.origin === 'file' ? stmt.index : undefined,
+    };
+    t.constraints.set(name, info);
+    if (kind === 'primary' || (kind === 'notnull' && info.validated)) {
+      for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
+    }
+  }
+
+  private alterTable(b: any, stmt: Statement): void {
+    const t = this.table(b.relation ?? {});
+    if (!t) return;
+    for (const c of b.cmds ?? []) {
+      const cmd = c.AlterTableCmd;
+      if (!cmd) continue;
+      const col = cmd.name ? t.columns.get(cmd.name) : undefined;
+      switch (cmd.subtype) {
+        case 'AT_AddColumn':
+          if (cmd.def?.ColumnDef && !(cmd.missing_ok && t.columns.has(cmd.def.ColumnDef.colname))) this.addColumn(t, cmd.def.ColumnDef, stmt);
+          break;
+        case 'AT_DropColumn':
+          if (cmd.name) t.columns.delete(cmd.name);
+          break;
+        case 'AT_AlterColumnType':
+          if (col && cmd.def?.ColumnDef?.typeName) col.type = typeFromNode(cmd.def.ColumnDef.typeName);
+          break;
+        case 'AT_SetNotNull':
+          if (col) col.notNull = true;
+          break;
+        case 'AT_DropNotNull':
+          if (col) col.notNull = false;
+          break;
+        case 'AT_ColumnDefault':
+          if (col) col.hasDefault = !!cmd.def;
+          break;
+        case 'AT_AddConstraint':
+          if (cmd.def?.Constraint) this.addConstraint(t, cmd.def.Constraint, stmt, false);
+          break;
+        case 'AT_ValidateConstraint': {
+          const con = cmd.name ? t.constraints.get(cmd.name) : undefined;
+          if (con) {
+            con.validated = true;
+            if (con.kind === 'notnull') for (const n of con.columns) { const cc = t.columns.get(n); if (cc) cc.notNull = true; }
+          }
+          break;
+        }
+        case 'AT_DropConstraint':
+          if (cmd.name) t.constraints.delete(cmd.name);
+          break;
+      }
+    }
+  }
+
+  private rename(b: any): void {
+    if (b.renameType === 'OBJECT_TABLE' || b.renameType === 'OBJECT_VIEW' || b.renameType === 'OBJECT_MATVIEW') {
+      const key = this.key(b.relation ?? {});
+      const t = this.tables.get(key);
+      if (!t || !b.newname) return;
+      this.tables.delete(key);
+      t.name = b.newname;
+      this.tables.set(`${t.schema}.${t.name}`, t);
+      for (const i of this.indexes.values()) if (i.table === key) i.table = `${t.schema}.${t.name}`;
+    } else if (b.renameType === 'OBJECT_COLUMN') {
+      const t = this.table(b.relation ?? {});
+      const col = t?.columns.get(b.subname);
+      if (!t || !col || !b.newname) return;
+      t.columns.delete(b.subname);
+      col.name = b.newname;
+      t.columns.set(col.name, col);
+    } else if (b.renameType === 'OBJECT_INDEX') {
+      const key = this.key(b.relation ?? {});
+      const i = this.indexes.get(key);
+      if (!i || !b.newname) return;
+      this.indexes.delete(key);
+      i.name = b.newname;
+      this.indexes.set(`${i.schema}.${i.name}`, i);
+    } else if (b.renameType === 'OBJECT_TABCONSTRAINT') {
+      const t = this.table(b.relation ?? {});
+      const con = t?.constraints.get(b.subname);
+      if (!t || !con || !b.newname) return;
+      t.constraints.delete(b.subname);
+      con.name = b.newname;
+      t.constraints.set(con.name, con);
+    }
+  }
+
+  private drop(b: any): void {
+    for (const o of b.objects ?? []) {
+      const items = o.List?.items ?? (Array.isArray(o) ? o : undefined);
+      const range = items ? nameListToRange(items) : undefined;
+      switch (b.removeType) {
+        case 'OBJECT_TABLE':
+        case 'OBJECT_VIEW':
+        case 'OBJECT_MATVIEW':
+          if (range) {
+            const key = this.key(range);
+            this.tables.delete(key);
+            for (const [k, i] of this.indexes) if (i.table === key) this.indexes.delete(k);
+          }
+          break;
+        case 'OBJECT_INDEX':
+          if (range) this.indexes.delete(this.key(range));
+          break;
+        case 'OBJECT_TYPE':
+          if (o.TypeName) this.enums.delete(this.key(nameListToRange(o.TypeName.names)));
+          break;
+        case 'OBJECT_SCHEMA': {
+          const s = o.String?.sval;
+          if (s) {
+            this.schemas.delete(s);
+            for (const [k, t] of this.tables) if (t.schema === s) this.tables.delete(k);
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  private createIndex(b: any): void {
+    if (!b.relation || !b.idxname) return;
+    const schema = b.relation.schemaname ?? this.searchPath;
+    this.indexes.set(`${schema}.${b.idxname}`, {
+      schema,
+      name: b.idxname,
+      table: this.key(b.relation),
+      unique: !!b.unique,
+      columns: (b.indexParams ?? []).map((p: any) => p.IndexElem?.name).filter(Boolean),
+      origin: this.origin,
+    });
+  }
+}
+
+/** Columns a CHECK expression proves non-null: `col IS NOT NULL`, possibly AND-ed. */
+function notNullColumns(expr: any): string[] {
+  if (!expr) return [];
+  if (expr.NullTest?.nulltesttype === 'IS_NOT_NULL') {
+    const f = expr.NullTest.arg?.ColumnRef?.fields;
+    const name = f?.[f.length - 1]?.String?.sval;
+    return name ? [name] : [];
+  }
+  if (expr.BoolExpr?.boolop === 'AND_EXPR') return (expr.BoolExpr.args ?? []).flatMap(notNullColumns);
+  return [];
+}

@@ -1,0 +1,66 @@
+/** The eight table-level lock modes, weakest first, as PostgreSQL names them. */
+export const LOCK_MODES = [
+  'ACCESS SHARE',
+  'ROW SHARE',
+  'ROW EXCLUSIVE',
+  'SHARE UPDATE EXCLUSIVE',
+  'SHARE',
+  'SHARE ROW EXCLUSIVE',
+  'EXCLUSIVE',
+  'ACCESS EXCLUSIVE',
+] as const;
+
+export type LockMode = (typeof LOCK_MODES)[number];
+
+/** What ordinary traffic a held lock stops: SELECT (reads), INSERT/UPDATE/DELETE (writes), other DDL/VACUUM (ddl). */
+export type Blocked = 'reads' | 'writes' | 'ddl';
+
+/**
+ * How long the lock is held relative to table size:
+ *  instant — catalog change only;
+ *  scan    — the table is read in full (validation) while the lock is held;
+ *  rewrite — the table (and its indexes) are rewritten while the lock is held;
+ *  long    — proportional to the data in another way (index build, backfill, row locks).
+ */
+export type Duration = 'instant' | 'scan' | 'rewrite' | 'long';
+
+export interface Lock {
+  /** the relation as written (schema-qualified when the statement qualifies it) */
+  table: string;
+  mode: LockMode;
+  blocks: Blocked[];
+  duration: Duration;
+}
+
+export function lockStrength(mode: LockMode): number {
+  return LOCK_MODES.indexOf(mode);
+}
+
+/** Which ordinary operations a mode blocks (PostgreSQL's lock conflict table). */
+export function blockedBy(mode: LockMode): Blocked[] {
+  const s = lockStrength(mode);
+  const out: Blocked[] = [];
+  if (mode === 'ACCESS EXCLUSIVE') out.push('reads');
+  if (s >= lockStrength('SHARE')) out.push('writes');
+  if (s >= lockStrength('SHARE UPDATE EXCLUSIVE')) out.push('ddl');
+  return out;
+}
+
+const DURATION_TEXT: Record<Duration, string> = {
+  instant: 'briefly (catalog change only)',
+  scan: 'while it scans the whole table',
+  rewrite: 'while it rewrites the whole table',
+  long: 'for as long as the operation runs',
+};
+
+function joinWords(words: string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/** "ACCESS EXCLUSIVE lock on \"users\" blocks reads, writes and DDL while it rewrites the whole table" */
+export function describeLock(lock: Lock): string {
+  const what = lock.blocks.map((b) => (b === 'ddl' ? 'DDL' : b));
+  const blocks = what.length ? `blocks ${joinWords(what)}` : 'blocks no reads or writes';
+  return `${lock.mode} lock on "${lock.table}" ${blocks} ${DURATION_TEXT[lock.duration]}`;
+}

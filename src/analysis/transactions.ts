@@ -1,0 +1,91 @@
+/**
+ * Transaction model: which statements of a file run inside one transaction block.
+ *
+ * `none`: statements run in autocommit unless the file opens a block with BEGIN/START
+ * TRANSACTION. `file`: the runner wraps the whole file in one transaction (an explicit
+ * BEGIN inside it is nesting; an explicit COMMIT ends the runner's transaction early and the
+ * rest runs in autocommit). `all` behaves as `file` for one file (every pending migration
+ * in one transaction).
+ */
+import type { Statement } from '../sql/types.js';
+
+export type TransactionMode = 'none' | 'file' | 'all';
+
+export interface TxInfo {
+  /** the statement runs inside a transaction block */
+  inTransaction: boolean;
+  /** statements with the same id share one transaction; null in autocommit */
+  id: number | null;
+  /** the block was opened by BEGIN in the file (false: the runner's wrapping) */
+  explicit: boolean;
+  /** for BEGIN: a transaction was already open */
+  nested?: boolean;
+  /** for COMMIT/ROLLBACK: which transaction it closes (null: none was open) */
+  closes?: number | null;
+}
+
+export type TxControl = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'other' | null;
+
+export function txControl(stmt: Statement): TxControl {
+  if (stmt.kind !== 'TransactionStmt') return null;
+  switch (stmt.body.kind) {
+    case 'TRANS_STMT_BEGIN':
+    case 'TRANS_STMT_START':
+      return 'begin';
+    case 'TRANS_STMT_COMMIT':
+    case 'TRANS_STMT_COMMIT_PREPARED':
+    case 'TRANS_STMT_PREPARE':
+      return 'commit';
+    case 'TRANS_STMT_ROLLBACK':
+    case 'TRANS_STMT_ROLLBACK_PREPARED':
+      return 'rollback';
+    case 'TRANS_STMT_SAVEPOINT':
+    case 'TRANS_STMT_RELEASE':
+    case 'TRANS_STMT_ROLLBACK_TO':
+      return 'savepoint';
+    default:
+      return 'other';
+  }
+}
+
+export interface TransactionModel {
+  /** per top-level statement, in order */
+  info: TxInfo[];
+  /** an explicit BEGIN left open at the end of the file (its statement index), or null */
+  unclosedBegin: number | null;
+}
+
+export function modelTransactions(statements: Statement[], mode: TransactionMode): TransactionModel {
+  const info: TxInfo[] = [];
+  let nextId = 0;
+  let current: number | null = null;
+  let explicit = false;
+  let openedAt: number | null = null;
+  if (mode !== 'none') {
+    current = nextId++;
+    explicit = false;
+  }
+  for (const stmt of statements) {
+    const ctl = txControl(stmt);
+    if (ctl === 'begin') {
+      if (current !== null) {
+        info.push({ inTransaction: true, id: current, explicit, nested: true });
+      } else {
+        current = nextId++;
+        explicit = true;
+        openedAt = stmt.index;
+        info.push({ inTransaction: false, id: current, explicit: true });
+      }
+      continue;
+    }
+    if (ctl === 'commit' || ctl === 'rollback') {
+      info.push({ inTransaction: current !== null, id: current, explicit, closes: current });
+      current = null;
+      explicit = false;
+      openedAt = null;
+      continue;
+    }
+    info.push({ inTransaction: current !== null, id: current, explicit });
+  }
+  return { info, unclosedBegin: current !== null && explicit ? openedAt : null };
+}

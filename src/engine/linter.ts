@@ -1,0 +1,214 @@
+/**
+ * The rule runner: one pass over the statements of a file. Before each statement, the
+ * rules see the catalog, transaction and session state as they stand when it runs; after
+ * it, the state is advanced. Findings are then filtered by suppressions and sorted.
+ */
+import { Catalog } from '../analysis/catalog.js';
+import { modelTransactions, type TxInfo } from '../analysis/transactions.js';
+import { locksOf, primaryLock, alterCmdEffects } from '../analysis/locks.js';
+import type { Lock } from '../analysis/lock-types.js';
+import type { ParsedFile, Statement } from '../sql/types.js';
+import type { Finding, LintOptions, LintResult, RuleContext, RuleDefinition, Severity, Visitors, Edit } from './types.js';
+import { resolveRules, type EnabledRule } from './presets.js';
+import { applySuppressions } from './suppressions.js';
+
+export const DEFAULT_PG_VERSION = 15;
+
+interface RawFinding extends Finding {
+  start: number;
+  end: number;
+  /** the top-level statement the finding belongs to (-1: none) */
+  stmtIndex: number;
+}
+
+export function lintParsed(parsed: ParsedFile, allRules: RuleDefinition[], options: LintOptions = {}): LintResult {
+  const pgVersion = options.pgVersion ?? DEFAULT_PG_VERSION;
+  const mode = options.transaction ?? 'none';
+  const enabled = resolveRules(allRules, options);
+  const statements = parsed.statements;
+  const txModel = modelTransactions(statements, mode);
+  const catalog = options.catalog ? options.catalog.clone() : new Catalog();
+  catalog.origin = 'file';
+  const settings = new Set<string>();
+  if (options.lockTimeoutByRunner) settings.add('lock_timeout');
+  const findings: RawFinding[] = [];
+  const lockCache = new Map<Statement, Lock[]>();
+  const source = parsed.source;
+
+  const topOf = (s: Statement): Statement => s.parent ?? s;
+  const txOf = (s: Statement): TxInfo => txModel.info[topOf(s).index] ?? { inTransaction: false, id: null, explicit: false };
+  const lockList = (s: Statement): Lock[] => {
+    let l = lockCache.get(s);
+    if (!l) {
+      l = locksOf(s, { pgVersion, catalog });
+      lockCache.set(s, l);
+    }
+    return l;
+  };
+
+  const visitorsByRule: Array<{ rule: EnabledRule; visitors: Visitors }> = [];
+  for (const rule of enabled) {
+    if (rule.def.id === 'syntax-error' || rule.def.id === 'unused-suppression') continue;
+    const ctx: RuleContext = {
+      id: rule.def.id,
+      options: rule.options,
+      pgVersion,
+      file: parsed,
+      catalog,
+      transactionMode: mode,
+      statements,
+      report(d) {
+        const start = d.range ? d.range[0] : d.node && typeof d.node.location === 'number' && d.node.location >= 0 ? d.stmt.locate(d.node.location) : d.stmt.start;
+        const end = Math.max(start, d.range ? d.range[1] : d.stmt.end);
+        const lock = d.lock === null ? undefined : d.lock ?? primaryLock(lockList(d.stmt));
+        const f = makeFinding(rule.def.id, rule.severity, d.message, start, end);
+        if (lock) f.lock = lock;
+        if (d.fix) f.fix = mergeEdits(Array.isArray(d.fix) ? d.fix : [d.fix], source.text);
+        if (d.suggestions?.length) f.suggestions = d.suggestions.map((s) => ({ desc: s.desc, fix: mergeEdits(Array.isArray(s.fix) ? s.fix : [s.fix], source.text) }));
+        if (d.plan) f.plan = { kind: d.plan };
+        findings.push({ ...f, start, end, stmtIndex: topOf(d.stmt).index });
+      },
+      isNewTable(rel) {
+        if (!rel) return false;
+        const t = catalog.table(rel);
+        return !!t && t.origin === 'file';
+      },
+      tx: txOf,
+      inTransaction: (s) => txOf(s).inTransaction,
+      locksOf: lockList,
+      lockOf: (s) => primaryLock(lockList(s)),
+      cmdEffects: (rel, cmd) => alterCmdEffects(rel, cmd, { pgVersion, catalog }),
+      isSet: (name) => settings.has(name),
+      tokensOf(stmt) {
+        return parsed.tokens.filter((t) => t.start >= stmt.start && t.end <= stmt.end);
+      },
+      findToken(stmt, keyword, from = stmt.start) {
+        const kw = keyword.toLowerCase();
+        return parsed.tokens.find((t) => t.start >= from && t.end <= stmt.end && t.text.toLowerCase() === kw);
+      },
+    };
+    visitorsByRule.push({ rule, visitors: rule.def.create(ctx) });
+  }
+
+  // dispatch table: node kind → handlers
+  const handlers = new Map<string, Array<(node: any, stmt: Statement) => void>>();
+  const onStatement: Array<(s: Statement) => void> = [];
+  const onExit: Array<() => void> = [];
+  for (const { visitors } of visitorsByRule) {
+    for (const [key, fn] of Object.entries(visitors)) {
+      if (typeof fn !== 'function') continue;
+      if (key === 'Statement') onStatement.push(fn as (s: Statement) => void);
+      else if (key === 'File:exit') onExit.push(fn as () => void);
+      else {
+        let list = handlers.get(key);
+        if (!list) handlers.set(key, (list = []));
+        list.push(fn as (node: any, stmt: Statement) => void);
+      }
+    }
+  }
+
+  const visit = (stmt: Statement): void => {
+    lockList(stmt); // lock facts as of this point in the replay
+    for (const fn of onStatement) fn(stmt);
+    if (stmt.node && handlers.size) walk(stmt.node, stmt, handlers);
+    if (stmt.children) for (const c of stmt.children) visit(c);
+  };
+
+  for (const stmt of statements) {
+    if (stmt.kind === 'SyntaxError') {
+      findings.push({
+        ...makeFinding('syntax-error', 'error', stmt.error!.message, stmt.error!.index, stmt.error!.index),
+        fatal: true,
+        start: stmt.error!.index,
+        end: stmt.error!.index,
+        stmtIndex: stmt.index,
+      });
+      continue;
+    }
+    visit(stmt);
+    catalog.apply(stmt, txModel.info[stmt.index]?.id ?? null);
+    trackSettings(stmt, settings);
+  }
+  for (const fn of onExit) fn();
+
+  const kept = options.inlineConfig === false ? findings : applySuppressions(parsed, findings, enabled, allRules);
+  kept.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
+  const messages: Finding[] = kept.map((f) => {
+    const p = source.position(f.start);
+    const e = source.position(f.end);
+    const { start: _s, end: _e, stmtIndex: _i, ...rest } = f;
+    return { ...rest, line: p.line, column: p.column, endLine: e.line, endColumn: e.column };
+  });
+  return summarize(parsed.path, messages);
+}
+
+export function summarize(filePath: string, messages: Finding[]): LintResult {
+  let errorCount = 0;
+  let warningCount = 0;
+  let fixableErrorCount = 0;
+  let fixableWarningCount = 0;
+  let fatalErrorCount = 0;
+  for (const m of messages) {
+    if (m.severity === 2) {
+      errorCount++;
+      if (m.fix) fixableErrorCount++;
+      if (m.fatal) fatalErrorCount++;
+    } else {
+      warningCount++;
+      if (m.fix) fixableWarningCount++;
+    }
+  }
+  return { filePath, messages, errorCount, warningCount, fixableErrorCount, fixableWarningCount, fatalErrorCount };
+}
+
+function makeFinding(ruleId: string, severity: Severity, message: string, _start: number, _end: number): Finding {
+  return { ruleId, severity: severity === 'error' ? 2 : 1, message, line: 0, column: 0, endLine: 0, endColumn: 0 };
+}
+
+/** Several edits of one fix become one edit spanning them (ESLint's fix shape). */
+function mergeEdits(edits: Edit[], text: string): Edit {
+  if (edits.length === 1) return edits[0];
+  const sorted = [...edits].sort((a, b) => a.range[0] - b.range[0]);
+  const start = sorted[0].range[0];
+  const end = Math.max(...sorted.map((e) => e.range[1]));
+  let out = '';
+  let pos = start;
+  for (const e of sorted) {
+    out += text.slice(pos, e.range[0]) + e.text;
+    pos = Math.max(pos, e.range[1]);
+  }
+  out += text.slice(pos, end);
+  return { range: [start, end], text: out };
+}
+
+function walk(node: unknown, stmt: Statement, handlers: Map<string, Array<(node: any, stmt: Statement) => void>>): void {
+  if (Array.isArray(node)) {
+    for (const n of node) walk(n, stmt, handlers);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  for (const key in node as Record<string, unknown>) {
+    const value = (node as Record<string, unknown>)[key];
+    if (value === null || typeof value !== 'object') continue;
+    const list = handlers.get(key);
+    if (list) for (const fn of list) fn(value, stmt);
+    walk(value, stmt, handlers);
+  }
+}
+
+/** Session settings the rules ask about (lock_timeout, statement_timeout). */
+function trackSettings(stmt: Statement, settings: Set<string>): void {
+  if (stmt.kind !== 'VariableSetStmt') return;
+  const b = stmt.body;
+  if (!b.name) {
+    if (b.kind === 'VAR_RESET_ALL') settings.clear();
+    return;
+  }
+  if (b.kind === 'VAR_SET_VALUE' || b.kind === 'VAR_SET_CURRENT') {
+    const zero = b.args?.length === 1 && (b.args[0]?.A_Const?.ival?.ival ?? 0) === 0 && b.args[0]?.A_Const?.ival !== undefined;
+    if (zero || b.args?.[0]?.A_Const?.sval?.sval === '0') settings.delete(b.name); // 0 disables the timeout
+    else settings.add(b.name);
+  } else if (b.kind === 'VAR_RESET' || b.kind === 'VAR_SET_DEFAULT') {
+    settings.delete(b.name);
+  }
+}

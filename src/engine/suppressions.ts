@@ -1,0 +1,127 @@
+/**
+ * Suppression directives (RULES.md): `godwit-ignore` applies to the statement below it
+ * (or, written after code on the same line, to that statement), `godwit-ignore-file` to the
+ * file, and the ESLint forms keep ESLint's line semantics so CLI and editor agree.
+ * `unused-suppression` reports godwit directives that name unknown rules or suppress nothing.
+ */
+import type { ParsedFile, Statement } from '../sql/types.js';
+import type { Directive } from '../sql/directives.js';
+import type { Finding, RuleDefinition } from './types.js';
+import type { EnabledRule } from './presets.js';
+
+interface Positioned extends Finding {
+  start: number;
+  end: number;
+  stmtIndex: number;
+}
+
+interface Scope {
+  directive: Directive;
+  matches(f: Positioned): boolean;
+  used: boolean;
+}
+
+export function applySuppressions<T extends Positioned>(parsed: ParsedFile, findings: T[], enabled: EnabledRule[], all: RuleDefinition[]): T[] {
+  const scopes: Scope[] = [];
+  const src = parsed.source;
+  const lineOf = (i: number): number => src.position(i).line;
+  const names = (d: Directive, id: string): boolean => d.rules === null || d.rules.includes(id);
+
+  // eslint-disable … eslint-enable regions
+  let open: Array<{ d: Directive; from: number }> = [];
+  for (const d of parsed.directives) {
+    if (d.foreign) continue;
+    switch (d.kind) {
+      case 'ignore-file':
+        scopes.push({ directive: d, used: false, matches: (f) => names(d, f.ruleId) });
+        break;
+      case 'ignore': {
+        const target = targetStatement(parsed, d);
+        if (target) scopes.push({ directive: d, used: false, matches: (f) => f.stmtIndex === target.index && names(d, f.ruleId) });
+        else scopes.push({ directive: d, used: false, matches: () => false });
+        break;
+      }
+      case 'eslint-disable-next-line': {
+        const line = d.comment.endLine + 1;
+        scopes.push({ directive: d, used: false, matches: (f) => lineOf(f.start) === line && names(d, f.ruleId) });
+        break;
+      }
+      case 'eslint-disable-line': {
+        const line = d.comment.line;
+        scopes.push({ directive: d, used: false, matches: (f) => lineOf(f.start) === line && names(d, f.ruleId) });
+        break;
+      }
+      case 'eslint-disable':
+        open.push({ d, from: d.comment.end });
+        break;
+      case 'eslint-enable': {
+        const closing = d.rules === null ? open : open.filter((o) => o.d.rules !== null && o.d.rules.some((r) => d.rules!.includes(r)));
+        for (const o of closing) {
+          const to = d.comment.start;
+          scopes.push({ directive: o.d, used: false, matches: (f) => f.start >= o.from && f.start < to && names(o.d, f.ruleId) });
+        }
+        open = open.filter((o) => !closing.includes(o));
+        break;
+      }
+    }
+  }
+  for (const o of open) scopes.push({ directive: o.d, used: false, matches: (f) => f.start >= o.from && names(o.d, f.ruleId) });
+
+  const kept: T[] = [];
+  for (const f of findings) {
+    let suppressed = false;
+    if (!f.fatal) {
+      for (const s of scopes) {
+        if (s.matches(f)) {
+          s.used = true;
+          suppressed = true;
+        }
+      }
+    }
+    if (!suppressed) kept.push(f);
+  }
+
+  const unused = enabled.find((r) => r.def.id === 'unused-suppression');
+  if (unused) {
+    const known = new Set(all.map((r) => r.id));
+    const on = new Set(enabled.map((r) => r.def.id));
+    for (const s of scopes) {
+      const d = s.directive;
+      if (d.kind !== 'ignore' && d.kind !== 'ignore-file') continue;
+      const unknown = (d.rules ?? []).filter((r) => !known.has(r));
+      let message: string | undefined;
+      if (unknown.length) message = `godwit-ignore names unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r}"`).join(', ')}`;
+      else if (!s.used && (d.rules === null || d.rules.some((r) => on.has(r)))) {
+        message = d.kind === 'ignore' ? 'godwit-ignore suppresses nothing on the statement below it' : 'godwit-ignore-file suppresses nothing in this file';
+      }
+      if (!message) continue;
+      const p = src.position(d.comment.start);
+      const e = src.position(d.comment.end);
+      kept.push({
+        ruleId: 'unused-suppression',
+        severity: unused.severity === 'error' ? 2 : 1,
+        message,
+        line: p.line,
+        column: p.column,
+        endLine: e.line,
+        endColumn: e.column,
+        start: d.comment.start,
+        end: d.comment.end,
+        stmtIndex: -1,
+      } as T);
+    }
+  }
+  return kept;
+}
+
+/** The statement a `godwit-ignore` comment applies to. */
+function targetStatement(parsed: ParsedFile, d: Directive): Statement | undefined {
+  const c = d.comment;
+  const stmts = parsed.statements;
+  // written after code on its line: the statement that code belongs to
+  const lineStart = parsed.source.lineStarts[c.line - 1];
+  const before = stmts.filter((s) => s.start < c.start && s.end >= lineStart);
+  if (before.length && parsed.tokens.some((t) => t.start >= lineStart && t.end <= c.start)) return before[before.length - 1];
+  // otherwise the first statement after it
+  return stmts.find((s) => s.start >= c.end);
+}

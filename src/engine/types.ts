@@ -1,0 +1,148 @@
+import type { Node } from '../sql/pg.js';
+import type { Statement, ParsedFile } from '../sql/types.js';
+import type { Lock } from '../analysis/lock-types.js';
+import type { Catalog } from '../analysis/catalog.js';
+import type { TxInfo, TransactionMode } from '../analysis/transactions.js';
+import type { RangeVarLike } from '../analysis/names.js';
+import type { LockEffect } from '../analysis/locks.js';
+
+export type Severity = 'error' | 'warn';
+export type RuleSetting = Severity | 'off';
+export type PresetName = 'recommended' | 'strict' | 'all';
+
+export interface Edit {
+  /** UTF-16 offsets into the file text (BOM removed) */
+  range: [number, number];
+  text: string;
+}
+
+export interface Suggestion {
+  desc: string;
+  fix: Edit;
+}
+
+/** A finding, shaped like an ESLint LintMessage (CLI.md `--format json`). */
+export interface Finding {
+  ruleId: string;
+  severity: 1 | 2;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  fatal?: true;
+  lock?: Lock;
+  fix?: Edit;
+  suggestions?: Suggestion[];
+  plan?: { kind: string };
+}
+
+export interface LintResult {
+  filePath: string;
+  messages: Finding[];
+  errorCount: number;
+  warningCount: number;
+  fixableErrorCount: number;
+  fixableWarningCount: number;
+  fatalErrorCount: number;
+  /** the linted text (for code frames and fixes); not part of the JSON output */
+  source?: string;
+}
+
+export interface RuleDocs {
+  /** one line: what it flags */
+  summary: string;
+  /** what goes wrong in production */
+  why: string;
+  /** the safe way, with SQL */
+  fix: string;
+  /** a bad and a good example */
+  example?: { bad: string; good: string };
+}
+
+type KeysOfUnion<T> = T extends T ? keyof T : never;
+/** libpg-query node type name → node body type */
+export type NodeMap = { [K in KeysOfUnion<Node>]: Extract<Node, Record<K, unknown>>[K] };
+export type NodeKind = keyof NodeMap;
+
+export type Visitors = {
+  [K in NodeKind]?: (node: any, stmt: Statement) => void;
+} & {
+  /** every statement (top-level and DO-block children), before its nodes */
+  Statement?: (stmt: Statement) => void;
+  /** after the last statement */
+  'File:exit'?: () => void;
+};
+
+export interface ReportDescriptor {
+  stmt: Statement;
+  /** a node with a `location`; the finding starts there (default: the statement start) */
+  node?: { location?: number } | null;
+  /** or an explicit UTF-16 range in the file */
+  range?: [number, number];
+  message: string;
+  /** the lock to show; default: the statement's primary lock; null: none */
+  lock?: Lock | null;
+  fix?: Edit | Edit[];
+  suggestions?: Array<{ desc: string; fix: Edit | Edit[] }>;
+  plan?: string;
+}
+
+export interface RuleContext {
+  readonly id: string;
+  readonly options: Record<string, unknown>;
+  readonly pgVersion: number;
+  readonly file: ParsedFile;
+  /** the catalog as it stands before the statement being visited */
+  readonly catalog: Catalog;
+  readonly transactionMode: TransactionMode;
+  /** all top-level statements of the file */
+  readonly statements: Statement[];
+  report(d: ReportDescriptor): void;
+  /** created earlier in this migration (so it holds no rows and no traffic yet) */
+  isNewTable(rel: RangeVarLike | string | undefined): boolean;
+  /** transaction facts of a statement (a DO-block child shares its block's) */
+  tx(stmt: Statement): TxInfo;
+  inTransaction(stmt: Statement): boolean;
+  /** every relation lock the statement takes */
+  locksOf(stmt: Statement): Lock[];
+  /** the statement's strongest lock */
+  lockOf(stmt: Statement): Lock | undefined;
+  /** the effects of one ALTER TABLE subcommand */
+  cmdEffects(rel: RangeVarLike, cmd: any): LockEffect[];
+  /** a session setting (lock_timeout, statement_timeout, search_path…) set before the statement */
+  isSet(name: string): boolean;
+  /** first code token of the statement matching a keyword (case-insensitive) */
+  findToken(stmt: Statement, keyword: string, from?: number): { start: number; end: number; text: string } | undefined;
+  tokensOf(stmt: Statement): Array<{ start: number; end: number; name: string; text: string }>;
+}
+
+export interface RuleDefinition {
+  id: string;
+  /** default severity */
+  severity: Severity;
+  /** the smallest preset that enables the rule */
+  preset: PresetName;
+  category: 'locks' | 'breaking' | 'transactions' | 'hygiene' | 'meta';
+  docs: RuleDocs;
+  fixable?: boolean;
+  create(ctx: RuleContext): Visitors;
+}
+
+export function defineRule(rule: RuleDefinition): RuleDefinition {
+  return rule;
+}
+
+export interface LintOptions {
+  pgVersion?: number;
+  transaction?: TransactionMode;
+  preset?: PresetName;
+  /** per-rule overrides */
+  rules?: Record<string, RuleSetting | [RuleSetting, Record<string, unknown>]>;
+  /** lock_timeout is set by the runner (config `lockTimeout: "runner"`) */
+  lockTimeoutByRunner?: boolean;
+  /** honour `-- godwit-ignore` / eslint-disable comments (default true) */
+  inlineConfig?: boolean;
+  /** a catalog to start from (history); it is cloned, never changed */
+  catalog?: Catalog;
+}

@@ -1,0 +1,66 @@
+/**
+ * Suppression directives in SQL comments (RULES.md, "Suppressions"):
+ *   -- godwit-ignore [rule-a, rule-b] [-- reason]      the next statement
+ *   -- godwit-ignore-file [rules]                       the whole file
+ *   -- eslint-disable-next-line godwit/<id>[, …]        the next line (ESLint semantics)
+ *   -- eslint-disable-line godwit/<id>                   this line
+ *   /* eslint-disable [godwit/<id>] *\/ … /* eslint-enable *\/   a region
+ * These parse comment text, not SQL: the comments themselves come from PostgreSQL's scanner.
+ */
+import type { Comment } from './types.js';
+
+export type DirectiveKind =
+  | 'ignore'
+  | 'ignore-file'
+  | 'eslint-disable-next-line'
+  | 'eslint-disable-line'
+  | 'eslint-disable'
+  | 'eslint-enable';
+
+export interface Directive {
+  kind: DirectiveKind;
+  /** rule ids (without the `godwit/` prefix); null means every rule */
+  rules: string[] | null;
+  reason?: string;
+  comment: Comment;
+  /** ESLint directives naming only other plugins' rules do not concern godwit */
+  foreign?: boolean;
+}
+
+const DIRECTIVE = /^(godwit-ignore-file|godwit-ignore|eslint-disable-next-line|eslint-disable-line|eslint-disable|eslint-enable)(?=\s|$)([\s\S]*)$/;
+
+export function parseDirectives(comments: Comment[]): Directive[] {
+  const out: Directive[] = [];
+  for (const comment of comments) {
+    const body = commentBody(comment);
+    const m = DIRECTIVE.exec(body);
+    if (!m) continue;
+    const [, word, rest] = m;
+    let list = rest;
+    let reason: string | undefined;
+    const sep = rest.indexOf('--');
+    if (sep !== -1) {
+      list = rest.slice(0, sep);
+      reason = rest.slice(sep + 2).trim() || undefined;
+    }
+    const names = list.split(/[\s,]+/).filter(Boolean);
+    const eslint = word.startsWith('eslint-');
+    let rules: string[] | null;
+    let foreign = false;
+    if (eslint) {
+      const ours = names.filter((n) => n.startsWith('godwit/')).map((n) => n.slice('godwit/'.length));
+      rules = names.length === 0 ? null : ours;
+      foreign = names.length > 0 && ours.length === 0;
+    } else {
+      rules = names.length === 0 ? null : names;
+    }
+    const kind = (eslint ? word : word === 'godwit-ignore-file' ? 'ignore-file' : 'ignore') as DirectiveKind;
+    out.push({ kind, rules, reason, comment, foreign });
+  }
+  return out;
+}
+
+function commentBody(c: Comment): string {
+  if (c.block) return c.text.replace(/^\/\*/, '').replace(/\*\/$/, '').trim();
+  return c.text.replace(/^--/, '').trim();
+}

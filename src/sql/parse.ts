@@ -1,0 +1,216 @@
+/**
+ * Split a file into statements with per-statement error recovery.
+ *
+ * Fast path: the whole file is parsed once. When PostgreSQL's parser rejects it, the
+ * statement holding the error position is cut out at the surrounding top-level `;`
+ * tokens (found by PostgreSQL's own scanner), becomes a syntax-error statement, and the
+ * text before and after it is parsed again the same way. A file with one bad statement
+ * costs three parses, not one per statement.
+ */
+import { parseSql, scanSql, PgSyntaxError, type RawStmt, type Token } from './pg.js';
+import { SourceText, indexOfCodePoint } from './source.js';
+import type { Comment, ParsedFile, Statement } from './types.js';
+import { parseDirectives } from './directives.js';
+import { expandDoBlock } from './plpgsql.js';
+
+/** Tokens with UTF-16 positions in the file text. */
+interface FileToken {
+  start: number;
+  end: number;
+  name: string;
+  text: string;
+}
+
+const COMMENT_TOKENS = new Set(['SQL_COMMENT', 'C_COMMENT']);
+
+export function parseFile(path: string, raw: string): ParsedFile {
+  const source = new SourceText(raw);
+  const text = source.text;
+  const { tokens, scannedTo } = scanFile(source);
+  const semicolons: number[] = [];
+  const codeTokens: FileToken[] = [];
+  const comments: Comment[] = [];
+  for (const t of tokens) {
+    if (COMMENT_TOKENS.has(t.name)) {
+      comments.push({
+        text: t.text,
+        start: t.start,
+        end: t.end,
+        line: source.position(t.start).line,
+        endLine: source.position(Math.max(t.start, t.end - 1)).line,
+        block: t.name === 'C_COMMENT',
+      });
+    } else {
+      codeTokens.push(t);
+      if (t.name === 'ASCII_59') semicolons.push(t.start);
+    }
+  }
+
+  const statements: Statement[] = [];
+  const ctx: SplitContext = { source, codeTokens, semicolons, scannedTo, out: statements };
+  parseRange(ctx, 0, text.length);
+  statements.forEach((s, i) => { s.index = i; });
+  for (const s of statements) if (s.kind === 'DoStmt') expandDoBlock(s, source, tokens);
+
+  return { path, source, statements, comments, directives: parseDirectives(comments), tokens: codeTokens };
+}
+
+interface SplitContext {
+  source: SourceText;
+  codeTokens: FileToken[];
+  semicolons: number[];
+  /** the scanner stopped here (an unterminated literal); text after it has no tokens */
+  scannedTo: number;
+  out: Statement[];
+}
+
+function parseRange(ctx: SplitContext, start: number, end: number): void {
+  const { source } = ctx;
+  if (start >= end) return;
+  const chunk = source.text.slice(start, end);
+  let raws: RawStmt[];
+  try {
+    raws = parseSql(chunk);
+  } catch (e) {
+    if (!(e instanceof PgSyntaxError)) throw e;
+    const errIndex = start + indexOfCodePoint(chunk, e.cursor);
+    // the statement holding the error runs from the last `;` before it to the first `;` at or after it
+    const before = lastBefore(ctx.semicolons, errIndex, start);
+    const after = firstAtOrAfter(ctx.semicolons, errIndex, end);
+    const stmtStart = before === -1 ? start : before + 1;
+    const stmtEnd = after === -1 ? end : after;
+    parseRange(ctx, start, stmtStart);
+    pushError(ctx, stmtStart, stmtEnd, e.message, Math.min(errIndex, source.text.length));
+    parseRange(ctx, after === -1 ? end : after + 1, end);
+    return;
+  }
+  const baseByte = source.byteOfIndex(start);
+  const chunkBytes = Buffer.byteLength(chunk, 'utf8');
+  for (const r of raws) {
+    const locByte = r.stmt_location ?? 0;
+    const lenByte = r.stmt_len ? r.stmt_len : chunkBytes - locByte;
+    const s = source.indexOfByte(baseByte + locByte);
+    const e = source.indexOfByte(baseByte + locByte + lenByte);
+    const [ts, te] = trimToTokens(ctx.codeTokens, s, e);
+    const kind = Object.keys(r.stmt)[0];
+    ctx.out.push({
+      index: 0,
+      kind,
+      node: r.stmt,
+      body: (r.stmt as Record<string, unknown>)[kind],
+      start: ts,
+      end: te,
+      text: source.text.slice(ts, te),
+      locate: (loc) => (loc === undefined || loc < 0 ? ts : source.indexOfByte(baseByte + loc)),
+    });
+  }
+}
+
+function pushError(ctx: SplitContext, start: number, end: number, message: string, errIndex: number): void {
+  const [ts, te] = trimToTokens(ctx.codeTokens, start, end);
+  // a range holding nothing but comments/whitespace cannot hold an error; keep the raw range then
+  const s = ts < te ? ts : start;
+  let e = ts < te ? te : end;
+  if (end > ctx.scannedTo) e = start + ctx.source.text.slice(start, end).trimEnd().length;
+  ctx.out.push({
+    index: 0,
+    kind: 'SyntaxError',
+    body: {},
+    start: s,
+    end: e,
+    text: ctx.source.text.slice(s, e),
+    locate: () => errIndex,
+    error: { message, index: errIndex },
+  });
+}
+
+/** Shrink [s, e) to the first and last code token inside it (skips comments and whitespace). */
+function trimToTokens(tokens: FileToken[], s: number, e: number): [number, number] {
+  let i = lowerBound(tokens, s);
+  let first = -1;
+  let last = -1;
+  for (; i < tokens.length && tokens[i].start < e; i++) {
+    const t = tokens[i];
+    if (t.name === 'ASCII_59') continue;
+    if (first === -1) first = t.start;
+    last = Math.min(t.end, e);
+  }
+  if (first === -1) return [s, s];
+  return [first, last];
+}
+
+function lowerBound(tokens: FileToken[], pos: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid].start < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function lastBefore(sorted: number[], pos: number, min: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  const i = lo - 1;
+  return i >= 0 && sorted[i] >= min ? sorted[i] : -1;
+}
+
+function firstAtOrAfter(sorted: number[], pos: number, max: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] < max ? sorted[lo] : -1;
+}
+
+/**
+ * Scan the whole file. When the scanner rejects it (an unterminated quote, dollar quote or
+ * comment), scan the part before the failure and leave the rest as one unscanned tail: the
+ * parser reports the same error there, and the splitter turns it into one syntax error.
+ */
+function scanFile(source: SourceText): { tokens: FileToken[]; scannedTo: number } {
+  const text = source.text;
+  let tokens = scanSql(text);
+  let scannedTo = text.length;
+  if (tokens === null) {
+    let cut = text.length;
+    try {
+      parseSql(text);
+    } catch (e) {
+      if (e instanceof PgSyntaxError) cut = indexOfCodePoint(text, e.cursor);
+    }
+    tokens = null;
+    // back off until the prefix scans (the error position is the literal's start)
+    while (cut > 0 && tokens === null) {
+      tokens = scanSql(text.slice(0, cut));
+      if (tokens === null) cut = Math.floor(cut / 2);
+    }
+    tokens ??= [];
+    scannedTo = cut;
+  }
+  const prefix = scannedTo === text.length ? text : text.slice(0, scannedTo);
+  const ascii = Buffer.byteLength(prefix, 'utf8') === prefix.length;
+  const out: FileToken[] = new Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const t: Token = tokens[i];
+    out[i] = {
+      start: ascii ? t.start : source.indexOfByte(t.start),
+      end: ascii ? t.end : source.indexOfByte(t.end),
+      name: t.name,
+      text: t.text,
+    };
+  }
+  return { tokens: out, scannedTo };
+}
+
+export type { FileToken };

@@ -1,0 +1,126 @@
+/**
+ * DO blocks: parse the PL/pgSQL body with PostgreSQL's PL/pgSQL parser (parsePlPgSQL) and
+ * expose its static SQL statements as children of the DO statement, with their position in
+ * the file and whether they run inside a loop (the batched-backfill pattern of the seeds).
+ */
+import { parsePlpgsql, parseSql, PgSyntaxError } from './pg.js';
+import type { SourceText } from './source.js';
+import type { Statement } from './types.js';
+import type { FileToken } from './parse.js';
+
+const LOOPS = new Set([
+  'PLpgSQL_stmt_loop',
+  'PLpgSQL_stmt_while',
+  'PLpgSQL_stmt_fori',
+  'PLpgSQL_stmt_fors',
+  'PLpgSQL_stmt_forc',
+  'PLpgSQL_stmt_foreach_a',
+  'PLpgSQL_stmt_dynfors',
+]);
+
+interface InnerSql {
+  query: string;
+  lineno: number;
+  inLoop: boolean;
+}
+
+export function expandDoBlock(stmt: Statement, source: SourceText, tokens: FileToken[]): void {
+  const args: any[] = stmt.body.args ?? [];
+  let bodyArg: any;
+  let language = 'plpgsql';
+  for (const a of args) {
+    const d = a.DefElem;
+    if (!d) continue;
+    if (d.defname === 'as') bodyArg = d;
+    if (d.defname === 'language') language = String(d.arg?.String?.sval ?? '').toLowerCase();
+  }
+  if (!bodyArg || language !== 'plpgsql') return;
+  const body: string = bodyArg.arg?.String?.sval ?? '';
+
+  // where the body text starts in the file: after the dollar-quote tag (or the quote)
+  const literalStart = stmt.locate(bodyArg.location);
+  const token = tokens.find((t) => t.start === literalStart);
+  let bodyStart = literalStart;
+  let exact = false;
+  if (token && token.text.startsWith('$')) {
+    bodyStart = literalStart + token.text.indexOf('$', 1) + 1;
+    exact = true;
+  } else if (token) {
+    bodyStart = literalStart + (token.text[0] === "'" ? 1 : 2);
+  }
+
+  let tag = '$godwit$';
+  for (let i = 0; body.includes(tag); i++) tag = `$godwit${i}$`;
+  let inner: InnerSql[];
+  let dynamic = false;
+  try {
+    const res = parsePlpgsql(`CREATE FUNCTION godwit_do() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`);
+    inner = [];
+    const found = { dynamic: false };
+    for (const f of res.plpgsql_funcs ?? []) collect(f, false, inner, found);
+    dynamic = found.dynamic;
+  } catch (e) {
+    if (e instanceof PgSyntaxError) return; // a PL/pgSQL error: the DO block is not analysed further
+    throw e;
+  }
+
+  const lineStarts = [0];
+  for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 10) lineStarts.push(i + 1);
+
+  const children: Statement[] = [];
+  for (const q of inner) {
+    let rel = -1;
+    if (exact) {
+      const from = lineStarts[Math.max(0, q.lineno - 1)] ?? 0;
+      rel = body.indexOf(q.query, from);
+      if (rel === -1) rel = body.indexOf(q.query);
+    }
+    const start = rel === -1 ? stmt.start : bodyStart + rel;
+    const end = rel === -1 ? stmt.end : start + q.query.length;
+    let raws;
+    try {
+      raws = parseSql(q.query);
+    } catch {
+      continue; // PL/pgSQL expressions that are not plain SQL (rare) are not analysed
+    }
+    const queryText = q.query;
+    for (const r of raws) {
+      const kind = Object.keys(r.stmt)[0];
+      children.push({
+        index: children.length,
+        kind,
+        node: r.stmt,
+        body: (r.stmt as Record<string, unknown>)[kind],
+        start,
+        end,
+        text: source.text.slice(start, end),
+        locate: (loc) => {
+          if (rel === -1 || loc === undefined || loc < 0) return start;
+          return start + Buffer.from(queryText, 'utf8').subarray(0, loc).toString('utf8').length;
+        },
+        parent: stmt,
+        inLoop: q.inLoop,
+      });
+    }
+  }
+  stmt.children = children;
+  if (dynamic) stmt.dynamicSql = true;
+}
+
+function collect(node: unknown, inLoop: boolean, out: InnerSql[], found: { dynamic: boolean }): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collect(n, inLoop, out, found);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (key === 'PLpgSQL_stmt_execsql') {
+      const v = value as any;
+      const query = v?.sqlstmt?.PLpgSQL_expr?.query;
+      if (typeof query === 'string') out.push({ query, lineno: v.lineno ?? 1, inLoop });
+      continue;
+    }
+    if (key === 'PLpgSQL_stmt_dynexecute' || key === 'PLpgSQL_stmt_dynfors') found.dynamic = true;
+    collect(value, inLoop || LOOPS.has(key), out, found);
+  }
+}

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { initParser } from '../src/sql/pg.js';
+import { lintSql, rules } from '../src/lint.js';
+import type { LintOptions, LintResult } from '../src/engine/types.js';
+
+export { rules };
+
+export async function ready(): Promise<void> {
+  await initParser();
+}
+
+/** Options written on a fixture's first line: `-- fixture: {"pgVersion": 10, "transaction": "file"}` */
+export function fixtureOptions(text: string): LintOptions {
+  const m = /^\s*--\s*fixture:\s*(\{.*\})\s*$/m.exec(text.split(/\r?\n/, 1)[0] ?? '');
+  return m ? (JSON.parse(m[1]) as LintOptions) : {};
+}
+
+/** Lint with only one rule on (plus syntax-error, always on). */
+export function lintWithRule(text: string, ruleId: string, extra: LintOptions = {}, filePath = 'fixture.sql'): LintResult {
+  const only: Record<string, 'off' | 'error'> = {};
+  for (const r of rules) only[r.id] = r.id === ruleId ? 'error' : 'off';
+  return lintSql(text, filePath, { preset: 'all', ...extra, rules: { ...only, ...(extra.rules ?? {}) } });
+}
+
+export function lintFixture(path: string, ruleId: string): { text: string; result: LintResult } {
+  const text = readFileSync(path, 'utf8');
+  return { text, result: lintWithRule(text, ruleId, fixtureOptions(text), path) };
+}
