@@ -24,6 +24,15 @@ interface FileToken {
 const COMMENT_TOKENS = new Set(['SQL_COMMENT', 'C_COMMENT']);
 
 export function parseFile(path: string, raw: string): ParsedFile {
+  // PostgreSQL rejects NUL characters in a query, and the parser reads C strings that a NUL
+  // would cut short: each NUL becomes its own syntax error, and the text is parsed with a
+  // space in its place so positions stay exact and the other statements are still linted.
+  const nuls: number[] = [];
+  if (raw.includes('\0')) {
+    const bom = raw.charCodeAt(0) === 0xfeff ? 1 : 0;
+    for (let i = raw.indexOf('\0'); i !== -1; i = raw.indexOf('\0', i + 1)) nuls.push(i - bom);
+    raw = raw.replaceAll('\0', ' ');
+  }
   const source = new SourceText(raw);
   const text = source.text;
   const { tokens, scannedTo } = scanFile(source);
@@ -49,6 +58,14 @@ export function parseFile(path: string, raw: string): ParsedFile {
   const statements: Statement[] = [];
   const ctx: SplitContext = { source, codeTokens, semicolons, scannedTo, out: statements };
   parseRange(ctx, 0, text.length);
+  for (const at of nuls) {
+    statements.push({
+      index: 0, kind: 'SyntaxError', body: {}, start: at, end: at + 1, text: '\0',
+      locate: () => at,
+      error: { message: 'invalid character: NUL (0x00) is not allowed in SQL text', index: at },
+    });
+  }
+  if (nuls.length) statements.sort((a, b) => a.start - b.start);
   statements.forEach((s, i) => { s.index = i; });
   for (const s of statements) if (s.kind === 'DoStmt') expandDoBlock(s, source, tokens);
 

@@ -1,0 +1,109 @@
+/**
+ * Command-line entry (CLI.md). Thin: parses arguments, calls the library, prints.
+ * Returns the exit code: 0 clean, 1 lint errors or too many warnings, 2 usage/internal error.
+ */
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { lintCommand } from './lint-command.js';
+import { rulesCommand } from './rules-command.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export class UsageError extends Error {}
+
+const HELP = `godwit — lint PostgreSQL migrations for locks, rewrites and breaking changes
+
+Usage:
+  godwit [lint] [paths…]     lint .sql files (directories are searched for *.sql)
+  godwit rules [id]          list the rules, or explain one
+
+Lint options:
+  -f, --format <stylish|json>        output format (default: stylish)
+  -o, --output-file <path>           write the report to a file
+      --pg-version <major>           target PostgreSQL version (default: 15)
+      --preset <recommended|strict|all>
+      --rule <id>:<off|warn|error>   override a rule (repeatable)
+      --transaction <auto|none|file|all>  how the runner wraps each file (default: auto = none)
+      --max-warnings <n>             exit 1 when there are more warnings than n
+      --quiet                        report errors only
+      --stdin                        lint standard input (or give - as a path)
+      --stdin-filename <path>        the file name to report for standard input
+      --no-inline-config             ignore godwit-ignore / eslint-disable comments
+      --color, --no-color            force colours on or off (NO_COLOR / FORCE_COLOR are honoured)
+  -h, --help                         show this help
+  -v, --version                      print the version
+
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many warnings,
+2 usage error or internal failure.`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`godwit: ${e.message}\nRun 'godwit --help' for usage.\n`);
+      return 2;
+    }
+    io.stderr.write(`godwit: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    return 2;
+  }
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        'output-file': { type: 'string', short: 'o' },
+        'pg-version': { type: 'string' },
+        preset: { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        transaction: { type: 'string' },
+        'max-warnings': { type: 'string' },
+        quiet: { type: 'boolean' },
+        stdin: { type: 'boolean' },
+        'stdin-filename': { type: 'string' },
+        'no-inline-config': { type: 'boolean' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message.replace(/\. To specify.*$/s, '') : String(e));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(HELP + '\n');
+    return 0;
+  }
+  if (values.version) {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    io.stdout.write(pkg.version + '\n');
+    return 0;
+  }
+  const [first, ...rest] = positionals;
+  switch (first) {
+    case 'rules':
+      return rulesCommand(rest, values, io);
+    case 'lint':
+      return lintCommand(rest, values, io);
+    case 'plan':
+    case 'trace':
+    case 'init':
+      throw new UsageError(`'godwit ${first}' is not available in this version yet`);
+    default:
+      return lintCommand(positionals, values, io);
+  }
+}
