@@ -14,5 +14,6 @@ export type Paint = (style: Style, text: string) => string;
 
 export function painter(color: boolean): Paint {
   if (!color) return (_s, t) => t;
-  return (s, t) => styleText(s, t);
+  // the decision is made above; styleText must not second-guess it from the environment
+  return (s, t) => styleText(s, t, { validateStream: false } as Parameters<typeof styleText>[2]);
 }
