@@ -19,9 +19,9 @@ let dir: string;
 beforeAll(() => {
   expect(existsSync(bin), 'run `npm run build` first').toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'godwit-cli-'));
-  writeFileSync(join(dir, 'bad.sql'), 'CREATE INDEX users_email_idx ON users (email);\n');
+  writeFileSync(join(dir, 'bad.sql'), "SET lock_timeout = '2s';\nCREATE INDEX users_email_idx ON users (email);\n");
   writeFileSync(join(dir, 'good.sql'), 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n');
-  writeFileSync(join(dir, 'broken.sql'), 'CREATE INDEX a ON users (x);\nSELEC 1;\nCREATE INDEX b ON users (y);\n');
+  writeFileSync(join(dir, 'broken.sql'), "SET lock_timeout = '2s';\nCREATE INDEX a ON users (x);\nSELEC 1;\nCREATE INDEX b ON users (y);\n");
   mkdirSync(join(dir, 'nested', 'deeper'), { recursive: true });
   writeFileSync(join(dir, 'nested', 'deeper', 'x.sql'), 'CREATE INDEX i ON t (a);\n');
   writeFileSync(join(dir, 'nested', 'notes.txt'), 'CREATE INDEX i ON t (a);\n');
@@ -46,10 +46,10 @@ describe('godwit lint', () => {
     expect(res.fixableErrorCount).toBe(1);
     expect(res.fixableWarningCount).toBe(0);
     const m = res.messages[0];
-    expect(m).toMatchObject({ ruleId: 'require-concurrent-index', severity: 2, line: 1, column: 1, endLine: 1 });
+    expect(m).toMatchObject({ ruleId: 'require-concurrent-index', severity: 2, line: 2, column: 1, endLine: 2 });
     expect(m.message).toContain('"users"');
     expect(m.lock).toEqual({ table: 'users', mode: 'SHARE', blocks: ['writes', 'ddl'], duration: 'long' });
-    expect(m.fix).toEqual({ range: [12, 12], text: ' CONCURRENTLY' });
+    expect(m.fix).toEqual({ range: [37, 37], text: ' CONCURRENTLY' });
     expect(m.plan).toEqual({ kind: 'create-index-concurrently' });
     expect(res.source).toBeUndefined();
   });
@@ -59,7 +59,7 @@ describe('godwit lint', () => {
     expect(r.code).toBe(1);
     const msgs = JSON.parse(r.stdout)[0].messages;
     expect(msgs.map((m: { ruleId: string }) => m.ruleId)).toEqual(['require-concurrent-index', 'syntax-error', 'require-concurrent-index']);
-    expect(msgs[1]).toMatchObject({ fatal: true, line: 2, column: 1, severity: 2 });
+    expect(msgs[1]).toMatchObject({ fatal: true, line: 3, column: 1, severity: 2 });
     expect(msgs[1].message).toContain('SELEC');
   });
 
@@ -136,10 +136,10 @@ describe('godwit lint', () => {
   it('stylish shows file, line:column, severity, message, rule, lock and a code frame', () => {
     const r = godwit(['lint', join(dir, 'bad.sql')], { env: { NO_COLOR: '1' } });
     expect(r.stdout).toContain('bad.sql');
-    expect(r.stdout).toMatch(/1:1\s+error\s+CREATE INDEX on existing table "users"/);
+    expect(r.stdout).toMatch(/2:1\s+error\s+CREATE INDEX on existing table "users"/);
     expect(r.stdout).toContain('require-concurrent-index');
     expect(r.stdout).toContain('lock SHARE on users');
-    expect(r.stdout).toContain('1 | CREATE INDEX users_email_idx ON users (email);');
+    expect(r.stdout).toContain('2 | CREATE INDEX users_email_idx ON users (email);');
     expect(r.stdout).not.toContain('\u001b[');
     expect(r.stdout).toContain('1 problem (1 error, 0 warnings)');
   });

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
+import { catalogFromDump } from '../src/analysis/history.js';
 import { initParser } from '../src/sql/pg.js';
 import { lintSql, rules } from '../src/lint.js';
 import type { LintOptions, LintResult } from '../src/engine/types.js';
@@ -22,7 +23,11 @@ export function lintWithRule(text: string, ruleId: string, extra: LintOptions = 
   return lintSql(text, filePath, { preset: 'all', ...extra, rules: { ...only, ...(extra.rules ?? {}) } });
 }
 
+/** A fixture `x.sql` may have `x.history.sql` beside it: the schema earlier migrations left. */
 export function lintFixture(path: string, ruleId: string): { text: string; result: LintResult } {
   const text = readFileSync(path, 'utf8');
-  return { text, result: lintWithRule(text, ruleId, fixtureOptions(text), path) };
+  const options = fixtureOptions(text);
+  const history = path.replace(/\.sql$/, '.history.sql');
+  if (existsSync(history)) options.catalog = catalogFromDump(readFileSync(history, 'utf8'), history);
+  return { text, result: lintWithRule(text, ruleId, options, path) };
 }

@@ -1,7 +1,8 @@
 /**
  * Fixture-driven rule tests: every `fixtures/<id>/invalid/*.sql` must produce the rule,
  * every `valid/*.sql` must not, and an `x.fixed.sql` beside `x.sql` is the expected result
- * of applying the rule's fixes. Options for a fixture go on its first line:
+ * of applying the rule's fixes. An `x.history.sql` beside `x.sql` is replayed first as the
+ * schema earlier migrations left (the catalog the rules read). Options for a fixture go on its first line:
  *   -- fixture: {"pgVersion": 10, "transaction": "file"}
  */
 import { describe, it, expect, beforeAll } from 'vitest';
@@ -16,7 +17,7 @@ const root = join(import.meta.dirname, '..', 'fixtures');
 function sqlFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.sql') && !f.endsWith('.fixed.sql'))
+    .filter((f) => f.endsWith('.sql') && !f.endsWith('.fixed.sql') && !f.endsWith('.history.sql'))
     .sort()
     .map((f) => join(dir, f));
 }

@@ -52,6 +52,10 @@ export interface IndexInfo {
   unique: boolean;
   columns: string[];
   origin: Origin;
+  /** has a WHERE clause (partial index) */
+  partial?: boolean;
+  /** has an expression key column (`lower(email)`), not listed in `columns` */
+  expressions?: boolean;
 }
 
 export interface EnumInfo {
@@ -140,6 +144,8 @@ export class Catalog {
         return this.alterTable(b, stmt);
       case 'RenameStmt':
         return this.rename(b);
+      case 'AlterObjectSchemaStmt':
+        return this.moveToSchema(b);
       case 'DropStmt':
         return this.drop(b);
       case 'IndexStmt':
@@ -161,8 +167,11 @@ export class Catalog {
         return;
       case 'VariableSetStmt':
         if (b.name === 'search_path' && b.kind === 'VAR_SET_VALUE') {
-          const first = b.args?.[0]?.A_Const?.sval?.sval ?? b.args?.[0]?.String?.sval;
-          if (typeof first === 'string') this.searchPath = first.replace(/^"|"$/g, '');
+          // new objects go to the first schema of the path; `$user` (the default's first entry)
+          // names a per-role schema that migrations rarely have, so it is skipped
+          const names: string[] = (b.args ?? []).map((a: any) => String(a?.A_Const?.sval?.sval ?? a?.String?.sval ?? '').replace(/^"|"$/g, ''));
+          const first = names.find((n) => n !== '' && n !== '$user');
+          if (first) this.searchPath = first;
         } else if (b.name === 'search_path' && (b.kind === 'VAR_RESET' || b.kind === 'VAR_SET_DEFAULT')) {
           this.searchPath = 'public';
         }
@@ -225,7 +234,7 @@ export class Catalog {
     const kind = kinds[con.contype];
     if (!kind) return;
     const columns: string[] = (con.keys ?? con.fk_attrs ?? []).map((k: any) => k.String?.sval).filter(Boolean);
-    const name = con.conname ?? `${t.name}_${columns.join('_') || kind}_${kind}`;
+    const name = con.conname ?? defaultConstraintName(t.name, kind, kind === 'check' ? referencedColumns(con.raw_expr).slice(0, 1) : columns);
     const info: ConstraintInfo = {
       name,
       kind,
@@ -301,6 +310,14 @@ export class Catalog {
       t.columns.delete(b.subname);
       col.name = b.newname;
       t.columns.set(col.name, col);
+      // constraints and indexes follow the column
+      const follow = (list: string[]): string[] => list.map((c) => (c === b.subname ? b.newname : c));
+      for (const con of t.constraints.values()) {
+        con.columns = follow(con.columns);
+        con.provesNotNull = follow(con.provesNotNull);
+      }
+      const key = `${t.schema}.${t.name}`;
+      for (const i of this.indexes.values()) if (i.table === key) i.columns = follow(i.columns);
     } else if (b.renameType === 'OBJECT_INDEX') {
       const key = this.key(b.relation ?? {});
       const i = this.indexes.get(key);
@@ -315,6 +332,25 @@ export class Catalog {
       t.constraints.delete(b.subname);
       con.name = b.newname;
       t.constraints.set(con.name, con);
+    }
+  }
+
+  /** ALTER TABLE … SET SCHEMA: the table moves with its indexes. */
+  private moveToSchema(b: any): void {
+    if (!['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW'].includes(b.objectType) || !b.relation || !b.newschema) return;
+    const key = this.key(b.relation);
+    const t = this.tables.get(key);
+    if (!t) return;
+    this.tables.delete(key);
+    t.schema = b.newschema;
+    const moved = `${t.schema}.${t.name}`;
+    this.tables.set(moved, t);
+    for (const [k, i] of [...this.indexes]) {
+      if (i.table !== key) continue;
+      this.indexes.delete(k);
+      i.table = moved;
+      i.schema = t.schema;
+      this.indexes.set(`${i.schema}.${i.name}`, i);
     }
   }
 
@@ -343,6 +379,8 @@ export class Catalog {
           if (s) {
             this.schemas.delete(s);
             for (const [k, t] of this.tables) if (t.schema === s) this.tables.delete(k);
+            for (const [k, i] of this.indexes) if (i.schema === s) this.indexes.delete(k);
+            for (const [k, e] of this.enums) if (e.schema === s) this.enums.delete(k);
           }
           break;
         }
@@ -360,12 +398,40 @@ export class Catalog {
       unique: !!b.unique,
       columns: (b.indexParams ?? []).map((p: any) => p.IndexElem?.name).filter(Boolean),
       origin: this.origin,
+      partial: !!b.whereClause,
+      expressions: (b.indexParams ?? []).some((p: any) => !p.IndexElem?.name),
     });
   }
 }
 
+/** The name PostgreSQL gives an unnamed constraint: `t_pkey`, `t_a_b_key`, `t_a_fkey`, `t_a_check`, `t_a_excl`, `t_a_not_null`. */
+function defaultConstraintName(table: string, kind: ConstraintInfo['kind'], columns: string[]): string {
+  const label = { check: 'check', foreign: 'fkey', unique: 'key', primary: 'pkey', exclusion: 'excl', notnull: 'not_null' }[kind];
+  if (kind === 'primary') return `${table}_pkey`;
+  return [table, ...columns, label].join('_');
+}
+
+/** Columns an expression references, in order of appearance (the first names a CHECK constraint). */
+function referencedColumns(expr: unknown): string[] {
+  const out: string[] = [];
+  const visit = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(visit);
+    if (n === null || typeof n !== 'object') return;
+    const ref = (n as any).ColumnRef;
+    if (ref) {
+      const f = ref.fields ?? [];
+      const name = f[f.length - 1]?.String?.sval;
+      if (name && !out.includes(name)) out.push(name);
+      return;
+    }
+    for (const v of Object.values(n as Record<string, unknown>)) visit(v);
+  };
+  visit(expr);
+  return out;
+}
+
 /** Columns a CHECK expression proves non-null: `col IS NOT NULL`, possibly AND-ed. */
-function notNullColumns(expr: any): string[] {
+export function notNullColumns(expr: any): string[] {
   if (!expr) return [];
   if (expr.NullTest?.nulltesttype === 'IS_NOT_NULL') {
     const f = expr.NullTest.arg?.ColumnRef?.fields;

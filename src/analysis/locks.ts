@@ -7,7 +7,8 @@
  * Version-dependent facts:
  *  - PG 11: ADD COLUMN with a non-volatile DEFAULT is catalog-only (before: rewrite).
  *  - PG 12: SET NOT NULL skips the scan when a validated CHECK (col IS NOT NULL) exists;
- *           REINDEX CONCURRENTLY; ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent.
+ *           REINDEX CONCURRENTLY; ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent;
+ *           ALTER INDEX … RENAME takes SHARE UPDATE EXCLUSIVE (before: ACCESS EXCLUSIVE).
  *  - PG 14: DETACH PARTITION CONCURRENTLY.
  *  - PG 18: virtual generated columns (the default kind) do not rewrite; NOT NULL … NOT VALID.
  */
@@ -17,6 +18,7 @@ import { displayName, nameListToRange, qualify, type RangeVarLike } from './name
 import { blockedBy, lockStrength, type Duration, type Lock, type LockMode } from './lock-types.js';
 import { isVolatile } from './volatility.js';
 import { isBinaryCoercible, typeFromNode } from './types.js';
+import { booleanOption } from './concurrent-ops.js';
 
 export interface LockContext {
   pgVersion: number;
@@ -55,7 +57,8 @@ export function mergeEffects(effects: LockEffect[]): Lock[] {
 /** The locks a statement takes, one entry per relation. */
 export function locksOf(stmt: Statement, ctx: LockContext): Lock[] {
   const locks = mergeEffects(statementEffects(stmt, ctx));
-  // row locks of UPDATE/DELETE block concurrent writers of the same rows until commit
+  // UPDATE/DELETE: ROW EXCLUSIVE conflicts with no reads or writes at table level, but the
+  // row locks they take are held until commit and block every writer of those rows
   if (stmt.kind === 'UpdateStmt' || stmt.kind === 'DeleteStmt') for (const l of locks) l.blocks = ['writes'];
   return locks;
 }
@@ -80,6 +83,11 @@ export function statementEffects(stmt: Statement, ctx: LockContext): LockEffect[
       return alterTableEffects(b, ctx);
     case 'RenameStmt':
       return renameEffects(b, ctx);
+    case 'AlterObjectSchemaStmt':
+      // ALTER TABLE/VIEW/MATERIALIZED VIEW/FOREIGN TABLE … SET SCHEMA: catalog-only under ACCESS EXCLUSIVE
+      return b.relation && ['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE'].includes(b.objectType)
+        ? [{ table: displayName(b.relation), mode: 'ACCESS EXCLUSIVE', duration: 'instant', reason: 'set schema' }]
+        : [];
     case 'DropStmt':
       return dropEffects(b, ctx);
     case 'TruncateStmt':
@@ -123,6 +131,10 @@ export function statementEffects(stmt: Statement, ctx: LockContext): LockEffect[
       if (b.subtype === 'C' && !b.def?.Constraint?.skip_validation) {
         return [{ table: `columns of domain ${nameListToRange(b.typeName).relname}`, mode: 'SHARE', duration: 'scan', reason: 'domain validation' }];
       }
+      if (b.subtype === 'O') {
+        // ALTER DOMAIN … SET NOT NULL scans every column of the domain (validateDomainNotNullConstraint, ShareLock)
+        return [{ table: `columns of domain ${nameListToRange(b.typeName).relname}`, mode: 'SHARE', duration: 'scan', reason: 'domain NOT NULL validation' }];
+      }
       return [];
     default:
       return [];
@@ -141,7 +153,8 @@ const LOCK_STMT_MODES: Record<number, LockMode> = {
 };
 
 function hasOption(list: any[] | undefined, name: string): boolean {
-  return (list ?? []).some((o) => o?.DefElem?.defname === name && o.DefElem.arg?.Boolean?.boolval !== false);
+  // `(CONCURRENTLY false)` / `(FULL off)` / `(FULL 0)` parse as String/Integer args, not Boolean
+  return booleanOption(list, name) === true;
 }
 
 function referencedTables(elts: any[] | undefined): string[] {
@@ -217,8 +230,10 @@ export function alterCmdEffects(rel: RangeVarLike, cmd: any, ctx: LockContext): 
     case 'AT_SetAccessMethod':
       return [{ table, mode: AE, duration: 'rewrite', reason: 'table rewrite' }];
     case 'AT_SetExpression':
-    case 'AT_DropExpression':
       return [{ table, mode: AE, duration: 'rewrite', reason: 'table rewrite' }];
+    case 'AT_DropExpression':
+      // a stored generated column becomes a plain column keeping its data: catalog-only
+      return [{ table, mode: AE, duration: 'instant' }];
     case 'AT_DetachPartition': {
       const concurrent = !!cmd.def?.PartitionCmd?.concurrent && v >= 14;
       const part = cmd.def?.PartitionCmd?.name;
@@ -278,7 +293,9 @@ function renameEffects(b: any, ctx: LockContext): LockEffect[] {
       return rel ? [{ table: displayName(rel), mode: 'ACCESS EXCLUSIVE', duration: 'instant', reason: 'rename' }] : [];
     case 'OBJECT_INDEX': {
       const idx = rel ? ctx.catalog?.index(rel) : undefined;
-      return rel ? [{ table: idx ? idx.table.replace(/^public\./, '') : displayName(rel), mode: 'SHARE UPDATE EXCLUSIVE', duration: 'instant', reason: 'rename' }] : [];
+      // PG 12 lowered ALTER INDEX … RENAME from ACCESS EXCLUSIVE to SHARE UPDATE EXCLUSIVE
+      const mode: LockMode = ctx.pgVersion >= 12 ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+      return rel ? [{ table: idx ? idx.table.replace(/^public\./, '') : displayName(rel), mode, duration: 'instant', reason: 'rename' }] : [];
     }
     case 'OBJECT_TRIGGER':
     case 'OBJECT_POLICY':

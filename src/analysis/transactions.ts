@@ -6,10 +6,20 @@
  * BEGIN inside it is nesting; an explicit COMMIT ends the runner's transaction early and the
  * rest runs in autocommit). `all` behaves as `file` for one file (every pending migration
  * in one transaction).
+ *
+ * `implicit`: the runner sends the whole file as ONE simple-query message (golang-migrate,
+ * Prisma, dbmate `transaction:false`, Diesel `run_in_transaction = false`). PostgreSQL's
+ * exec_simple_query (postgres.c) then runs a query string of more than one statement in an
+ * implicit transaction block (BeginImplicitTransactionBlock before each statement), so every
+ * statement is inside a transaction block — `CREATE INDEX CONCURRENTLY` fails there even as the
+ * last statement. A BEGIN turns the implicit block into an explicit one (xact.c
+ * BeginTransactionBlock: TBLOCK_IMPLICIT_INPROGRESS → TBLOCK_BEGIN, no warning; the earlier
+ * statements are part of it); COMMIT/ROLLBACK end the block, and the statements after them
+ * form a new implicit block. A file with a single statement runs in autocommit, as `none`.
  */
 import type { Statement } from '../sql/types.js';
 
-export type TransactionMode = 'none' | 'file' | 'all';
+export type TransactionMode = 'none' | 'file' | 'all' | 'implicit';
 
 export interface TxInfo {
   /** the statement runs inside a transaction block */
@@ -56,6 +66,7 @@ export interface TransactionModel {
 }
 
 export function modelTransactions(statements: Statement[], mode: TransactionMode): TransactionModel {
+  if (mode === 'implicit') return statements.length > 1 ? modelImplicit(statements) : modelTransactions(statements, 'none');
   const info: TxInfo[] = [];
   let nextId = 0;
   let current: number | null = null;
@@ -80,6 +91,11 @@ export function modelTransactions(statements: Statement[], mode: TransactionMode
     }
     if (ctl === 'commit' || ctl === 'rollback') {
       info.push({ inTransaction: current !== null, id: current, explicit, closes: current });
+      if (current !== null && stmt.body.chain) {
+        // COMMIT/ROLLBACK AND CHAIN starts the next transaction at once, with the same wrapping
+        current = nextId++;
+        continue;
+      }
       current = null;
       explicit = false;
       openedAt = null;
@@ -88,4 +104,42 @@ export function modelTransactions(statements: Statement[], mode: TransactionMode
     info.push({ inTransaction: current !== null, id: current, explicit });
   }
   return { info, unclosedBegin: current !== null && explicit ? openedAt : null };
+}
+
+/** `implicit` mode for a query string of two or more statements (see the header). */
+function modelImplicit(statements: Statement[]): TransactionModel {
+  const info: TxInfo[] = [];
+  let nextId = 0;
+  let current = nextId++;
+  let explicit = false;
+  let openedAt: number | null = null;
+  statements.forEach((stmt, i) => {
+    const ctl = txControl(stmt);
+    if (ctl === 'begin') {
+      if (explicit) {
+        info.push({ inTransaction: true, id: current, explicit: true, nested: true });
+      } else {
+        // BEGIN converts the implicit block into an explicit one: same transaction, no warning
+        explicit = true;
+        openedAt = stmt.index;
+        info.push({ inTransaction: true, id: current, explicit: true });
+      }
+      return;
+    }
+    if (ctl === 'commit' || ctl === 'rollback') {
+      info.push({ inTransaction: true, id: current, explicit, closes: current });
+      if (stmt.body.chain) {
+        // AND CHAIN: the next transaction starts at once with the same characteristics
+        current = nextId++;
+        return;
+      }
+      // the next statement starts a new implicit block (exec_simple_query begins one per statement)
+      if (i < statements.length - 1) current = nextId++;
+      explicit = false;
+      openedAt = null;
+      return;
+    }
+    info.push({ inTransaction: true, id: current, explicit });
+  });
+  return { info, unclosedBegin: explicit ? openedAt : null };
 }

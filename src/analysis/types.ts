@@ -79,7 +79,13 @@ export function isBinaryCoercible(from: ColumnType, to: ColumnType): boolean {
       return to.mods[0] >= from.mods[0] && (to.mods[1] ?? 0) === (from.mods[1] ?? 0);
     }
     if (from.name === 'varchar' || from.name === 'varbit') return widen();
-    if (from.name === 'timestamp' || from.name === 'timestamptz' || from.name === 'time' || from.name === 'interval') return widen();
+    if (from.name === 'timestamp' || from.name === 'timestamptz' || from.name === 'time') return widen();
+    if (from.name === 'interval') {
+      // typmods are [range, precision]: the same fields, and no less sub-second precision
+      if (to.mods.length === 0) return true;
+      if (from.mods.length === 0) return false;
+      return to.mods[0] === from.mods[0] && (to.mods[1] ?? 6) >= (from.mods[1] ?? 6);
+    }
     return from.mods.join(',') === to.mods.join(',');
   }
   if (from.name === 'varchar' && to.name === 'text') return true;

@@ -21,15 +21,19 @@ const VOLATILE = new Set([
   'setval',
   'currval',
   'lastval',
-  'txid_current',
-  'pg_current_xact_id',
+  'setseed',
   'gen_random_bytes',
-  'pg_backend_pid',
-  'inet_client_addr',
+  'gen_salt',
+  'uuid_generate_v7',
 ]);
 
 /** Stable or immutable functions that are known not to rewrite. */
-const STABLE = new Set(['now', 'statement_timestamp', 'transaction_timestamp', 'current_setting', 'to_timestamp']);
+const STABLE = new Set([
+  'now', 'statement_timestamp', 'transaction_timestamp', 'current_setting', 'to_timestamp',
+  // provolatile = 's' (one value per transaction or session): evaluated once, no rewrite
+  'txid_current', 'pg_current_xact_id', 'pg_backend_pid', 'inet_client_addr', 'inet_client_port',
+  'inet_server_addr', 'inet_server_port', 'current_database', 'current_schema', 'version',
+]);
 
 export type Volatility = 'immutable' | 'stable' | 'volatile' | 'unknown';
 
@@ -63,6 +67,18 @@ export function expressionVolatility(expr: unknown): Volatility {
 
 export function isVolatile(expr: unknown): boolean {
   return expressionVolatility(expr) === 'volatile';
+}
+
+/** The known-volatile functions an expression calls (`gen_random_uuid`, `nextval`, …), for messages. */
+export function volatileFunctions(expr: unknown): string[] {
+  const out: string[] = [];
+  walk(expr, (key, node) => {
+    if (key !== 'FuncCall') return;
+    const names: any[] = node.funcname ?? [];
+    const name = String(names[names.length - 1]?.String?.sval ?? '').toLowerCase();
+    if (VOLATILE.has(name) && !out.includes(name)) out.push(name);
+  });
+  return out;
 }
 
 /** Common immutable built-ins, so `lower('x')` or `jsonb_build_object()` are not "unknown". */

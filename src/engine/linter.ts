@@ -4,7 +4,7 @@
  * it, the state is advanced. Findings are then filtered by suppressions and sorted.
  */
 import { Catalog } from '../analysis/catalog.js';
-import { modelTransactions, type TxInfo } from '../analysis/transactions.js';
+import { modelTransactions, txControl, type TxInfo } from '../analysis/transactions.js';
 import { locksOf, primaryLock, alterCmdEffects } from '../analysis/locks.js';
 import type { Lock } from '../analysis/lock-types.js';
 import type { ParsedFile, Statement } from '../sql/types.js';
@@ -22,6 +22,11 @@ interface RawFinding extends Finding {
 }
 
 export function lintParsed(parsed: ParsedFile, allRules: RuleDefinition[], options: LintOptions = {}): LintResult {
+  return lintWithCatalog(parsed, allRules, options).result;
+}
+
+/** Lint, and return the catalog as it stands after the file (the next migration's history). */
+export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], options: LintOptions = {}): { result: LintResult; catalog: Catalog } {
   const pgVersion = options.pgVersion ?? DEFAULT_PG_VERSION;
   const mode = options.transaction ?? 'none';
   const enabled = resolveRules(allRules, options);
@@ -31,6 +36,8 @@ export function lintParsed(parsed: ParsedFile, allRules: RuleDefinition[], optio
   catalog.origin = 'file';
   const settings = new Set<string>();
   if (options.lockTimeoutByRunner) settings.add('lock_timeout');
+  /** settings made by SET LOCAL: they end with their transaction block */
+  const localSettings = new Set<string>();
   const findings: RawFinding[] = [];
   const lockCache = new Map<Statement, Lock[]>();
   const source = parsed.source;
@@ -127,7 +134,7 @@ export function lintParsed(parsed: ParsedFile, allRules: RuleDefinition[], optio
     }
     visit(stmt);
     catalog.apply(stmt, txModel.info[stmt.index]?.id ?? null);
-    trackSettings(stmt, settings);
+    trackSettings(stmt, settings, txModel.info[stmt.index], localSettings);
   }
   for (const fn of onExit) fn();
 
@@ -139,7 +146,7 @@ export function lintParsed(parsed: ParsedFile, allRules: RuleDefinition[], optio
     const { start: _s, end: _e, stmtIndex: _i, ...rest } = f;
     return { ...rest, line: p.line, column: p.column, endLine: e.line, endColumn: e.column };
   });
-  return summarize(parsed.path, messages);
+  return { result: summarize(parsed.path, messages), catalog };
 }
 
 export function summarize(filePath: string, messages: Finding[]): LintResult {
@@ -197,9 +204,27 @@ function walk(node: unknown, stmt: Statement, handlers: Map<string, Array<(node:
 }
 
 /** Session settings the rules ask about (lock_timeout, statement_timeout). */
-function trackSettings(stmt: Statement, settings: Set<string>): void {
+function trackSettings(stmt: Statement, settings: Set<string>, tx?: TxInfo, local?: Set<string>): void {
+  const ctl = txControl(stmt);
+  if (local && (ctl === 'commit' || ctl === 'rollback')) {
+    // SET LOCAL lasts until the end of the transaction block
+    for (const n of local) settings.delete(n);
+    local.clear();
+  }
   if (stmt.kind !== 'VariableSetStmt') return;
   const b = stmt.body;
+  if (b.is_local && local && b.name) {
+    if (!tx?.inTransaction) return; // SET LOCAL outside a transaction block has no effect
+    const zeroLocal = b.args?.length === 1 && ((b.args[0]?.A_Const?.ival !== undefined && (b.args[0].A_Const.ival.ival ?? 0) === 0) || b.args[0]?.A_Const?.sval?.sval === '0');
+    if (b.kind === 'VAR_SET_VALUE' && !zeroLocal && !settings.has(b.name)) {
+      settings.add(b.name);
+      local.add(b.name);
+    } else if (zeroLocal || b.kind === 'VAR_SET_DEFAULT' || b.kind === 'VAR_RESET') {
+      settings.delete(b.name); // conservative: not restored at the end of the block
+    }
+    return;
+  }
+  if (b.name) local?.delete(b.name); // a session-level SET outlives the block
   if (!b.name) {
     if (b.kind === 'VAR_RESET_ALL') settings.clear();
     return;

@@ -19,6 +19,8 @@ interface Scope {
   directive: Directive;
   matches(f: Positioned): boolean;
   used: boolean;
+  /** what it covers did not parse, so whether it suppresses anything is unknown */
+  unknowable?: boolean;
 }
 
 export function applySuppressions<T extends Positioned>(parsed: ParsedFile, findings: T[], enabled: EnabledRule[], all: RuleDefinition[]): T[] {
@@ -27,17 +29,18 @@ export function applySuppressions<T extends Positioned>(parsed: ParsedFile, find
   const lineOf = (i: number): number => src.position(i).line;
   const names = (d: Directive, id: string): boolean => d.rules === null || d.rules.includes(id);
 
-  // eslint-disable … eslint-enable regions
-  let open: Array<{ d: Directive; from: number }> = [];
+  // eslint-disable … eslint-enable regions; `except` holds the rules an eslint-enable already re-enabled
+  let open: Array<{ d: Directive; from: number; except: Set<string> }> = [];
+  const inRegion = (o: { d: Directive; except: Set<string> }, id: string): boolean => names(o.d, id) && !o.except.has(id);
   for (const d of parsed.directives) {
     if (d.foreign) continue;
     switch (d.kind) {
       case 'ignore-file':
-        scopes.push({ directive: d, used: false, matches: (f) => names(d, f.ruleId) });
+        scopes.push({ directive: d, used: false, matches: (f) => names(d, f.ruleId), unknowable: parsed.statements.some((st) => st.kind === 'SyntaxError') });
         break;
       case 'ignore': {
         const target = targetStatement(parsed, d);
-        if (target) scopes.push({ directive: d, used: false, matches: (f) => f.stmtIndex === target.index && names(d, f.ruleId) });
+        if (target) scopes.push({ directive: d, used: false, matches: (f) => f.stmtIndex === target.index && names(d, f.ruleId), unknowable: target.kind === 'SyntaxError' });
         else scopes.push({ directive: d, used: false, matches: () => false });
         break;
       }
@@ -52,20 +55,29 @@ export function applySuppressions<T extends Positioned>(parsed: ParsedFile, find
         break;
       }
       case 'eslint-disable':
-        open.push({ d, from: d.comment.end });
+        open.push({ d, from: d.comment.end, except: new Set() });
         break;
       case 'eslint-enable': {
-        const closing = d.rules === null ? open : open.filter((o) => o.d.rules !== null && o.d.rules.some((r) => d.rules!.includes(r)));
-        for (const o of closing) {
-          const to = d.comment.start;
-          scopes.push({ directive: o.d, used: false, matches: (f) => f.start >= o.from && f.start < to && names(o.d, f.ruleId) });
+        const to = d.comment.start;
+        if (d.rules === null) {
+          // a bare eslint-enable ends every open region
+          for (const o of open) scopes.push({ directive: o.d, used: false, matches: (f) => f.start >= o.from && f.start < to && inRegion(o, f.ruleId) });
+          open = [];
+          break;
         }
-        open = open.filter((o) => !closing.includes(o));
+        // eslint-enable godwit/a re-enables only `a`: the regions go on for their other rules
+        for (const o of open) {
+          const ended = new Set(d.rules.filter((r) => inRegion(o, r)));
+          if (!ended.size) continue;
+          scopes.push({ directive: o.d, used: false, matches: (f) => f.start >= o.from && f.start < to && ended.has(f.ruleId) });
+          for (const r of ended) o.except.add(r);
+        }
+        open = open.filter((o) => o.d.rules === null || o.d.rules.some((r) => !o.except.has(r)));
         break;
       }
     }
   }
-  for (const o of open) scopes.push({ directive: o.d, used: false, matches: (f) => f.start >= o.from && names(o.d, f.ruleId) });
+  for (const o of open) scopes.push({ directive: o.d, used: false, matches: (f) => f.start >= o.from && inRegion(o, f.ruleId) });
 
   const kept: T[] = [];
   for (const f of findings) {
@@ -91,7 +103,7 @@ export function applySuppressions<T extends Positioned>(parsed: ParsedFile, find
       const unknown = (d.rules ?? []).filter((r) => !known.has(r));
       let message: string | undefined;
       if (unknown.length) message = `godwit-ignore names unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r}"`).join(', ')}`;
-      else if (!s.used && (d.rules === null || d.rules.some((r) => on.has(r)))) {
+      else if (!s.used && !s.unknowable && (d.rules === null || d.rules.some((r) => on.has(r)))) {
         message = d.kind === 'ignore' ? 'godwit-ignore suppresses nothing on the statement below it' : 'godwit-ignore-file suppresses nothing in this file';
       }
       if (!message) continue;
@@ -118,6 +130,9 @@ export function applySuppressions<T extends Positioned>(parsed: ParsedFile, find
 function targetStatement(parsed: ParsedFile, d: Directive): Statement | undefined {
   const c = d.comment;
   const stmts = parsed.statements;
+  // inside a statement (between its lines): that statement
+  const around = stmts.find((s) => s.start < c.start && s.end > c.end);
+  if (around) return around;
   // written after code on its line: the statement that code belongs to
   const lineStart = parsed.source.lineStarts[c.line - 1];
   const before = stmts.filter((s) => s.start < c.start && s.end >= lineStart);

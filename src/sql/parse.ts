@@ -19,6 +19,8 @@ interface FileToken {
   end: number;
   name: string;
   text: string;
+  /** a keyword (reserved or not) */
+  keyword?: boolean;
 }
 
 const COMMENT_TOKENS = new Set(['SQL_COMMENT', 'C_COMMENT']);
@@ -39,6 +41,7 @@ export function parseFile(path: string, raw: string): ParsedFile {
   const semicolons: number[] = [];
   const codeTokens: FileToken[] = [];
   const comments: Comment[] = [];
+  const depth = new StatementDepth();
   for (const t of tokens) {
     if (COMMENT_TOKENS.has(t.name)) {
       comments.push({
@@ -51,7 +54,8 @@ export function parseFile(path: string, raw: string): ParsedFile {
       });
     } else {
       codeTokens.push(t);
-      if (t.name === 'ASCII_59') semicolons.push(t.start);
+      // only a top-level `;` ends a statement (not one inside parentheses or a BEGIN ATOMIC body)
+      if (depth.next(t)) semicolons.push(t.start);
     }
   }
 
@@ -70,6 +74,40 @@ export function parseFile(path: string, raw: string): ParsedFile {
   for (const s of statements) if (s.kind === 'DoStmt') expandDoBlock(s, source, tokens);
 
   return { path, source, statements, comments, directives: parseDirectives(comments), tokens: codeTokens };
+}
+
+/**
+ * Which `;` tokens end a statement, the way psql decides it (psqlscan.l): not inside
+ * parentheses, and not inside the BEGIN … END body of `CREATE [OR REPLACE] FUNCTION|PROCEDURE`
+ * (SQL-standard `BEGIN ATOMIC` bodies hold `;`-separated statements; CASE … END nests there).
+ */
+class StatementDepth {
+  private parens = 0;
+  private begins = 0;
+  private words: string[] = [];
+
+  /** Feed the next code token; true when it is a `;` that ends the statement. */
+  next(t: FileToken): boolean {
+    if (t.name === 'ASCII_59') {
+      if (this.parens > 0 || this.begins > 0) return false;
+      this.words = [];
+      return true;
+    }
+    if (t.name === 'ASCII_40') this.parens++;
+    else if (t.name === 'ASCII_41') this.parens = Math.max(0, this.parens - 1);
+    else if (t.keyword || t.name === 'IDENT') {
+      const w = t.text.toLowerCase();
+      if (this.words.length < 4) this.words.push(w);
+      const [a, b, c, d] = this.words;
+      const routine = (x: string | undefined): boolean => x === 'function' || x === 'procedure';
+      if (a === 'create' && (routine(b) || (b === 'or' && c === 'replace' && routine(d))) && this.parens === 0) {
+        if (w === 'begin') this.begins++;
+        else if (w === 'case' && this.begins > 0) this.begins++;
+        else if (w === 'end' && this.begins > 0) this.begins--;
+      }
+    }
+    return false;
+  }
 }
 
 interface SplitContext {
@@ -91,6 +129,15 @@ function parseRange(ctx: SplitContext, start: number, end: number): void {
   } catch (e) {
     if (!(e instanceof PgSyntaxError)) throw e;
     const errIndex = start + indexOfCodePoint(chunk, e.cursor);
+    if (isMetaCommand(ctx, errIndex)) {
+      // a psql meta-command (`\connect db`, `\set x 1`) runs to the end of its line, not to a `;`
+      const line = source.position(errIndex).line;
+      const lineEnd = Math.min(end, source.lineStarts[line - 1] + source.lineText(line).length);
+      parseRange(ctx, start, errIndex);
+      pushError(ctx, errIndex, lineEnd, e.message, errIndex);
+      parseRange(ctx, lineEnd, end);
+      return;
+    }
     // the statement holding the error runs from the last `;` before it to the first `;` at or after it
     const before = lastBefore(ctx.semicolons, errIndex, start);
     const after = firstAtOrAfter(ctx.semicolons, errIndex, end);
@@ -126,7 +173,7 @@ function parseRange(ctx: SplitContext, start: number, end: number): void {
 function pushError(ctx: SplitContext, start: number, end: number, message: string, errIndex: number): void {
   const [ts, te] = trimToTokens(ctx.codeTokens, start, end);
   // a range holding nothing but comments/whitespace cannot hold an error; keep the raw range then
-  const s = ts < te ? ts : start;
+  const s = ts < te ? ts : start + (end - start - ctx.source.text.slice(start, end).trimStart().length);
   let e = ts < te ? te : end;
   if (end > ctx.scannedTo) e = start + ctx.source.text.slice(start, end).trimEnd().length;
   ctx.out.push({
@@ -139,6 +186,13 @@ function pushError(ctx: SplitContext, start: number, end: number, message: strin
     locate: () => errIndex,
     error: { message, index: errIndex },
   });
+}
+
+/** The error is at a backslash that starts a psql meta-command. */
+function isMetaCommand(ctx: SplitContext, errIndex: number): boolean {
+  const i = lowerBound(ctx.codeTokens, errIndex);
+  const t = ctx.codeTokens[i];
+  return !!t && t.start === errIndex && t.text === '\\';
 }
 
 /** Shrink [s, e) to the first and last code token inside it (skips comments and whitespace). */
@@ -225,6 +279,7 @@ function scanFile(source: SourceText): { tokens: FileToken[]; scannedTo: number 
       end: ascii ? t.end : source.indexOfByte(t.end),
       name: t.name,
       text: t.text,
+      keyword: t.keyword,
     };
   }
   return { tokens: out, scannedTo };

@@ -68,12 +68,16 @@ export function expandDoBlock(stmt: Statement, source: SourceText, tokens: FileT
   for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 10) lineStarts.push(i + 1);
 
   const children: Statement[] = [];
+  let searchFrom = 0;
   for (const q of inner) {
     let rel = -1;
     if (exact) {
       const from = lineStarts[Math.max(0, q.lineno - 1)] ?? 0;
-      rel = body.indexOf(q.query, from);
-      if (rel === -1) rel = body.indexOf(q.query);
+      // statements come in text order: look after the previous one (equal statements on one line)
+      rel = findQuery(body, q.query, Math.max(from, searchFrom));
+      if (rel === -1) rel = findQuery(body, q.query, from);
+      if (rel === -1) rel = findQuery(body, q.query, 0);
+      if (rel !== -1) searchFrom = rel + q.query.length;
     }
     const start = rel === -1 ? stmt.start : bodyStart + rel;
     const end = rel === -1 ? stmt.end : start + q.query.length;
@@ -105,6 +109,24 @@ export function expandDoBlock(stmt: Statement, source: SourceText, tokens: FileT
   }
   stmt.children = children;
   if (dynamic) stmt.dynamicSql = true;
+}
+
+/**
+ * Where `query` starts in the body. PL/pgSQL cuts `INTO target` out of a statement's text and
+ * puts spaces of the same length in its place, so a space in the query matches any character.
+ */
+function findQuery(body: string, query: string, from: number): number {
+  const exact = body.indexOf(query, from);
+  if (exact !== -1) return exact;
+  const gap = query.indexOf('  ');
+  const head = gap === -1 ? query : query.slice(0, gap);
+  if (!head.trim()) return -1;
+  for (let p = body.indexOf(head, from); p !== -1; p = body.indexOf(head, p + 1)) {
+    let ok = p + query.length <= body.length;
+    for (let i = head.length; ok && i < query.length; i++) if (query[i] !== ' ' && query[i] !== body[p + i]) ok = false;
+    if (ok) return p;
+  }
+  return -1;
 }
 
 function collect(node: unknown, inLoop: boolean, out: InnerSql[], found: { dynamic: boolean }): void {

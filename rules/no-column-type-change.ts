@@ -1,0 +1,103 @@
+import { defineRule } from '../src/engine/types.js';
+import { describeLock } from '../src/analysis/lock-types.js';
+import { displayName, type RangeVarLike } from '../src/analysis/names.js';
+import { typeFromNode, typeToString, type ColumnType } from '../src/analysis/types.js';
+import { alterCmds, effectLock, quoteIdent, relationSql, subcommandSpans, type Span } from '../src/analysis/alter-subcommands.js';
+
+const SQL_NAMES: Record<string, string> = {
+  int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean',
+  bpchar: 'char', varbit: 'bit varying', timestamptz: 'timestamptz',
+};
+
+/** The catalog's type of a column, spelled as SQL (`int4` → `integer`). */
+function typeSql(t: ColumnType): string {
+  return typeToString({ ...t, name: t.serial ? t.name : SQL_NAMES[t.name] ?? t.name });
+}
+
+/** The new type as written (`TYPE bigint USING …` → `bigint`), from the subcommand's tokens. */
+function typeText(text: string, tokens: Array<{ start: number; end: number; text: string }>, span: Span | undefined): string | undefined {
+  if (!span) return undefined;
+  const inSpan = tokens.filter((t) => t.start >= span.start && t.end <= span.end);
+  const at = inSpan.findIndex((t) => t.text.toLowerCase() === 'type');
+  if (at < 0) return undefined;
+  let depth = 0;
+  let last: { end: number } | undefined;
+  for (let j = at + 1; j < inSpan.length; j++) {
+    const t = inSpan[j];
+    const w = t.text.toLowerCase();
+    if (depth === 0 && (w === 'using' || w === 'collate')) break;
+    if (t.text === '(' || t.text === '[') depth++;
+    else if (t.text === ')' || t.text === ']') depth--;
+    last = t;
+  }
+  return last ? text.slice(inSpan[at + 1].start, last.end) : undefined;
+}
+
+export default defineRule({
+  id: 'no-column-type-change',
+  severity: 'error',
+  preset: 'recommended',
+  category: 'locks',
+  docs: {
+    summary: 'ALTER COLUMN … TYPE that rewrites the table under ACCESS EXCLUSIVE',
+    why:
+      'Changing a column\'s type takes an ACCESS EXCLUSIVE lock — no reads, no writes — and, unless the old and new types are binary-coercible, rewrites every row and rebuilds every index of the table while holding it: minutes to hours of downtime on a large table, twice the disk space and a burst of WAL. ' +
+      'A USING clause always rewrites. Binary-coercible changes are catalog-only: varchar(n) → varchar(m ≥ n) or text, numeric(p,s) → numeric(q ≥ p,s), cidr → inet, varbit(n) → varbit(m ≥ n), and dropping a length limit. ' +
+      'Even a column type change that does not rewrite breaks old application code that still reads the old type.',
+    fix:
+      'Use expand-contract: add a new column, keep it in sync, backfill, switch, drop.\n\n' +
+      'ALTER TABLE orders ADD COLUMN amount_new bigint;\n' +
+      '-- a trigger copies amount into amount_new on INSERT/UPDATE\n' +
+      '-- backfill in batches: UPDATE orders SET amount_new = amount WHERE id BETWEEN … AND …;\n' +
+      '-- in one short transaction: rename amount → amount_old, amount_new → amount; drop the trigger\n' +
+      'ALTER TABLE orders DROP COLUMN amount_old;  -- after no deployed code reads it\n\n' +
+      'To widen a varchar, change it to text or a larger varchar: that is catalog-only.',
+    example: {
+      bad: 'ALTER TABLE orders ALTER COLUMN amount TYPE bigint;',
+      good: 'ALTER TABLE orders ALTER COLUMN note TYPE text;  -- from varchar(200): binary-coercible, no rewrite',
+    },
+  },
+  create: (ctx) => ({
+    AlterTableStmt(node, stmt) {
+      const rel: RangeVarLike | undefined = node.relation;
+      if (node.objtype !== 'OBJECT_TABLE' || !rel || ctx.isNewTable(rel)) return;
+      const table = displayName(rel);
+      const rs = relationSql(rel);
+      const tokens = ctx.tokensOf(stmt);
+      const spans = subcommandSpans(stmt, tokens);
+      alterCmds(node).forEach((cmd, i) => {
+        if (cmd.subtype !== 'AT_AlterColumnType' || !cmd.name) return;
+        // the lock facts decide: 'instant' when the catalog proves the change binary-coercible
+        const effect = ctx.cmdEffects(rel, cmd).find((e) => e.table === table);
+        if (!effect || effect.duration === 'instant') return;
+        const lock = effectLock(effect);
+        const column: string = cmd.name;
+        const def = cmd.def?.ColumnDef;
+        const span = spans?.[i];
+        const to = typeText(ctx.file.source.text, tokens, span) ?? (def?.typeName ? typeSql(typeFromNode(def.typeName)) : 'the new type');
+        const old = ctx.catalog.table(rel)?.columns.get(column);
+
+        let why: string;
+        if (def?.raw_default) why = `a USING expression computes and rewrites every row`;
+        else if (!old) {
+          why =
+            `godwit does not know the current type of "${column}" (no migration history for "${table}"), so it assumes a rewrite — ` +
+            'binary-coercible changes are fine (varchar(n) → varchar(m ≥ n) or text, numeric(p,s) → numeric(q ≥ p,s), cidr → inet, varbit widening)';
+        } else why = `${typeSql(old.type)} → ${to} is not binary-coercible, so every row is rewritten and every index rebuilt`;
+
+        const col = quoteIdent(column);
+        const tmp = quoteIdent(`${column}_new`);
+        ctx.report({
+          stmt,
+          range: span ? [span.start, span.end] : undefined,
+          node: span ? undefined : def,
+          message:
+            `ALTER COLUMN "${column}" TYPE ${to} on existing table "${table}": ${why}. ${describeLock(lock)}. ` +
+            `Expand-contract instead: ALTER TABLE ${rs} ADD COLUMN ${tmp} ${to}; keep it in sync with a trigger, backfill it in batches, ` +
+            `then swap the names in one short transaction and drop the old ${col} once no code reads it`,
+          lock,
+        });
+      });
+    },
+  }),
+});

@@ -1,0 +1,52 @@
+import { defineRule } from '../src/engine/types.js';
+import { describeLock } from '../src/analysis/lock-types.js';
+import { displayName } from '../src/analysis/names.js';
+import { columnAddedInFile } from '../src/analysis/added-columns.js';
+
+export default defineRule({
+  id: 'no-drop-column',
+  severity: 'warn',
+  preset: 'recommended',
+  category: 'breaking',
+  docs: {
+    summary: 'DROP COLUMN on an existing table: only safe in the contract phase, once no deployed code reads the column',
+    why:
+      'Dropping a column is a quick catalog change (a brief ACCESS EXCLUSIVE lock; the space is reclaimed later), but it is irreversible and breaks every deployed query that names the column ("column does not exist"). ' +
+      'ORMs that cache the table\'s column list (Rails, Django, Hibernate) fail on every INSERT and SELECT * mapping until they restart, even if no code uses the column any more.',
+    fix:
+      'Contract phase checklist: (1) release code that no longer reads or writes the column, and tell the ORM to ignore it (Rails: self.ignored_columns += ["legacy_name"]); ' +
+      '(2) confirm nothing queries it any more, e.g. in pg_stat_statements; (3) drop it in a later migration, with a suppression naming the release:\n\n' +
+      "SELECT query FROM pg_stat_statements WHERE query ILIKE '%legacy_name%';\n\n" +
+      '-- godwit-ignore no-drop-column -- contract of the v42 rename, code stopped reading it in v41\n' +
+      'ALTER TABLE users DROP COLUMN legacy_name;',
+    example: {
+      bad: 'ALTER TABLE users DROP COLUMN legacy_name;',
+      good: '-- godwit-ignore no-drop-column -- unused since v41 (ignored_columns), pg_stat_statements clean\nALTER TABLE users DROP COLUMN legacy_name;',
+    },
+  },
+  create: (ctx) => ({
+    AlterTableStmt(node, stmt) {
+      if (node.objtype && node.objtype !== 'OBJECT_TABLE' && node.objtype !== 'OBJECT_FOREIGN_TABLE') return;
+      if (!node.relation || ctx.isNewTable(node.relation)) return;
+      const table = displayName(node.relation);
+      for (const c of node.cmds ?? []) {
+        const cmd = c.AlterTableCmd;
+        if (cmd?.subtype !== 'AT_DropColumn' || !cmd.name) continue;
+        // a column added earlier in this migration has no readers yet
+        if (columnAddedInFile(ctx.catalog, ctx.statements, stmt, node.relation, cmd.name)) continue;
+        const lock = ctx.locksOf(stmt).find((l) => l.table === table) ?? ctx.lockOf(stmt);
+        ctx.report({
+          stmt,
+          node: node.relation,
+          message:
+            `DROP COLUMN "${cmd.name}" on existing table "${table}" is irreversible and breaks every deployed query that still names it` +
+            (cmd.behavior === 'DROP_CASCADE' ? '; CASCADE also drops the views, indexes and constraints that use it' : '') +
+            (lock ? `; ${describeLock(lock)}` : '') +
+            `. Only in the contract phase: after the code stopped reading "${cmd.name}" (check pg_stat_statements), with a suppression naming that release`,
+          lock,
+          plan: 'drop-column',
+        });
+      }
+    },
+  }),
+});

@@ -1,0 +1,48 @@
+import { defineRule } from '../src/engine/types.js';
+import { describeLock } from '../src/analysis/lock-types.js';
+import { displayName } from '../src/analysis/names.js';
+import { columnAddedInFile } from '../src/analysis/added-columns.js';
+
+export default defineRule({
+  id: 'no-drop-not-null',
+  severity: 'warn',
+  preset: 'strict',
+  category: 'breaking',
+  docs: {
+    summary: 'ALTER COLUMN … DROP NOT NULL on an existing table: readers may assume the column is never null',
+    why:
+      'Dropping NOT NULL is instant (a brief ACCESS EXCLUSIVE lock), but it changes the contract every reader relies on: deployed code that maps the column to a non-optional field, ' +
+      'queries written as `col NOT IN (…)`, `col = …` joins or aggregates, and downstream consumers (analytics, CDC, replicas into typed stores) start meeting NULLs they were never written to handle. ' +
+      'Restoring NOT NULL later is expensive: a full scan under ACCESS EXCLUSIVE, and it fails once NULLs exist.',
+    fix:
+      'Make sure every reader handles NULL first (optional fields, COALESCE, IS [NOT] DISTINCT FROM), release that, then drop the constraint with a suppression saying so. ' +
+      'If the goal is only to stop writing the column before dropping it, give it a default instead:\n\n' +
+      "ALTER TABLE users ALTER COLUMN nickname SET DEFAULT '';",
+    example: {
+      bad: 'ALTER TABLE users ALTER COLUMN nickname DROP NOT NULL;',
+      good: '-- godwit-ignore no-drop-not-null -- readers handle NULL since v41\nALTER TABLE users ALTER COLUMN nickname DROP NOT NULL;',
+    },
+  },
+  create: (ctx) => ({
+    AlterTableStmt(node, stmt) {
+      if (node.objtype && node.objtype !== 'OBJECT_TABLE') return;
+      if (!node.relation || ctx.isNewTable(node.relation)) return;
+      const table = displayName(node.relation);
+      for (const c of node.cmds ?? []) {
+        const cmd = c.AlterTableCmd;
+        if (cmd?.subtype !== 'AT_DropNotNull' || !cmd.name) continue;
+        // a column added earlier in this migration has no readers yet
+        if (columnAddedInFile(ctx.catalog, ctx.statements, stmt, node.relation, cmd.name)) continue;
+        const lock = ctx.locksOf(stmt).find((l) => l.table === table) ?? ctx.lockOf(stmt);
+        ctx.report({
+          stmt,
+          node: node.relation,
+          message:
+            `ALTER COLUMN "${cmd.name}" DROP NOT NULL on existing table "${table}": deployed code and queries that assume "${cmd.name}" is never null (non-optional fields, NOT IN, joins) start seeing NULLs, and restoring NOT NULL later needs a full scan` +
+            (lock ? `; ${describeLock(lock)}` : ''),
+          lock,
+        });
+      }
+    },
+  }),
+});

@@ -1,0 +1,51 @@
+import { defineRule } from '../src/engine/types.js';
+import { describeLock } from '../src/analysis/lock-types.js';
+import { displayName, nameListToRange } from '../src/analysis/names.js';
+
+export default defineRule({
+  id: 'no-drop-table',
+  severity: 'warn',
+  preset: 'recommended',
+  category: 'breaking',
+  docs: {
+    summary: 'DROP TABLE on an existing table: irreversible, and breaks any deployed code that still uses it',
+    why:
+      'DROP TABLE takes an ACCESS EXCLUSIVE lock (it waits for every running query on the table, and everything queued behind it waits too), deletes the data irrevocably (only a backup restores it), ' +
+      'and every deployed query that still names the table fails with "relation does not exist". CASCADE silently drops the views and foreign keys of other tables that depend on it.',
+    fix:
+      'Contract phase checklist: (1) release code that no longer uses the table; (2) confirm nothing queries it (pg_stat_user_tables: seq_scan/idx_scan and n_tup_ins/upd/del stop growing; pg_stat_statements); ' +
+      '(3) optionally rename it first and wait a release, so a forgotten reader fails loudly but reversibly; (4) drop it with a suppression naming the release:\n\n' +
+      'ALTER TABLE legacy_events RENAME TO legacy_events_deprecated;  -- reversible\n' +
+      '-- a release later:\n' +
+      '-- godwit-ignore no-drop-table -- unused since v41, pg_stat_user_tables clean\n' +
+      'DROP TABLE legacy_events_deprecated;',
+    example: {
+      bad: 'DROP TABLE legacy_events;',
+      good: '-- godwit-ignore no-drop-table -- unused since v41, pg_stat_user_tables clean\nDROP TABLE legacy_events;',
+    },
+  },
+  create: (ctx) => ({
+    DropStmt(node, stmt) {
+      if (node.removeType !== 'OBJECT_TABLE') return;
+      const locks = ctx.locksOf(stmt);
+      for (const o of node.objects ?? []) {
+        const items = o?.List?.items;
+        if (!items) continue;
+        const rel = nameListToRange(items);
+        if (ctx.isNewTable(rel)) continue;
+        const table = displayName(rel);
+        const lock = locks.find((l) => l.table === table) ?? ctx.lockOf(stmt);
+        ctx.report({
+          stmt,
+          message:
+            `DROP TABLE "${table}" on an existing table is irreversible: its data is gone and every deployed query that still uses it fails` +
+            (node.behavior === 'DROP_CASCADE' ? '; CASCADE also drops the views and foreign keys of other tables that depend on it' : '') +
+            (lock ? `; ${describeLock(lock)}` : '') +
+            '. Only in the contract phase: after the code stopped using it (check pg_stat_user_tables), with a suppression naming that release',
+          lock,
+          plan: 'drop-table',
+        });
+      }
+    },
+  }),
+});

@@ -1,0 +1,85 @@
+import { defineRule } from '../src/engine/types.js';
+import { describeLock } from '../src/analysis/lock-types.js';
+import { displayName, type RangeVarLike } from '../src/analysis/names.js';
+import type { Statement } from '../src/sql/types.js';
+
+const KINDS: Record<string, string> = {
+  OBJECT_TABLE: 'table',
+  OBJECT_FOREIGN_TABLE: 'foreign table',
+  OBJECT_VIEW: 'view',
+  OBJECT_MATVIEW: 'materialized view',
+};
+
+export default defineRule({
+  id: 'no-rename-table',
+  severity: 'error',
+  preset: 'recommended',
+  category: 'breaking',
+  docs: {
+    summary: 'RENAME TO (or SET SCHEMA) on an existing table breaks the application code that is already deployed',
+    why:
+      'The rename is a catalog change under a brief ACCESS EXCLUSIVE lock (it still queues behind long transactions and blocks everything queued after it), but as soon as it commits every application server still running the old code fails on every query of the table with "relation does not exist". ' +
+      'Deploys are never atomic, so old code always meets the new name for a while. Moving the table to another schema with SET SCHEMA breaks it the same way.',
+    fix:
+      'Rename the table and, in the same transaction, leave an updatable view under the old name; drop the view once no deployed code uses it (a simple single-table view is automatically updatable).\n\n' +
+      'BEGIN;\n' +
+      'ALTER TABLE users RENAME TO accounts;\n' +
+      'CREATE VIEW users AS SELECT * FROM accounts;\n' +
+      'COMMIT;\n' +
+      '-- after every deployed version uses "accounts":\n' +
+      'DROP VIEW users;\n\n' +
+      'godwit does not report a rename that is followed, in the same transaction, by CREATE VIEW under the old name. pgroll does the same with versioned schemas of views.',
+    example: {
+      bad: 'ALTER TABLE users RENAME TO accounts;',
+      good: 'BEGIN;\nALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;\nCOMMIT;',
+    },
+  },
+  create: (ctx) => {
+    /** a view created under the old name later in the same transaction keeps old code working */
+    const viewKeepsOldName = (stmt: Statement, old: RangeVarLike): boolean => {
+      const top = stmt.parent ?? stmt;
+      const tx = ctx.tx(top);
+      if (!tx.inTransaction || tx.id === null) return false;
+      const key = ctx.catalog.key(old);
+      return ctx.statements.some(
+        (s) => s.index > top.index && s.kind === 'ViewStmt' && ctx.tx(s).inTransaction && ctx.tx(s).id === tx.id && s.body.view && ctx.catalog.key(s.body.view) === key,
+      );
+    };
+    return {
+    RenameStmt(node, stmt) {
+      const kind = KINDS[node.renameType];
+      if (!kind || !node.relation || ctx.isNewTable(node.relation)) return;
+      if (viewKeepsOldName(stmt, node.relation)) return;
+      const table = displayName(node.relation);
+      const lock = ctx.locksOf(stmt).find((l) => l.table === table) ?? ctx.lockOf(stmt);
+      ctx.report({
+        stmt,
+        node: node.relation,
+        message:
+          `RENAME TO "${node.newname}" on existing ${kind} "${table}": deployed application code still queries "${node.relation.relname}" and fails ("relation does not exist") as soon as this commits` +
+          (lock ? `; ${describeLock(lock)}` : '') +
+          `. In the same transaction, create a view "${node.relation.relname}" over "${node.newname}" for the old code, and drop it in a later release`,
+        lock,
+        plan: 'rename-table',
+      });
+    },
+    AlterObjectSchemaStmt(node, stmt) {
+      const kind = KINDS[node.objectType];
+      if (!kind || !node.relation || !node.newschema || ctx.isNewTable(node.relation)) return;
+      if (viewKeepsOldName(stmt, node.relation)) return;
+      const table = displayName(node.relation);
+      const lock = ctx.locksOf(stmt).find((l) => l.table === table) ?? ctx.lockOf(stmt);
+      ctx.report({
+        stmt,
+        node: node.relation,
+        message:
+          `SET SCHEMA "${node.newschema}" on existing ${kind} "${table}": deployed application code still looks for it under its old name and fails ("relation does not exist") as soon as this commits` +
+          (lock ? `; ${describeLock(lock)}` : '') +
+          `. In the same transaction, create a view "${table}" over the moved ${kind}, and drop it in a later release`,
+        lock,
+        plan: 'rename-table',
+      });
+    },
+    };
+  },
+});

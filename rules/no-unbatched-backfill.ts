@@ -1,0 +1,55 @@
+import { defineRule } from '../src/engine/types.js';
+import { describeLock } from '../src/analysis/lock-types.js';
+import { displayName } from '../src/analysis/names.js';
+import { analyzeBatch, isSystemCatalog } from '../src/analysis/batching.js';
+
+/** statements that run their DML (a CREATE FUNCTION/RULE body, a PREPARE or a plain EXPLAIN does not) */
+const EXECUTED = new Set(['UpdateStmt', 'DeleteStmt', 'InsertStmt', 'SelectStmt']);
+
+export default defineRule({
+  id: 'no-unbatched-backfill',
+  severity: 'error',
+  preset: 'recommended',
+  category: 'locks',
+  docs: {
+    summary: 'UPDATE of an existing table whose WHERE does not bound the batch: the whole backfill runs as one statement',
+    why:
+      'An UPDATE locks every row it changes until its transaction commits, so application writes to those rows wait (lock timeouts, piled-up connections) for the whole backfill. ' +
+      'One statement over a large table is one long transaction: it writes a burst of WAL (replicas lag, disk fills), keeps VACUUM from cleaning up anywhere in the database, and leaves a dead copy of every updated row (bloat). ' +
+      'If it fails or is cancelled halfway, all of it rolls back. A WHERE that only filters (`col IS NULL`, `status = \'x\'`) does not help: it still matches the whole table the first time.',
+    fix:
+      'Backfill in batches bounded by the key, each batch its own short transaction, with a pause between them, run outside the schema migration (a separate data migration or a background job):\n\n' +
+      'DO $$\nDECLARE\n  last_id bigint := 0;\n  max_id bigint;\nBEGIN\n  SELECT max(id) INTO max_id FROM users;\n  WHILE last_id < max_id LOOP\n' +
+      '    UPDATE users SET display_name = first_name || \' \' || last_name\n    WHERE id > last_id AND id <= last_id + 1000 AND display_name IS NULL;\n' +
+      '    last_id := last_id + 1000;\n    COMMIT;               -- PG 11+, when the DO block is not inside a transaction block\n    PERFORM pg_sleep(0.1);\n  END LOOP;\nEND $$;\n\n' +
+      'or, from a script, repeat until it updates no rows:\n\n' +
+      'UPDATE users SET display_name = first_name || \' \' || last_name\nWHERE id IN (SELECT id FROM users WHERE display_name IS NULL LIMIT 1000);',
+    example: {
+      bad: "UPDATE users SET display_name = first_name || ' ' || last_name WHERE display_name IS NULL;",
+      good: "UPDATE users SET display_name = first_name || ' ' || last_name\nWHERE display_name IS NULL AND id IN (SELECT id FROM users WHERE display_name IS NULL LIMIT 1000);",
+    },
+  },
+  create: (ctx) => ({
+    UpdateStmt(node, stmt) {
+      if (!EXECUTED.has(stmt.kind) || !node.relation || ctx.isNewTable(node.relation) || isSystemCatalog(node.relation)) return;
+      const verdict = analyzeBatch(node, { catalog: ctx.catalog, plpgsql: !!stmt.parent });
+      if (verdict.bounded) return;
+      const table = displayName(node.relation);
+      const lock = ctx.locksOf(stmt).find((l) => l.table === table);
+      const where = stmt.parent ? ' inside a DO block (one transaction for the whole block)' : '';
+      const k = verdict.key;
+      ctx.report({
+        stmt,
+        // a data-modifying CTE: point at its table; otherwise the statement
+        node: node === stmt.body ? undefined : node.relation,
+        message:
+          `UPDATE of existing table "${table}" is not batched (${verdict.reason})${where}: every row it changes stays locked until commit` +
+          `${lock ? ` (${describeLock(lock)})` : ', blocking concurrent writes to those rows'}, ` +
+          `and one long transaction writes a burst of WAL and leaves the table bloated. ` +
+          `Backfill in batches instead: a keyset loop (WHERE ${k} > last_id AND ${k} <= last_id + 1000) with a pause between batches, run outside the schema migration`,
+        lock: lock ?? null,
+        plan: 'batched-backfill',
+      });
+    },
+  }),
+});

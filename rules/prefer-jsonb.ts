@@ -1,0 +1,50 @@
+import { defineRule } from '../src/engine/types.js';
+import { displayName } from '../src/analysis/names.js';
+import { columnsOfAlter, columnsOfCreate, isBuiltinType, type WrittenColumn } from '../src/analysis/column-defs.js';
+import { typeSpanAt } from '../src/analysis/type-span.js';
+import type { Statement } from '../src/sql/types.js';
+
+export default defineRule({
+  id: 'prefer-jsonb',
+  severity: 'warn',
+  preset: 'strict',
+  category: 'hygiene',
+  docs: {
+    summary: 'json columns: use jsonb',
+    why:
+      'json stores the input text verbatim and re-parses it on every access. It has no equality operator, so SELECT DISTINCT, GROUP BY, UNION and unique constraints on it fail, and it cannot be indexed with GIN for containment (@>) or key-existence (?) queries. ' +
+      'jsonb stores a parsed binary form: faster to query, comparable, indexable. Converting later is ALTER COLUMN … TYPE jsonb, a full rewrite under an ACCESS EXCLUSIVE lock that blocks reads and writes.',
+    fix: 'Use jsonb (it does not keep key order, duplicate keys or whitespace; keep json only if you need the exact input text back):\n\nCREATE TABLE events (payload jsonb NOT NULL);',
+    example: {
+      bad: 'CREATE TABLE events (payload json NOT NULL);',
+      good: 'CREATE TABLE events (payload jsonb NOT NULL);',
+    },
+  },
+  fixable: true,
+  create: (ctx) => {
+    const check = (stmt: Statement, cols: WrittenColumn[]): void => {
+      for (const c of cols) {
+        if (!isBuiltinType(c.typeName, 'json')) continue;
+        const loc = typeof c.typeName.location === 'number' ? stmt.locate(c.typeName.location) : -1;
+        const span = loc >= 0 ? typeSpanAt(ctx.tokensOf(stmt), loc, ctx.file.source.text) : undefined;
+        // no fix under USING: the expression was written for the type as it stands
+        const fixSpan = c.using ? undefined : span;
+        ctx.report({
+          stmt,
+          node: c.typeName,
+          message: `Column "${c.name}" of "${displayName(c.table)}" is json: it is re-parsed on every access, has no equality operator (no DISTINCT, GROUP BY or unique index) and no GIN indexing; use jsonb`,
+          lock: null,
+          fix: fixSpan ? { range: [fixSpan.start, fixSpan.end], text: 'jsonb' } : undefined,
+        });
+      }
+    };
+    return {
+      CreateStmt(node, stmt) {
+        check(stmt, columnsOfCreate(node));
+      },
+      AlterTableStmt(node, stmt) {
+        check(stmt, columnsOfAlter(node, ctx.catalog));
+      },
+    };
+  },
+});

@@ -1,0 +1,119 @@
+import { defineRule } from '../src/engine/types.js';
+import type { Edit } from '../src/engine/types.js';
+import { describeLock } from '../src/analysis/lock-types.js';
+import { displayName } from '../src/analysis/names.js';
+import { alterCmds, effectLock, quoteIdent, relationSql, subcommandSpans } from '../src/analysis/alter-subcommands.js';
+
+export default defineRule({
+  id: 'require-not-valid-constraint',
+  severity: 'error',
+  preset: 'recommended',
+  category: 'locks',
+  docs: {
+    summary: 'ADD CONSTRAINT … FOREIGN KEY or CHECK on an existing table without NOT VALID validates every row under a lock',
+    why:
+      'Adding a CHECK constraint takes an ACCESS EXCLUSIVE lock (no reads, no writes) and keeps it while PostgreSQL scans the whole table to prove every row satisfies it. ' +
+      'Adding a FOREIGN KEY takes SHARE ROW EXCLUSIVE locks on both the table and the referenced table (no INSERT, UPDATE or DELETE on either) while every row is checked against the referenced table. ' +
+      'On a large table that is minutes of blocked traffic, and the queue of waiting queries behind the lock can take the application down.',
+    fix:
+      'Add the constraint NOT VALID: it is recorded instantly and enforced for new and updated rows from then on. ' +
+      'Then validate the existing rows in a separate transaction: VALIDATE CONSTRAINT takes only a SHARE UPDATE EXCLUSIVE lock, which lets reads and writes continue while it scans.\n\n' +
+      'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n' +
+      '-- next migration (or after COMMIT):\n' +
+      'ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;\n\n' +
+      'For a new column with a CHECK (or a REFERENCES with a DEFAULT), add the column first, then the constraint NOT VALID. ' +
+      'Before PostgreSQL 18, a foreign key on a partitioned table cannot be added NOT VALID: add it to each partition, or accept the lock.',
+    example: {
+      bad: 'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);',
+      good:
+        'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n' +
+        'ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;',
+    },
+  },
+  fixable: true,
+  create: (ctx) => ({
+    AlterTableStmt(node, stmt) {
+      if (node.objtype !== 'OBJECT_TABLE') return;
+      const rel = node.relation;
+      if (!rel || ctx.isNewTable(rel)) return;
+      const table = displayName(rel);
+      const cmds = alterCmds(node);
+      const spans = subcommandSpans(stmt, ctx.tokensOf(stmt));
+      cmds.forEach((cmd, i) => {
+        const span = spans?.[i];
+        const range: [number, number] | undefined = span && i > 0 ? [span.start, span.end] : undefined;
+
+        if (cmd.subtype === 'AT_AddConstraint') {
+          const con = cmd.def?.Constraint;
+          if (!con || con.skip_validation) return;
+          if (con.contype !== 'CONSTR_FOREIGN' && con.contype !== 'CONSTR_CHECK') return;
+          const effects = ctx.cmdEffects(rel, cmd);
+          const own = effects.find((e) => e.table === table) ?? effects[0];
+          if (!own) return;
+          const lock = effectLock(own);
+          const named = con.conname ? `CONSTRAINT "${con.conname}" ` : '';
+          const what = con.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK';
+          let message = `ADD ${named}${what} on existing table "${table}" without NOT VALID: ${describeLock(lock)}`;
+          // a self-referencing key locks only its own table
+          if (con.contype === 'CONSTR_FOREIGN' && con.pktable && ctx.catalog.key(con.pktable) !== ctx.catalog.key(rel)) {
+            const ref = effects.find((e) => e !== own);
+            const refName = displayName(con.pktable);
+            message += ref
+              ? `, and the referenced table "${refName}" is held in ${ref.mode} mode too (its writes wait)`
+              : `, and the referenced table "${refName}" is locked too`;
+          }
+          const validate = con.conname ? `ALTER TABLE ${relationSql(rel)} VALIDATE CONSTRAINT ${quoteIdent(con.conname)}` : undefined;
+          message += validate
+            ? `. Add it NOT VALID, then run ${validate}; in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on)`
+            : '. Name the constraint (ADD CONSTRAINT name …), add it NOT VALID, then VALIDATE CONSTRAINT name in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on)';
+
+          // the fix needs the constraint's name (VALIDATE names it) and text it can edit
+          let fix: Edit[] | undefined;
+          if (validate && span && !stmt.parent) {
+            fix = [{ range: [span.end, span.end], text: ' NOT VALID' }];
+            // in autocommit the VALIDATE can follow at once: it runs in its own transaction
+            if (!ctx.inTransaction(stmt)) fix.push({ range: [stmt.end, stmt.end], text: `;\n${validate}` });
+          }
+          ctx.report({ stmt, node: range ? undefined : con, range, message, lock, fix });
+          return;
+        }
+
+        if (cmd.subtype === 'AT_AddColumn') {
+          const def = cmd.def?.ColumnDef;
+          if (!def) return;
+          const constraints = (def.constraints ?? []).map((c: any) => c?.Constraint).filter(Boolean);
+          const hasDefault = !!def.raw_default || constraints.some((c: any) => c.contype === 'CONSTR_DEFAULT');
+          const own = ctx.cmdEffects(rel, cmd).find((e) => e.table === table);
+          const mode = own?.mode ?? 'ACCESS EXCLUSIVE';
+          const lock = effectLock({ table, mode, duration: own?.duration === 'rewrite' ? 'rewrite' : 'scan' });
+          const check = constraints.find((c: any) => c.contype === 'CONSTR_CHECK' && !c.skip_validation);
+          const fk = constraints.find((c: any) => c.contype === 'CONSTR_FOREIGN' && !c.skip_validation);
+          const col = quoteIdent(String(def.colname));
+          if (check) {
+            ctx.report({
+              stmt,
+              node: range ? undefined : def,
+              range,
+              message:
+                `ADD COLUMN "${def.colname}" with a CHECK constraint on existing table "${table}" validates every row: ${describeLock(lock)}. ` +
+                `Add the column without the CHECK, then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT … CHECK (…) NOT VALID; and VALIDATE CONSTRAINT it in a separate transaction`,
+              lock,
+            });
+          }
+          // a new column is all NULL, so REFERENCES skips validation — unless the column has a default
+          if (fk && hasDefault) {
+            ctx.report({
+              stmt,
+              node: range ? undefined : def,
+              range,
+              message:
+                `ADD COLUMN "${def.colname}" with a DEFAULT and REFERENCES "${displayName(fk.pktable)}" on existing table "${table}" validates the foreign key for every row: ${describeLock(lock)}. ` +
+                `Add the column, then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT … FOREIGN KEY (${col}) REFERENCES … NOT VALID; and VALIDATE CONSTRAINT it in a separate transaction`,
+              lock,
+            });
+          }
+        }
+      });
+    },
+  }),
+});

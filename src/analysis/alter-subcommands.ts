@@ -1,0 +1,101 @@
+/**
+ * ALTER TABLE subcommands: where each one sits in the text (for precise findings and fixes),
+ * the lock of one subcommand as a finding's `Lock`, and SQL spelling of names for the plans
+ * that rules write into their messages.
+ */
+import type { Statement } from '../sql/types.js';
+import type { RangeVarLike } from './names.js';
+import { blockedBy, type Duration, type Lock } from './lock-types.js';
+import type { LockEffect } from './locks.js';
+
+export interface TokenLike {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The lock of one subcommand effect, in the shape findings carry. */
+export function effectLock(e: LockEffect, duration: Duration = e.duration): Lock {
+  return { table: e.table, mode: e.mode, blocks: blockedBy(e.mode), duration };
+}
+
+/** The AlterTableCmd bodies of an AlterTableStmt body, in textual order. */
+export function alterCmds(body: any): any[] {
+  return (body?.cmds ?? []).map((c: any) => c?.AlterTableCmd).filter(Boolean);
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * The UTF-16 span of every subcommand of an ALTER TABLE statement: the tokens after the
+ * relation name split at top-level commas. Returns undefined when the split does not match
+ * the parse tree's subcommand count (then callers fall back to the statement's range).
+ */
+export function subcommandSpans(stmt: Statement, tokens: TokenLike[]): Span[] | undefined {
+  const cmdCount = (stmt.body?.cmds ?? []).length;
+  const rel = stmt.body?.relation;
+  if (!cmdCount || !rel || typeof rel.location !== 'number') return undefined;
+  const relStart = stmt.locate(rel.location);
+  let i = tokens.findIndex((t) => t.start >= relStart);
+  if (i < 0) return undefined;
+  // the relation name: ident ( '.' ident )* [ '*' ]
+  i++;
+  while (i + 1 < tokens.length && tokens[i].text === '.') i += 2;
+  if (i < tokens.length && tokens[i].text === '*') i++;
+  const spans: Span[] = [];
+  let depth = 0;
+  let first: TokenLike | undefined;
+  let last: TokenLike | undefined;
+  for (; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.text === ';' && depth === 0) break;
+    if (t.text === ',' && depth === 0) {
+      if (!first || !last) return undefined;
+      spans.push({ start: first.start, end: last.end });
+      first = last = undefined;
+      continue;
+    }
+    if (t.text === '(' || t.text === '[') depth++;
+    else if (t.text === ')' || t.text === ']') depth = Math.max(0, depth - 1);
+    if (!first) first = t;
+    last = t;
+  }
+  if (first && last) spans.push({ start: first.start, end: last.end });
+  return spans.length === cmdCount ? spans : undefined;
+}
+
+const SIMPLE_IDENT = /^[a-z_][a-z0-9_$]*$/;
+/** Words that cannot stand as a bare column or table name (a conservative subset). */
+const RESERVED = new Set([
+  'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast', 'check',
+  'collate', 'column', 'constraint', 'create', 'current_catalog', 'current_date', 'current_role', 'current_time',
+  'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except',
+  'false', 'fetch', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in', 'initially', 'intersect', 'into',
+  'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not', 'null', 'offset', 'on', 'only', 'or',
+  'order', 'placing', 'primary', 'references', 'returning', 'select', 'session_user', 'some', 'symmetric',
+  'system_user', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'when',
+  'where', 'window', 'with',
+]);
+
+/** An identifier as SQL: bare when it can be, double-quoted otherwise. */
+export function quoteIdent(name: string): string {
+  return SIMPLE_IDENT.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A relation as SQL, schema-qualified when the statement qualified it. */
+export function relationSql(rel: RangeVarLike): string {
+  return (rel.schemaname ? `${quoteIdent(rel.schemaname)}.` : '') + quoteIdent(String(rel.relname ?? '?'));
+}
+
+/** A name list (`[{String:{sval}}]`, e.g. constraint keys) as a SQL column list. */
+export function columnListSql(keys: any[] | undefined): string {
+  return (keys ?? []).map((k: any) => quoteIdent(String(k?.String?.sval ?? '?'))).join(', ');
+}
+
+/** The 1-based line a statement starts on, for "(line N)" references in messages. */
+export function lineOf(stmt: Statement, position: (index: number) => { line: number }): number {
+  return position(stmt.start).line;
+}

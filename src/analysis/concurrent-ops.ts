@@ -1,0 +1,77 @@
+/**
+ * CONCURRENTLY operations and boolean statement options.
+ *
+ * PostgreSQL refuses some CONCURRENTLY forms inside a transaction block (and inside a
+ * function or DO block): `PreventInTransactionBlock(isTopLevel, "<stmtType>")` fails with
+ * "<stmtType> cannot run inside a transaction block" (or "… cannot be executed from a
+ * function"). `REFRESH MATERIALIZED VIEW CONCURRENTLY` is not one of them: it runs fine in a
+ * transaction block.
+ */
+import type { Statement } from '../sql/types.js';
+import { displayName, nameListToString } from './names.js';
+
+/**
+ * A boolean option of a parenthesised option list (`REINDEX (CONCURRENTLY false)`,
+ * `VACUUM (FULL off)`), read the way PostgreSQL's defGetBoolean reads it: no argument is
+ * true; `true`/`on`/`1` and `false`/`off`/`0` (case-insensitive). Undefined when the option is absent; the last
+ * occurrence wins, as in PostgreSQL.
+ */
+export function booleanOption(list: any[] | undefined, name: string): boolean | undefined {
+  let value: boolean | undefined;
+  for (const o of list ?? []) {
+    const d = o?.DefElem;
+    if (!d || d.defname !== name) continue;
+    value = defElemBoolean(d);
+  }
+  return value;
+}
+
+function defElemBoolean(d: any): boolean {
+  const arg = d.arg;
+  if (!arg) return true;
+  if (arg.Boolean) return arg.Boolean.boolval === true;
+  if (arg.Integer) return (arg.Integer.ival ?? 0) !== 0;
+  const s = String(arg.String?.sval ?? arg.A_Const?.sval?.sval ?? '').toLowerCase();
+  // anything else is an error in PostgreSQL ("… requires a Boolean value"); read it as set
+  return !(s === 'false' || s === 'off');
+}
+
+export interface ConcurrentOp {
+  /** the form as PostgreSQL names it in its error ("CREATE INDEX CONCURRENTLY") */
+  stmtType: string;
+  /** the object it works on, as written (table, index, schema …) */
+  target: string;
+  /** PostgreSQL refuses it inside a transaction block or a function/DO block */
+  noTransactionBlock: boolean;
+}
+
+/** The CONCURRENTLY operation a statement performs, if any. */
+export function concurrentOp(stmt: Statement): ConcurrentOp | undefined {
+  const b = stmt.body;
+  switch (stmt.kind) {
+    case 'IndexStmt':
+      return b.concurrent ? { stmtType: 'CREATE INDEX CONCURRENTLY', target: displayName(b.relation), noTransactionBlock: true } : undefined;
+    case 'DropStmt':
+      if (b.removeType !== 'OBJECT_INDEX' || !b.concurrent) return undefined;
+      return {
+        stmtType: 'DROP INDEX CONCURRENTLY',
+        target: (b.objects ?? []).map((o: any) => nameListToString(o.List?.items)).join(', '),
+        noTransactionBlock: true,
+      };
+    case 'ReindexStmt':
+      if (!booleanOption(b.params, 'concurrently')) return undefined;
+      return { stmtType: 'REINDEX CONCURRENTLY', target: b.relation ? displayName(b.relation) : String(b.name ?? ''), noTransactionBlock: true };
+    case 'AlterTableStmt':
+      for (const c of b.cmds ?? []) {
+        const cmd = c.AlterTableCmd;
+        if (cmd?.subtype === 'AT_DetachPartition' && cmd.def?.PartitionCmd?.concurrent) {
+          return { stmtType: 'ALTER TABLE ... DETACH CONCURRENTLY', target: displayName(b.relation), noTransactionBlock: true };
+        }
+      }
+      return undefined;
+    case 'RefreshMatViewStmt':
+      return b.concurrent ? { stmtType: 'REFRESH MATERIALIZED VIEW CONCURRENTLY', target: displayName(b.relation), noTransactionBlock: false } : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Session timeouts (lock_timeout, statement_timeout): which statements need one, which a
+ * file-wide timeout would break, and where a `SET` goes. Shared by require-lock-timeout and
+ * require-statement-timeout.
+ */
+import type { Statement } from '../sql/types.js';
+import type { Lock } from './lock-types.js';
+import type { Catalog } from './catalog.js';
+import { analyzeBatch } from './batching.js';
+import { concurrentOp } from './concurrent-ops.js';
+
+/**
+ * The lock of a statement that makes a timeout matter: it blocks reads or writes on an existing
+ * table. A bounded UPDATE/DELETE (point update, one batch of a keyset loop) is left out: its row
+ * locks cover only the rows of the batch and its table lock (ROW EXCLUSIVE) queues no traffic.
+ */
+export function trafficBlockingLock(
+  stmt: Statement,
+  locks: Lock[],
+  isNewTable: (table: string) => boolean,
+  catalog: Catalog,
+): Lock | undefined {
+  if ((stmt.kind === 'UpdateStmt' || stmt.kind === 'DeleteStmt') && analyzeBatch(stmt.body, { catalog, plpgsql: !!stmt.parent }).bounded) return undefined;
+  return locks.find((l) => (l.blocks.includes('reads') || l.blocks.includes('writes')) && !isNewTable(l.table));
+}
+
+/**
+ * Statements a file-wide `SET lock_timeout` would make fail: the CONCURRENTLY operations wait
+ * for every older transaction to finish (those waits are lock waits, so lock_timeout cancels
+ * them and leaves an INVALID index behind).
+ */
+export function waitsForOtherTransactions(stmt: Statement): boolean {
+  const op = concurrentOp(stmt);
+  return !!op && op.noTransactionBlock;
+}
+
+/**
+ * Statements a file-wide `SET statement_timeout` would cut short although they block no
+ * traffic: CONCURRENTLY operations, VALIDATE CONSTRAINT and other long scans under a weak lock,
+ * VACUUM/ANALYZE, and DO blocks that loop (a batched backfill is one long statement).
+ */
+export function longButNonBlocking(stmt: Statement, locks: Lock[]): boolean {
+  if (concurrentOp(stmt)) return true;
+  if (stmt.kind === 'DoStmt' && (stmt.children ?? []).some((c) => c.inLoop)) return true;
+  return locks.some((l) => l.duration !== 'instant' && !l.blocks.includes('reads') && !l.blocks.includes('writes'));
+}
+
+/** Where a file-wide SET goes: before the first statement (after leading comments and directives). */
+export function fileSetInsertion(statements: Statement[], text: string): { at: number; text: (set: string) => string } {
+  const first = statements[0];
+  const at = first ? first.start : text.length;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // at the end of a file with no statements, start a new line when needed
+  const lead = !first && at > 0 && text[at - 1] !== '\n' ? eol : '';
+  return { at, text: (set) => `${lead}${set};${eol}` };
+}
