@@ -6,3 +6,5 @@ export type * from './engine/types.js';
 export type { Lock, LockMode, Duration, Blocked } from './analysis/lock-types.js';
 export { Catalog } from './analysis/catalog.js';
 export { applyEdits } from './fix/apply.js';
+export { ConfigLoader, ConfigError, validateConfig, configJsonSchema, isIncluded, defineConfig } from './config/index.js';
+export type { GodwitConfig, ResolvedConfig } from './config/index.js';

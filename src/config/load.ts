@@ -1,0 +1,239 @@
+/**
+ * Find and load config files. The nearest config above a linted file wins (no merging
+ * across levels); the search stops at the first directory holding `.git` or at the
+ * filesystem root. `--config <path>` loads exactly that file for every linted file.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as jsonc from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
+import { ConfigError } from './errors.js';
+import { validateConfig, type GodwitConfig } from './schema.js';
+
+/** Config file names, in the order they are tried within one directory. */
+export const CONFIG_FILE_NAMES = [
+  'godwit.config.json',
+  'godwit.config.js',
+  'godwit.config.mjs',
+  'godwit.config.ts',
+  '.godwitrc.json',
+  'package.json',
+] as const;
+
+/** The key a package.json holds the config under. */
+export const PACKAGE_JSON_KEY = 'godwit';
+
+export interface ResolvedConfig {
+  /** the validated config ({} when no file was found) */
+  config: GodwitConfig;
+  /** absolute path of the config file, or null when none was found */
+  file: string | null;
+  /** the directory `include`, `exclude` and `schema` are relative to: the config file's (or the cwd) */
+  dir: string;
+}
+
+export interface ConfigLoaderOptions {
+  /** `--config <path>`: load exactly this file for every linted file, no search */
+  explicitPath?: string;
+  /** resolves relative paths and shortens file names in messages (default process.cwd()) */
+  cwd?: string;
+}
+
+/**
+ * Finds the config for each linted file; every directory is looked up once per loader, and
+ * files governed by the same config share one (frozen) ResolvedConfig.
+ */
+export class ConfigLoader {
+  readonly cwd: string;
+  readonly explicitPath: string | undefined;
+  private explicit: Promise<ResolvedConfig> | undefined;
+  private readonly byDir = new Map<string, Promise<ResolvedConfig>>();
+  private readonly none: ResolvedConfig;
+
+  constructor(opts: ConfigLoaderOptions = {}) {
+    this.cwd = resolve(opts.cwd ?? process.cwd());
+    this.explicitPath = opts.explicitPath === undefined ? undefined : resolve(this.cwd, opts.explicitPath);
+    this.none = Object.freeze({ config: Object.freeze({}), file: null, dir: this.cwd });
+  }
+
+  /** The config that applies to a file (absolute, or relative to the loader's cwd; it need not exist). */
+  forFile(path: string): Promise<ResolvedConfig> {
+    if (this.explicitPath !== undefined) return this.loadExplicit();
+    return this.forDirectory(dirname(resolve(this.cwd, path)));
+  }
+
+  /** The config that applies to files in a directory. */
+  forDirectory(dir: string): Promise<ResolvedConfig> {
+    if (this.explicitPath !== undefined) return this.loadExplicit();
+    dir = resolve(this.cwd, dir);
+    let found = this.byDir.get(dir);
+    if (!found) {
+      found = this.search(dir);
+      this.byDir.set(dir, found);
+    }
+    return found;
+  }
+
+  private loadExplicit(): Promise<ResolvedConfig> {
+    const file = this.explicitPath!;
+    this.explicit ??= loadConfigFile(file, { display: this.display(file), required: true }).then((config) =>
+      Object.freeze({ config: Object.freeze(config!), file, dir: dirname(file) }),
+    );
+    return this.explicit;
+  }
+
+  private async search(dir: string): Promise<ResolvedConfig> {
+    const names = await listDir(dir);
+    for (const name of CONFIG_FILE_NAMES) {
+      if (!names.has(name)) continue;
+      const file = join(dir, name);
+      const config = await loadConfigFile(file, { display: this.display(file) });
+      if (config) return Object.freeze({ config: Object.freeze(config), file, dir });
+    }
+    const parent = dirname(dir);
+    if (names.has('.git') || parent === dir) return this.none;
+    return this.forDirectory(parent);
+  }
+
+  /** A file name as shown in messages: relative to the cwd when inside it. */
+  private display(file: string): string {
+    const rel = relative(this.cwd, file);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+  }
+}
+
+async function listDir(dir: string): Promise<Set<string>> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return new Set(entries.filter((e) => e.name === '.git' || e.isFile() || e.isSymbolicLink()).map((e) => e.name));
+  } catch {
+    return new Set(); // missing or unreadable directory: keep looking upward
+  }
+}
+
+export interface LoadOptions {
+  /** the name used in messages (default: the path as given) */
+  display?: string;
+  /** a package.json without a `godwit` key is an error rather than "no config here" */
+  required?: boolean;
+}
+
+/**
+ * Load and validate one config file. Returns undefined only for a package.json without a
+ * `godwit` key (unless `required`). Throws ConfigError for anything unreadable or invalid.
+ */
+export async function loadConfigFile(file: string, opts: LoadOptions = {}): Promise<GodwitConfig | undefined> {
+  const display = opts.display ?? file;
+  const ext = extname(file).toLowerCase();
+  if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
+    // ?mtime= makes a long-lived process (an editor's ESLint) see edits to the file
+    const mod = await importConfig(file, display, async (mtime) => import(`${pathToFileURL(file).href}?mtime=${mtime}`));
+    return validateConfig(await defaultExport(mod, display), display);
+  }
+  if (ext === '.ts' || ext === '.mts' || ext === '.cts') {
+    const mod = await importConfig(file, display, async () => {
+      const { createJiti } = await import('jiti');
+      return createJiti(import.meta.url, { moduleCache: false }).import(file);
+    });
+    return validateConfig(await defaultExport(mod, display), display);
+  }
+  const text = await readText(file, display);
+  const value = parseJson(text, display);
+  if (basename(file) === 'package.json') {
+    const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+    if (!isObject || !Object.prototype.hasOwnProperty.call(value, PACKAGE_JSON_KEY)) {
+      if (opts.required) throw new ConfigError(display, `has no "${PACKAGE_JSON_KEY}" key`);
+      return undefined;
+    }
+    return validateConfig((value as Record<string, unknown>)[PACKAGE_JSON_KEY], display, PACKAGE_JSON_KEY);
+  }
+  return validateConfig(value, display);
+}
+
+async function readText(file: string, display: string): Promise<string> {
+  try {
+    const text = await readFile(file, 'utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new ConfigError(display, `cannot read the config file: ${why}`, { cause: err });
+  }
+}
+
+async function importConfig(file: string, display: string, load: (mtime: number) => Promise<unknown>): Promise<unknown> {
+  try {
+    const info = await stat(file).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'ENOENT' ? new ConfigError(display, 'cannot read the config file: file not found', { cause: err }) : err;
+    });
+    return await load(Math.trunc(info.mtimeMs));
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(display, `cannot load the config file: ${msg}`, { cause: err });
+  }
+}
+
+async function defaultExport(mod: unknown, display: string): Promise<unknown> {
+  if (mod === null || typeof mod !== 'object' || !('default' in mod)) {
+    throw new ConfigError(display, 'has no default export (write `export default { … }`)');
+  }
+  return await (mod as { default: unknown }).default;
+}
+
+const JSON_ERRORS: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a property name in double quotes (trailing commas are not allowed)',
+  ValueExpected: 'expected a value',
+  ColonExpected: "expected ':'",
+  CommaExpected: "expected ','",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  EndOfFileExpected: 'unexpected content after the end of the JSON value',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'comments are not allowed in JSON',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'invalid number',
+  InvalidUnicode: 'invalid unicode escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'invalid character in string (control characters must be escaped)',
+};
+
+/** JSON.parse, with a syntax error turned into a ConfigError at line:column. */
+function parseJson(text: string, display: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    // V8's messages do not always carry a position; jsonc-parser (VS Code's) finds it.
+    const { offset, what } = locateJsonError(text, err as Error);
+    const { line, column } = lineColumn(text, offset);
+    throw new ConfigError(display, `invalid JSON: ${what}`, { line, column, cause: err });
+  }
+}
+
+function locateJsonError(text: string, err: Error): { offset: number; what: string } {
+  const errors: ParseError[] = [];
+  jsonc.parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first) {
+    const code = jsonc.printParseErrorCode(first.error);
+    return { offset: first.offset, what: JSON_ERRORS[code] ?? code };
+  }
+  const m = /at position (\d+)/.exec(err.message);
+  return { offset: m ? Number(m[1]) : 0, what: err.message };
+}
+
+/** 1-based line and column (UTF-16 code units) of an offset. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}

@@ -1,0 +1,177 @@
+/**
+ * The one config schema. It validates config files at run time (`validateConfig`) and is
+ * exported as a draft-07 JSON Schema (`configJsonSchema`, written to
+ * schema/godwit.config.schema.json by scripts/gen-config-schema.mjs) for editor completion.
+ */
+import * as z from 'zod';
+import { rules as builtinRules } from '../../rules/index.js';
+import type { PresetName, RuleDefinition, RuleSetting } from '../engine/types.js';
+import { ConfigError, formatIssues } from './errors.js';
+
+export const CONFIG_PRESETS = ['recommended', 'strict', 'all'] as const satisfies readonly PresetName[];
+export const CONFIG_SEVERITIES = ['off', 'warn', 'error'] as const satisfies readonly RuleSetting[];
+export const CONFIG_RUNNERS = [
+  'auto',
+  'plain',
+  'prisma',
+  'drizzle',
+  'golang-migrate',
+  'flyway',
+  'goose',
+  'dbmate',
+  'node-pg-migrate',
+  'knex',
+  'typeorm',
+  'mikro-orm',
+  'sequelize',
+  'kysely',
+  'atlas',
+  'diesel',
+] as const;
+export const CONFIG_TRANSACTIONS = ['auto', 'none', 'file', 'all', 'implicit'] as const;
+
+export type ConfigRunner = (typeof CONFIG_RUNNERS)[number];
+export type ConfigTransaction = (typeof CONFIG_TRANSACTIONS)[number];
+export type ConfigRuleSetting = RuleSetting | [RuleSetting, Record<string, unknown>];
+
+/** A godwit config file's contents (all keys optional; unknown keys are errors). */
+export interface GodwitConfig {
+  /** JSON Schema reference for editors; ignored */
+  $schema?: string;
+  /** PostgreSQL major version the migrations run on (default 15) */
+  pgVersion?: number;
+  /** rule preset (default `recommended`) */
+  preset?: PresetName;
+  /** per-rule overrides: rule id → severity, or [severity, options] */
+  rules?: Record<string, ConfigRuleSetting>;
+  /** migration runner (default `auto`: detected from the project layout) */
+  runner?: ConfigRunner;
+  /** how files are wrapped in transactions (default `auto`: what the runner does) */
+  transaction?: ConfigTransaction;
+  /** `"runner"`: the runner sets lock_timeout, so require-lock-timeout is satisfied */
+  lockTimeout?: 'runner';
+  /** globs of files to lint, relative to the config file's directory */
+  include?: string[];
+  /** globs of files not to lint, relative to the config file's directory */
+  exclude?: string[];
+  /** a `pg_dump --schema-only` file seeding the catalog, relative to the config file's directory */
+  schema?: string;
+}
+
+/** The keys a config may have, in documentation order. */
+export const CONFIG_KEYS = [
+  '$schema',
+  'pgVersion',
+  'preset',
+  'rules',
+  'runner',
+  'transaction',
+  'lockTimeout',
+  'include',
+  'exclude',
+  'schema',
+] as const satisfies ReadonlyArray<keyof GodwitConfig>;
+
+/** Type-checks a config written in JS/TS (`export default defineConfig({ … })`). */
+export function defineConfig(config: GodwitConfig): GodwitConfig {
+  return config;
+}
+
+function buildSchema(ruleDefs: RuleDefinition[]) {
+  const severity = z.enum(CONFIG_SEVERITIES).meta({
+    id: 'Severity',
+    description: '"off" disables the rule; "warn" reports it as a warning; "error" fails the run.',
+  });
+  const ruleOptions = z.record(z.string(), z.unknown()).meta({ description: 'Rule options.' });
+  const ruleSetting = z
+    .union([severity, z.tuple([severity, ruleOptions])])
+    .meta({ id: 'RuleSetting', description: 'A severity, or [severity, options].' });
+
+  const ruleShape: Record<string, z.ZodOptional<typeof ruleSetting>> = {};
+  for (const rule of [...ruleDefs].sort((a, b) => a.id.localeCompare(b.id))) {
+    const where = rule.preset === 'recommended' ? `"${rule.severity}" in recommended` : `"${rule.severity}" in ${rule.preset} (off in recommended)`;
+    ruleShape[rule.id] = ruleSetting.optional().meta({
+      description: `${rule.docs.summary.replace(/\.$/, '')}. Default: ${where}.`,
+    });
+  }
+
+  const globs = (what: string) =>
+    z.array(z.string().min(1)).meta({
+      description: `Globs of files ${what}, relative to the config file's directory (a pattern that matches a directory covers everything under it).`,
+    });
+
+  return z
+    .strictObject({
+      $schema: z.string().optional().meta({ description: 'The JSON Schema of this file, for editors. Ignored by godwit.' }),
+      pgVersion: z.int().min(9).max(99).optional().meta({
+        description: 'The PostgreSQL major version the migrations run on (default 15). Rules that depend on the version use it.',
+        default: 15,
+        examples: [15, 16, 17],
+      }),
+      preset: z.enum(CONFIG_PRESETS).optional().meta({
+        description: 'The rule preset: recommended (the default), strict (adds hygiene rules), or all.',
+        default: 'recommended',
+      }),
+      rules: z.strictObject(ruleShape).optional().meta({
+        description: 'Per-rule settings on top of the preset: rule id → "off" | "warn" | "error", or [severity, options].',
+      }),
+      runner: z.enum(CONFIG_RUNNERS).optional().meta({
+        description: 'The migration runner, which decides file order and transaction wrapping (default auto: detected from the project).',
+        default: 'auto',
+      }),
+      transaction: z.enum(CONFIG_TRANSACTIONS).optional().meta({
+        description: 'How each file is wrapped in a transaction, overriding what the runner implies (default auto).',
+        default: 'auto',
+      }),
+      lockTimeout: z.literal('runner').optional().meta({
+        description: '"runner": the migration runner sets lock_timeout before each migration, so require-lock-timeout is satisfied.',
+      }),
+      include: globs('to lint').optional(),
+      exclude: globs('not to lint').optional(),
+      schema: z.string().min(1).optional().meta({
+        description: "A pg_dump --schema-only file that seeds the schema catalog, relative to the config file's directory.",
+      }),
+    })
+    .meta({
+      title: 'godwit configuration',
+      description: 'Configuration for godwit, the PostgreSQL migration linter.',
+    });
+}
+
+const schema = buildSchema(builtinRules);
+const ruleIds = builtinRules.map((r) => r.id).sort();
+
+// The schema's output type must fit the documented interface (rule entries left undefined
+// by a JS config are dropped by validateConfig).
+type Out = z.output<typeof schema>;
+type _Fits = Omit<Out, 'rules'> extends Omit<GodwitConfig, 'rules'>
+  ? NonNullable<Out['rules']>[string] extends ConfigRuleSetting | undefined
+    ? true
+    : never
+  : never;
+const _fits: _Fits = true;
+void _fits;
+
+/** The config schema as a draft-07 JSON Schema (what editors and SchemaStore read). */
+export const configJsonSchema: Record<string, unknown> = z.toJSONSchema(schema, { target: 'draft-7', io: 'input' });
+
+/**
+ * Validate a parsed config. `file` names the source in messages; `keyPrefix` is prepended
+ * to key paths (`godwit` for a package.json key). Throws ConfigError listing every problem.
+ */
+export function validateConfig(value: unknown, file: string, keyPrefix?: string): GodwitConfig {
+  const result = schema.safeParse(value);
+  if (result.success) {
+    const config = result.data as GodwitConfig;
+    if (config.rules) {
+      for (const [id, setting] of Object.entries(config.rules)) if (setting === undefined) delete config.rules[id];
+    }
+    return config;
+  }
+  const problems = formatIssues(result.error.issues, value, {
+    keyPrefix,
+    ruleIds,
+    topKeys: CONFIG_KEYS,
+  });
+  throw new ConfigError(file, problems);
+}
