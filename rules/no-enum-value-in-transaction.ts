@@ -105,7 +105,7 @@ export default defineRule({
               node: aconst,
               message:
                 `'${value}' was added to enum "${p.written}" on line ${p.line} in this same transaction: PostgreSQL rejects its use ` +
-                `until that transaction commits ("unsafe use of new value \\"${value}\\" of enum type ${p.typeName}"); ` +
+                `until that transaction commits (unsafe use of new value "${value}" of enum type ${p.typeName}); ` +
                 `add the value in its own migration, committed before this one`,
               lock: null,
             });
@@ -138,11 +138,15 @@ export default defineRule({
       if (parent?.ResTarget && parent.ResTarget.val?.A_Const === aconst && stmt.kind === 'UpdateStmt') {
         return columnType(stmt.body.relation, parent.ResTarget.name);
       }
-      // INSERT INTO t (col, …) VALUES ('x', …)
-      if (parent?.List && stmt.kind === 'InsertStmt' && stmt.body.cols) {
+      // INSERT INTO t (col, …) VALUES ('x', …); without a column list, the table's column order
+      if (parent?.List && stmt.kind === 'InsertStmt') {
         const i = (parent.List.items ?? []).findIndex((n: any) => n?.A_Const === aconst);
         const inValues = ancestors.some((a) => a?.SelectStmt?.valuesLists?.some((l: any) => l === parent));
-        if (i >= 0 && inValues) return columnType(stmt.body.relation, stmt.body.cols[i]?.ResTarget?.name);
+        if (i >= 0 && inValues) {
+          const cols: any[] | undefined = stmt.body.cols;
+          const column = cols ? cols[i]?.ResTarget?.name : [...(ctx.catalog.table(stmt.body.relation)?.columns.keys() ?? [])][i];
+          return columnType(stmt.body.relation, column);
+        }
       }
       // ALTER TABLE t ALTER COLUMN col SET DEFAULT 'x'
       if (parent?.AlterTableCmd && parent.AlterTableCmd.subtype === 'AT_ColumnDefault' && parent.AlterTableCmd.def?.A_Const === aconst) {

@@ -23,8 +23,9 @@ export default defineRule({
   fixable: true,
   create: (ctx) => ({
     'File:exit'() {
-      // with a runner's transaction (file/all) the runner's COMMIT closes whatever is open
-      if (ctx.transactionMode !== 'none') return;
+      // under the runner's own transaction (file/all) its COMMIT closes the block; autocommit and
+      // PostgreSQL's implicit block (a multi-statement query) leave an explicit BEGIN open
+      if (ctx.transactionMode !== 'none' && ctx.transactionMode !== 'implicit') return;
       const open = modelTransactions(ctx.statements, ctx.transactionMode).unclosedBegin;
       if (open === null) return;
       const begin = ctx.statements[open];

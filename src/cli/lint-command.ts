@@ -1,19 +1,23 @@
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { resolve, dirname, basename, join } from 'node:path';
-import { initParser } from '../sql/pg.js';
-import { lintSql, rules } from '../lint.js';
+import { writeFileSync, renameSync, existsSync } from 'node:fs';
+import { resolve, dirname, basename, join, relative } from 'node:path';
+import { rules } from '../lint.js';
 import { summarize } from '../engine/linter.js';
+import { lintProject, lintVirtualFile, type ProjectOptions } from '../project.js';
+import { ConfigError } from '../config/index.js';
+import { isRunnerName, RUNNERS } from '../sources/index.js';
+import { changedSince, GitError } from '../sources/git.js';
 import { isPreset } from '../engine/presets.js';
-import type { Finding, LintOptions, LintResult, RuleSetting } from '../engine/types.js';
+import type { LintOptions, LintResult, RuleSetting } from '../engine/types.js';
 import type { TransactionMode } from '../analysis/transactions.js';
-import { discoverFiles } from '../sources/discover.js';
 import { formatJson } from '../report/json.js';
 import { formatStylish } from '../report/stylish.js';
 import { painter, useColor } from '../report/color.js';
 import { UsageError, type Io } from './main.js';
 
 const FORMATS = ['stylish', 'json'] as const;
-const TRANSACTIONS = ['auto', 'none', 'file', 'all'];
+const TRANSACTIONS = ['auto', 'none', 'file', 'all', 'implicit'];
+/** runners of JS/TS migrations (their SQL files are linted as plain files until extraction lands) */
+const JS_RUNNERS = ['knex', 'typeorm', 'mikro-orm', 'sequelize', 'kysely'] as const;
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -32,7 +36,7 @@ export function lintOptionsFrom(values: Values): LintOptions {
   if (values.transaction !== undefined) {
     const t = String(values.transaction);
     if (!TRANSACTIONS.includes(t)) throw new UsageError(`--transaction must be one of ${TRANSACTIONS.join(', ')} (got '${t}')`);
-    options.transaction = t === 'auto' ? 'none' : (t as TransactionMode);
+    if (t !== 'auto') options.transaction = t as TransactionMode;
   }
   const overrides: Record<string, RuleSetting> = {};
   for (const spec of (values.rule as string[] | undefined) ?? []) {
@@ -61,32 +65,45 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   const filePaths = paths.filter((p) => p !== '-');
   if (!useStdin && filePaths.length === 0) filePaths.push('.');
 
-  await initParser();
+  const cwd = io.cwd;
+  const runnerFlag = values.runner === undefined ? undefined : String(values.runner);
+  if (runnerFlag !== undefined && runnerFlag !== 'auto' && !isRunnerName(runnerFlag)) {
+    if (!(JS_RUNNERS as readonly string[]).includes(runnerFlag)) throw new UsageError(`--runner must be one of auto, ${RUNNERS.join(', ')}, ${JS_RUNNERS.join(', ')} (got '${runnerFlag}')`);
+  }
+  const project: ProjectOptions = {
+    cwd,
+    configPath: values.config ? resolve(cwd, String(values.config)) : undefined,
+    overrides: { ...options, runner: runnerFlag && isRunnerName(runnerFlag) ? runnerFlag : undefined, schema: values.schema ? String(values.schema) : undefined },
+  };
+  if (values.schema && !existsSync(resolve(cwd, String(values.schema)))) throw new UsageError(`--schema: no such file: ${values.schema}`);
+  if (project.configPath && !existsSync(project.configPath)) throw new UsageError(`--config: no such file: ${values.config}`);
+
   const results: LintResult[] = [];
   let ioFailure = false;
-
-  if (useStdin) {
-    const text = await readStream(io.stdin);
-    const name = values['stdin-filename'] ? resolve(io.cwd, String(values['stdin-filename'])) : '<stdin>';
-    results.push(withSource(lintSql(text, name, options), text));
-  }
-  if (filePaths.length) {
-    const { files, missing } = await discoverFiles(filePaths, io.cwd);
-    for (const m of missing) {
-      io.stderr.write(`godwit: no such file or directory: ${m}\n`);
-      ioFailure = true;
+  try {
+    if (values['changed-since'] !== undefined) {
+      const changes = changedSince(String(values['changed-since']), cwd);
+      project.only = changes.files;
+      for (const f of changes.modified) io.stderr.write(`godwit: warning: ${relative(cwd, f)} was changed after ${values['changed-since']}: editing a migration that may already have run does not re-run it anywhere\n`);
     }
-    for (const file of files) {
-      let text: string;
-      try {
-        text = decode(readFileSync(file));
-      } catch (e) {
-        ioFailure = true;
-        results.push(summarize(file, [fatal(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)]));
-        continue;
-      }
-      results.push(withSource(lintSql(text, file, options), text));
+    if (useStdin) {
+      const text = await readStream(io.stdin);
+      const name = values['stdin-filename'] ? resolve(cwd, String(values['stdin-filename'])) : '<stdin>';
+      results.push(await lintVirtualFile(text, name, project));
     }
+    if (filePaths.length) {
+      const r = await lintProject(filePaths, project);
+      for (const w of r.warnings) io.stderr.write(`godwit: ${w}\n`);
+      ioFailure = r.ioFailure;
+      results.push(...r.results);
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      io.stderr.write(`godwit: invalid configuration:\n${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof GitError) throw new UsageError(e.message);
+    throw e;
   }
 
   const shown = values.quiet ? results.map(errorsOnly) : results;
@@ -106,17 +123,9 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   return 0;
 }
 
-function withSource(r: LintResult, text: string): LintResult {
-  return { ...r, source: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
-}
-
 function errorsOnly(r: LintResult): LintResult {
   const kept = r.messages.filter((m) => m.severity === 2);
   return { ...summarize(r.filePath, kept), source: r.source };
-}
-
-function fatal(message: string): Finding {
-  return { ruleId: null as unknown as string, severity: 2, fatal: true, message, line: 1, column: 1, endLine: 1, endColumn: 1 };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });

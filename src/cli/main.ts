@@ -29,7 +29,11 @@ Lint options:
       --pg-version <major>           target PostgreSQL version (default: 15)
       --preset <recommended|strict|all>
       --rule <id>:<off|warn|error>   override a rule (repeatable)
-      --transaction <auto|none|file|all>  how the runner wraps each file (default: auto = none)
+  -c, --config <path>                use this config file (default: the nearest godwit.config.*)
+      --runner <name>                migration runner (default: auto-detected from the layout)
+      --transaction <auto|none|file|all|implicit>  override how the runner wraps each file
+      --schema <dump.sql>            seed the schema catalog from pg_dump --schema-only output
+      --changed-since <git ref>      lint only migrations added or changed since the ref
       --max-warnings <n>             exit 1 when there are more warnings than n
       --quiet                        report errors only
       --stdin                        lint standard input (or give - as a path)
@@ -76,6 +80,10 @@ async function run(argv: string[], io: Io): Promise<number> {
         'no-inline-config': { type: 'boolean' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
+        config: { type: 'string', short: 'c' },
+        runner: { type: 'string' },
+        schema: { type: 'string' },
+        'changed-since': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },

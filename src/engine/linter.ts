@@ -32,7 +32,7 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
   const enabled = resolveRules(allRules, options);
   const statements = parsed.statements;
   const txModel = modelTransactions(statements, mode);
-  const catalog = options.catalog ? options.catalog.clone() : new Catalog();
+  const catalog = options.catalog ? (options.takeCatalog ? options.catalog : options.catalog.clone()) : new Catalog();
   catalog.origin = 'file';
   const settings = new Set<string>();
   if (options.lockTimeoutByRunner) settings.add('lock_timeout');
@@ -87,11 +87,19 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
       cmdEffects: (rel, cmd) => alterCmdEffects(rel, cmd, { pgVersion, catalog }),
       isSet: (name) => settings.has(name),
       tokensOf(stmt) {
-        return parsed.tokens.filter((t) => t.start >= stmt.start && t.end <= stmt.end);
+        const out = [];
+        for (let i = firstTokenAt(parsed.tokens, stmt.start); i < parsed.tokens.length && parsed.tokens[i].start < stmt.end; i++) {
+          if (parsed.tokens[i].end <= stmt.end) out.push(parsed.tokens[i]);
+        }
+        return out;
       },
       findToken(stmt, keyword, from = stmt.start) {
         const kw = keyword.toLowerCase();
-        return parsed.tokens.find((t) => t.start >= from && t.end <= stmt.end && t.text.toLowerCase() === kw);
+        for (let i = firstTokenAt(parsed.tokens, from); i < parsed.tokens.length && parsed.tokens[i].start < stmt.end; i++) {
+          const t = parsed.tokens[i];
+          if (t.end <= stmt.end && t.text.toLowerCase() === kw) return t;
+        }
+        return undefined;
       },
     };
     visitorsByRule.push({ rule, visitors: rule.def.create(ctx) });
@@ -147,6 +155,18 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
     return { ...rest, line: p.line, column: p.column, endLine: e.line, endColumn: e.column };
   });
   return { result: summarize(parsed.path, messages), catalog };
+}
+
+/** Index of the first token starting at or after `pos` (tokens are in file order). */
+function firstTokenAt(tokens: ParsedFile['tokens'], pos: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid].start < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function summarize(filePath: string, messages: Finding[]): LintResult {

@@ -143,6 +143,8 @@ export interface LintOptions {
   lockTimeoutByRunner?: boolean;
   /** honour `-- godwit-ignore` / eslint-disable comments (default true) */
   inlineConfig?: boolean;
-  /** a catalog to start from (history); it is cloned, never changed */
+  /** a catalog to start from (history); it is cloned, never changed… */
   catalog?: Catalog;
+  /** …unless the caller hands it over: the linter then advances it in place (history replay) */
+  takeCatalog?: boolean;
 }

@@ -4,8 +4,9 @@
  * Fast path: the whole file is parsed once. When PostgreSQL's parser rejects it, the
  * statement holding the error position is cut out at the surrounding top-level `;`
  * tokens (found by PostgreSQL's own scanner), becomes a syntax-error statement, and the
- * text before and after it is parsed again the same way. A file with one bad statement
- * costs three parses, not one per statement.
+ * text before and after it is parsed again: the text before in one parse, the text after in
+ * windows of statements that double while they parse (see parseRange). A psql meta-command
+ * line (`\connect db`) is one syntax error ending at its line end.
  */
 import { parseSql, scanSql, PgSyntaxError, type RawStmt, type Token } from './pg.js';
 import { SourceText, indexOfCodePoint } from './source.js';
@@ -119,35 +120,84 @@ interface SplitContext {
   out: Statement[];
 }
 
+/**
+ * Parse [start, end). The whole range is parsed at once first (one parse for a valid file).
+ * After a syntax error, parsing goes on in windows of top-level statements that double while
+ * they parse, so each error costs a parse of its neighbourhood rather than of the rest of the
+ * file, and the work is a loop, not a recursion per error.
+ */
 function parseRange(ctx: SplitContext, start: number, end: number): void {
   const { source } = ctx;
-  if (start >= end) return;
-  const chunk = source.text.slice(start, end);
-  let raws: RawStmt[];
+  let pos = start;
+  let span = Infinity; // top-level statements per parse
+  while (pos < end) {
+    const wEnd = windowEnd(ctx.semicolons, pos, end, span);
+    const chunk = source.text.slice(pos, wEnd);
+    let raws: RawStmt[];
+    try {
+      raws = parseSql(chunk);
+    } catch (e) {
+      if (!(e instanceof PgSyntaxError)) throw e;
+      const errIndex = pos + indexOfCodePoint(chunk, e.cursor);
+      if (wEnd < end && errIndex >= pos + chunk.trimEnd().length - 1) {
+        // an error at the window's last `;` or at its end: the window may have cut a statement
+        span *= 2;
+        continue;
+      }
+      if (isMetaCommand(ctx, errIndex)) {
+        // a psql meta-command (`\connect db`, `\set x 1`) runs to the end of its line, not to a `;`
+        const line = source.position(errIndex).line;
+        const lineEnd = Math.min(end, source.lineStarts[line - 1] + source.lineText(line).length);
+        parseRange(ctx, pos, errIndex); // no `\` before errIndex: this recursion is one level deep
+        pushError(ctx, errIndex, lineEnd, e.message, errIndex);
+        pos = lineEnd;
+        span = 1;
+        continue;
+      }
+      // the statement holding the error runs from the last `;` before it to the first `;` at or after it
+      const before = lastBefore(ctx.semicolons, errIndex, pos);
+      const after = firstAtOrAfter(ctx.semicolons, errIndex, end);
+      const stmtStart = before === -1 ? pos : before + 1;
+      const stmtEnd = after === -1 ? end : after;
+      if (stmtStart > pos) pushParsed(ctx, pos, stmtStart); // the parser accepted these statements
+      pushError(ctx, stmtStart, stmtEnd, e.message, Math.min(errIndex, source.text.length));
+      pos = after === -1 ? end : after + 1;
+      span = 1;
+      continue;
+    }
+    pushStatements(ctx, pos, chunk, raws);
+    pos = wEnd;
+    span *= 2;
+  }
+}
+
+/** End of a window of `span` top-level statements from `pos` (just after its last `;`). */
+function windowEnd(semicolons: number[], pos: number, end: number, span: number): number {
+  if (span === Infinity) return end;
+  let lo = 0;
+  let hi = semicolons.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (semicolons[mid] < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  const j = lo + span - 1;
+  return j < semicolons.length && semicolons[j] < end ? semicolons[j] + 1 : end;
+}
+
+/** Parse a range known to hold only complete statements; should it fail after all, it is one error. */
+function pushParsed(ctx: SplitContext, start: number, end: number): void {
+  const chunk = ctx.source.text.slice(start, end);
   try {
-    raws = parseSql(chunk);
+    pushStatements(ctx, start, chunk, parseSql(chunk));
   } catch (e) {
     if (!(e instanceof PgSyntaxError)) throw e;
-    const errIndex = start + indexOfCodePoint(chunk, e.cursor);
-    if (isMetaCommand(ctx, errIndex)) {
-      // a psql meta-command (`\connect db`, `\set x 1`) runs to the end of its line, not to a `;`
-      const line = source.position(errIndex).line;
-      const lineEnd = Math.min(end, source.lineStarts[line - 1] + source.lineText(line).length);
-      parseRange(ctx, start, errIndex);
-      pushError(ctx, errIndex, lineEnd, e.message, errIndex);
-      parseRange(ctx, lineEnd, end);
-      return;
-    }
-    // the statement holding the error runs from the last `;` before it to the first `;` at or after it
-    const before = lastBefore(ctx.semicolons, errIndex, start);
-    const after = firstAtOrAfter(ctx.semicolons, errIndex, end);
-    const stmtStart = before === -1 ? start : before + 1;
-    const stmtEnd = after === -1 ? end : after;
-    parseRange(ctx, start, stmtStart);
-    pushError(ctx, stmtStart, stmtEnd, e.message, Math.min(errIndex, source.text.length));
-    parseRange(ctx, after === -1 ? end : after + 1, end);
-    return;
+    pushError(ctx, start, end, e.message, Math.min(start + indexOfCodePoint(chunk, e.cursor), ctx.source.text.length));
   }
+}
+
+function pushStatements(ctx: SplitContext, start: number, chunk: string, raws: RawStmt[]): void {
+  const { source } = ctx;
   const baseByte = source.byteOfIndex(start);
   const chunkBytes = Buffer.byteLength(chunk, 'utf8');
   for (const r of raws) {

@@ -39,8 +39,19 @@ export class SourceText {
 
   /** UTF-8 byte offset for a UTF-16 string index. */
   byteOfIndex(index: number): number {
-    if (this.byteToIndex === null) return index;
-    return Buffer.byteLength(this.text.slice(0, index), 'utf8');
+    const map = this.byteToIndex;
+    if (map === null) return index;
+    if (index <= 0) return 0;
+    if (index >= this.text.length) return this.byteLength;
+    // the first byte of the character at `index` (the map is non-decreasing): a binary search
+    let lo = 0;
+    let hi = this.byteLength;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (map[mid] < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   position(index: number): Position {

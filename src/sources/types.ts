@@ -1,0 +1,99 @@
+/**
+ * Migration roots: a directory whose SQL files one migration runner applies in a known
+ * order, each file wrapped (or not) in a transaction the way that runner does it.
+ */
+import type { TransactionMode } from '../analysis/transactions.js';
+
+export type { TransactionMode };
+
+export type RunnerName =
+  | 'plain'
+  | 'prisma'
+  | 'drizzle'
+  | 'golang-migrate'
+  | 'flyway'
+  | 'goose'
+  | 'dbmate'
+  | 'node-pg-migrate'
+  | 'atlas'
+  | 'diesel';
+
+export const RUNNERS: readonly RunnerName[] = [
+  'plain',
+  'prisma',
+  'drizzle',
+  'golang-migrate',
+  'flyway',
+  'goose',
+  'dbmate',
+  'node-pg-migrate',
+  'atlas',
+  'diesel',
+];
+
+export function isRunnerName(s: string): s is RunnerName {
+  return (RUNNERS as readonly string[]).includes(s);
+}
+
+/** [start, end) UTF-16 offsets into the file text as read (a BOM, if any, counts as one unit). */
+export type Range = [number, number];
+
+export interface FileTransaction {
+  /** how the runner wraps this file (feed to LintOptions.transaction) */
+  transaction: TransactionMode;
+  /** one sentence: why, naming the directive or runner behaviour and its opt-out */
+  txReason: string;
+  /**
+   * Parts of the file that are not the up migration (goose/dbmate/node-pg-migrate Down
+   * sections). Replace them with spaces (keep line breaks) before parsing so positions stay
+   * exact. Sorted, non-overlapping, each starting at the beginning of a line.
+   */
+  exclude: Range[];
+}
+
+export interface MigrationFile extends FileTransaction {
+  /** absolute path */
+  path: string;
+  /** the runner's version or ordering key (timestamp, number, folder name, journal tag …) */
+  version: string;
+  /** `up` and Flyway's `repeatable` files are applied; see MigrationRoot.skipped for the rest */
+  kind: 'up' | 'repeatable';
+}
+
+export interface SkippedFile {
+  /** absolute path */
+  path: string;
+  /**
+   * `down`/`undo`: rollback scripts (never part of the up history, not linted as up
+   * migrations); `ignored`: the runner does not apply it (wrong name, other SQL dialect,
+   * not in the journal, …)
+   */
+  kind: 'down' | 'undo' | 'ignored';
+  reason: string;
+}
+
+export interface MigrationRoot {
+  /** absolute directory */
+  dir: string;
+  runner: RunnerName;
+  /**
+   * A variant of the runner: 'pop' — ory/pop + popx files (`<version>_<name>.postgres.up.sql`),
+   * run as plain migrations but wrapped the way popx does it (transaction.ts).
+   */
+  flavor?: 'pop';
+  /** what identified the runner, e.g. "migration_lock.toml", "-- +goose Up annotations", "--runner goose" */
+  detectedBy: string;
+  /** the up migrations, in the order the runner applies them (history = files before a file) */
+  files: MigrationFile[];
+  /** SQL files in the root that the runner does not apply as up migrations */
+  skipped: SkippedFile[];
+  /** problems the runner itself would report (missing journal entry, duplicate version, …) */
+  notes: string[];
+}
+
+export interface FindOptions {
+  /** force the runner instead of detecting it ('auto' or undefined: detect) */
+  runner?: RunnerName | 'auto';
+  /** for Flyway's version-dependent detection of `ALTER TYPE … ADD VALUE` (default 15) */
+  pgVersion?: number;
+}
