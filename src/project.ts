@@ -134,11 +134,17 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     }
   }
 
-  // files in no root (and files a root does not apply, such as down migrations named explicitly)
+  // files a runner does not apply as up migrations (down, undo, other dialects) are linted only
+  // when named explicitly, then alone, without history
+  const skipped = new Set(found.roots.flatMap((r) => r.skipped.map((f) => f.path)));
+  const named = new Set(paths.map((p) => resolve(opts.cwd, p)));
+
+  // files in no root
   for (const file of requested) {
     if (done.has(file) || !wanted.has(file)) continue;
+    if (skipped.has(file) && !named.has(file)) continue;
     const resolved = await configs.forFile(file);
-    if (!isIncluded(resolved, file) && !paths.some((p) => resolve(opts.cwd, p) === file)) continue;
+    if (!isIncluded(resolved, file) && !named.has(file)) continue;
     let raw: string;
     try {
       raw = readFileSync(file, 'utf8');
