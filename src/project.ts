@@ -16,7 +16,7 @@ import { Catalog } from './analysis/catalog.js';
 import { catalogFromDump, replayParsed } from './analysis/history.js';
 import type { Finding, LintOptions, LintResult } from './engine/types.js';
 import type { TransactionMode } from './analysis/transactions.js';
-import { findRoots, blankRanges, isRunnerName, type MigrationRoot, type RunnerName } from './sources/index.js';
+import { findRoots, rootOf, fileTransaction, blankRanges, isRunnerName, type MigrationRoot, type RunnerName } from './sources/index.js';
 import { ConfigLoader, isIncluded, type ResolvedConfig } from './config/index.js';
 import { discoverFiles } from './sources/discover.js';
 
@@ -65,32 +65,6 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
 
   const results: LintResult[] = [];
   const done = new Set<string>();
-  const schemaCache = new Map<string, Catalog>();
-
-  const optionsFor = (resolved: ResolvedConfig, tx: TransactionMode | undefined): LintOptions => {
-    const c = resolved.config;
-    const o: LintOptions = {
-      pgVersion: opts.overrides.pgVersion ?? c.pgVersion,
-      preset: opts.overrides.preset ?? c.preset,
-      rules: { ...(c.rules ?? {}), ...(opts.overrides.rules ?? {}) },
-      inlineConfig: opts.overrides.inlineConfig,
-      lockTimeoutByRunner: c.lockTimeout === 'runner',
-    };
-    const cfgTx = c.transaction && c.transaction !== 'auto' ? (c.transaction as TransactionMode) : undefined;
-    o.transaction = opts.overrides.transaction ?? cfgTx ?? tx ?? 'none';
-    return o;
-  };
-
-  const seedCatalog = (resolved: ResolvedConfig): Catalog => {
-    const schemaPath = opts.overrides.schema ? resolve(opts.cwd, opts.overrides.schema) : resolved.config.schema ? resolve(resolved.dir, resolved.config.schema) : undefined;
-    if (!schemaPath) return new Catalog();
-    let c = schemaCache.get(schemaPath);
-    if (!c) {
-      c = catalogFromDump(readFileSync(schemaPath, 'utf8'), schemaPath);
-      schemaCache.set(schemaPath, c);
-    }
-    return c.clone();
-  };
 
   for (const root of found.roots) {
     const targets = root.files.filter((f) => wanted.has(f.path));
@@ -98,7 +72,7 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     for (const n of root.notes) warnings.push(`${root.dir}: ${n}`);
     const last = root.files.indexOf(targets[targets.length - 1]);
     const rootConfig = await configs.forFile(resolve(root.dir, 'x.sql'));
-    let catalog = seedCatalog(rootConfig);
+    let catalog = seedCatalog(rootConfig, opts);
     for (let i = 0; i <= last; i++) {
       const f = root.files[i];
       let raw: string;
@@ -123,7 +97,7 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
         replayParsed(catalog, parsed);
         continue;
       }
-      const options = optionsFor(resolved, f.transaction);
+      const options = lintOptionsFor(resolved, opts, f.transaction);
       options.catalog = catalog;
       options.takeCatalog = true;
       const { result, catalog: after } = lintWithCatalog(parsed, rules, options);
@@ -153,31 +127,85 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
       results.push(unreadable(file, e));
       continue;
     }
-    const options = optionsFor(resolved, undefined);
-    options.catalog = seedCatalog(resolved);
+    const options = lintOptionsFor(resolved, opts, undefined);
+    options.catalog = seedCatalog(resolved, opts);
+    options.takeCatalog = true;
     const parsed = parseFile(file, raw);
     results.push({ ...lintWithCatalog(parsed, rules, options).result, source: parsed.source.text });
   }
   return { results, warnings, ioFailure };
 }
 
-/** Lint text that is not on disk (stdin), with the config and root of the name it is given. */
+/**
+ * Lint text that is not on disk, or not saved yet (stdin, an editor buffer), under the name
+ * it is given: with that file's config, the history of its migration root (the migrations
+ * that sort before it), and its runner's transaction semantics.
+ */
 export async function lintVirtualFile(text: string, filePath: string, opts: ProjectOptions): Promise<LintResult> {
   await initParser();
   const configs = new ConfigLoader({ explicitPath: opts.configPath, cwd: opts.cwd });
-  const resolved = await configs.forFile(filePath.startsWith('<') ? resolve(opts.cwd, 'stdin.sql') : filePath);
-  const options: LintOptions = {
-    pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion,
-    preset: opts.overrides.preset ?? resolved.config.preset,
-    rules: { ...(resolved.config.rules ?? {}), ...(opts.overrides.rules ?? {}) },
-    inlineConfig: opts.overrides.inlineConfig,
-    lockTimeoutByRunner: resolved.config.lockTimeout === 'runner',
-    transaction: opts.overrides.transaction ?? (resolved.config.transaction && resolved.config.transaction !== 'auto' ? (resolved.config.transaction as TransactionMode) : 'none'),
-  };
-  const schema = opts.overrides.schema ? resolve(opts.cwd, opts.overrides.schema) : resolved.config.schema ? resolve(resolved.dir, resolved.config.schema) : undefined;
-  if (schema) options.catalog = catalogFromDump(readFileSync(schema, 'utf8'), schema);
-  const parsed = parseFile(filePath, text);
+  const onDisk = !filePath.startsWith('<');
+  const resolved = await configs.forFile(onDisk ? filePath : resolve(opts.cwd, 'stdin.sql'));
+  const runnerOpt = opts.overrides.runner ?? (resolved.config.runner && isRunnerName(resolved.config.runner) ? resolved.config.runner : 'auto');
+  const root = onDisk ? await rootOf(filePath, { runner: runnerOpt, pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion }) : undefined;
+
+  let tx: TransactionMode | undefined;
+  let body = text;
+  if (root) {
+    const ft = fileTransaction(root, filePath, text, { pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion });
+    tx = ft.transaction;
+    body = blankRanges(text, ft.exclude);
+  }
+  const options = lintOptionsFor(resolved, opts, tx);
+  options.catalog = historyBefore(root, filePath, seedCatalog(resolved, opts));
+  options.takeCatalog = true;
+  const parsed = parseFile(filePath, body);
   return { ...lintWithCatalog(parsed, rules, options).result, source: parsed.source.text };
+}
+
+/** The catalog the migrations of `root` before `file` leave (all of them when the file is new). */
+function historyBefore(root: MigrationRoot | undefined, file: string, catalog: Catalog): Catalog {
+  if (!root) return catalog;
+  for (const f of root.files) {
+    if (f.path === file) break;
+    let raw: string;
+    try {
+      raw = readFileSync(f.path, 'utf8');
+    } catch {
+      continue;
+    }
+    replayParsed(catalog, parseFile(f.path, blankRanges(raw, f.exclude)));
+  }
+  catalog.sealAsHistory();
+  return catalog;
+}
+
+function lintOptionsFor(resolved: ResolvedConfig, opts: ProjectOptions, runnerTx: TransactionMode | undefined): LintOptions {
+  const c = resolved.config;
+  const cfgTx = c.transaction && c.transaction !== 'auto' ? (c.transaction as TransactionMode) : undefined;
+  return {
+    pgVersion: opts.overrides.pgVersion ?? c.pgVersion,
+    preset: opts.overrides.preset ?? c.preset,
+    rules: { ...(c.rules ?? {}), ...(opts.overrides.rules ?? {}) },
+    inlineConfig: opts.overrides.inlineConfig,
+    lockTimeoutByRunner: c.lockTimeout === 'runner',
+    transaction: opts.overrides.transaction ?? cfgTx ?? runnerTx ?? 'none',
+  };
+}
+
+const dumpCache = new Map<string, Catalog>();
+
+/** A fresh catalog: empty, or seeded from the schema dump of `--schema` / the config's `schema`. */
+function seedCatalog(resolved: ResolvedConfig, opts: ProjectOptions): Catalog {
+  const c = resolved.config;
+  const schemaPath = opts.overrides.schema ? resolve(opts.cwd, opts.overrides.schema) : c.schema ? resolve(resolved.dir, c.schema) : undefined;
+  if (!schemaPath) return new Catalog();
+  let seeded = dumpCache.get(schemaPath);
+  if (!seeded) {
+    seeded = catalogFromDump(readFileSync(schemaPath, 'utf8'), schemaPath);
+    dumpCache.set(schemaPath, seeded);
+  }
+  return seeded.clone();
 }
 
 function unreadable(file: string, e: unknown): LintResult {

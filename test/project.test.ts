@@ -127,3 +127,16 @@ describe('--changed-since', () => {
     expect(godwit(['lint', 'db', '--changed-since', 'no-such-ref'], dir).code).toBe(2);
   });
 });
+
+describe('stdin with a file name', () => {
+  it('gets the history of the root it names and its runner semantics', () => {
+    const name = fx('project', 'history', '0004_new.up.sql');
+    const r = spawnSync(process.execPath, [bin, 'lint', '--stdin', '--stdin-filename', name, '-f', 'json'], {
+      encoding: 'utf8',
+      input: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(40);\nALTER TABLE users ALTER COLUMN name TYPE varchar(10);\n',
+    });
+    const msgs = (JSON.parse(r.stdout) as Res[])[0].messages.filter((m) => m.ruleId === 'no-column-type-change');
+    // 0001 (varchar(50)), 0002 (→100), 0003 (→20) ran before: 20 → 40 widens, 40 → 10 narrows
+    expect(msgs.map((m) => m.line)).toEqual([2]);
+  });
+});

@@ -143,6 +143,13 @@ class Context {
 
   rootOf(file: string): MigrationRoot | undefined {
     const dir = dirname(file);
+    // a file not saved yet (stdin, an editor buffer) is placed where it would sort
+    const info = this.info(dir);
+    const base = basename(file);
+    if (!info.files.includes(base)) {
+      info.files.push(base);
+      info.files.sort(compareStrings);
+    }
     const contains = (r: MigrationRoot | undefined): r is MigrationRoot => !!r && (r.files.some((f) => f.path === file) || r.skipped.some((f) => f.path === file));
     const nested = this.nested(dirname(dir));
     if (nested && nested.claims.includes(dir) && contains(nested.root)) return nested.root;
