@@ -1,6 +1,6 @@
 import { defineRule, type Edit } from '../src/engine/types.js';
 import { displayName, nameListToString } from '../src/analysis/names.js';
-import { alterTableCmdTokens } from '../src/analysis/alter-cmd-tokens.js';
+import { subcommandTokens } from '../src/analysis/alter-subcommands.js';
 import type { Statement } from '../src/sql/types.js';
 
 /** statements after which nothing can fail that a rerun would have to repeat */
@@ -195,8 +195,7 @@ export default defineRule({
             if (b.objtype && b.objtype !== 'OBJECT_TABLE') return;
             const cmds = (b.cmds ?? []).map((c: any) => c.AlterTableCmd);
             const table = displayName(b.relation);
-            const relAt = b.relation && typeof b.relation.location === 'number' ? stmt.locate(b.relation.location) : -1;
-            const segments = relAt >= 0 ? alterTableCmdTokens(ctx.tokensOf(stmt), relAt, cmds.length) : undefined;
+            const segments = subcommandTokens(stmt, ctx.tokensOf(stmt));
             cmds.forEach((cmd: any, i: number) => {
               if (!cmd || cmd.missing_ok) return;
               const seg = segments?.[i];

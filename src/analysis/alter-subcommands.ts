@@ -30,11 +30,13 @@ export interface Span {
 }
 
 /**
- * The UTF-16 span of every subcommand of an ALTER TABLE statement: the tokens after the
- * relation name split at top-level commas. Returns undefined when the split does not match
- * the parse tree's subcommand count (then callers fall back to the statement's range).
+ * The scanner tokens of each subcommand of an ALTER TABLE statement, in the order of the
+ * parse tree's `cmds` (AlterTableCmd nodes carry no location): the tokens after the relation
+ * name, split at commas outside parentheses and brackets. Undefined when the split does not
+ * match the parse tree's subcommand count (then callers fall back to the statement's range
+ * and offer no token-based fix).
  */
-export function subcommandSpans(stmt: Statement, tokens: TokenLike[]): Span[] | undefined {
+export function subcommandTokens<T extends TokenLike>(stmt: Statement, tokens: T[]): T[][] | undefined {
   const cmdCount = (stmt.body?.cmds ?? []).length;
   const rel = stmt.body?.relation;
   if (!cmdCount || !rel || typeof rel.location !== 'number') return undefined;
@@ -45,26 +47,26 @@ export function subcommandSpans(stmt: Statement, tokens: TokenLike[]): Span[] | 
   i++;
   while (i + 1 < tokens.length && tokens[i].text === '.') i += 2;
   if (i < tokens.length && tokens[i].text === '*') i++;
-  const spans: Span[] = [];
+  const groups: T[][] = [[]];
   let depth = 0;
-  let first: TokenLike | undefined;
-  let last: TokenLike | undefined;
   for (; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.text === ';' && depth === 0) break;
     if (t.text === ',' && depth === 0) {
-      if (!first || !last) return undefined;
-      spans.push({ start: first.start, end: last.end });
-      first = last = undefined;
+      groups.push([]);
       continue;
     }
     if (t.text === '(' || t.text === '[') depth++;
     else if (t.text === ')' || t.text === ']') depth = Math.max(0, depth - 1);
-    if (!first) first = t;
-    last = t;
+    groups[groups.length - 1].push(t);
   }
-  if (first && last) spans.push({ start: first.start, end: last.end });
-  return spans.length === cmdCount ? spans : undefined;
+  if (groups.length !== cmdCount || groups.some((g) => g.length === 0)) return undefined;
+  return groups;
+}
+
+/** The UTF-16 span of every subcommand of an ALTER TABLE statement (see subcommandTokens). */
+export function subcommandSpans(stmt: Statement, tokens: TokenLike[]): Span[] | undefined {
+  return subcommandTokens(stmt, tokens)?.map((g) => ({ start: g[0].start, end: g[g.length - 1].end }));
 }
 
 const SIMPLE_IDENT = /^[a-z_][a-z0-9_$]*$/;

@@ -9,6 +9,7 @@
  */
 import { qualify, nameListToRange, type RangeVarLike } from './names.js';
 import { typeFromNode, type ColumnType } from './types.js';
+import { defaultConstraintName, notNullColumns } from './constraints.js';
 import type { Statement } from '../sql/types.js';
 
 export type Origin = 'history' | 'file';
@@ -218,11 +219,11 @@ export class Catalog {
       if (!con) continue;
       if (con.contype === 'CONSTR_NOTNULL' || con.contype === 'CONSTR_PRIMARY' || con.contype === 'CONSTR_IDENTITY') col.notNull = true;
       if (con.contype === 'CONSTR_DEFAULT' || con.contype === 'CONSTR_IDENTITY' || con.contype === 'CONSTR_GENERATED') col.hasDefault = true;
-      if (con.contype !== 'CONSTR_NOTNULL' && con.contype !== 'CONSTR_DEFAULT') this.addConstraint(t, { ...con, keys: con.keys ?? [{ String: { sval: col.name } }] }, stmt, true);
+      if (con.contype !== 'CONSTR_NOTNULL' && con.contype !== 'CONSTR_DEFAULT') this.addConstraint(t, { ...con, keys: con.keys ?? [{ String: { sval: col.name } }] }, stmt, true, col.name);
     }
   }
 
-  private addConstraint(t: TableInfo, con: any, stmt: Statement, inCreate: boolean): void {
+  private addConstraint(t: TableInfo, con: any, stmt: Statement, inCreate: boolean, column?: string): void {
     const kinds: Record<string, ConstraintInfo['kind']> = {
       CONSTR_CHECK: 'check',
       CONSTR_FOREIGN: 'foreign',
@@ -234,7 +235,7 @@ export class Catalog {
     const kind = kinds[con.contype];
     if (!kind) return;
     const columns: string[] = (con.keys ?? con.fk_attrs ?? []).map((k: any) => k.String?.sval).filter(Boolean);
-    const name = con.conname ?? defaultConstraintName(t.name, kind, kind === 'check' ? referencedColumns(con.raw_expr).slice(0, 1) : columns);
+    const name = con.conname ?? defaultConstraintName(t.name, con, column);
     const info: ConstraintInfo = {
       name,
       kind,
@@ -402,42 +403,4 @@ export class Catalog {
       expressions: (b.indexParams ?? []).some((p: any) => !p.IndexElem?.name),
     });
   }
-}
-
-/** The name PostgreSQL gives an unnamed constraint: `t_pkey`, `t_a_b_key`, `t_a_fkey`, `t_a_check`, `t_a_excl`, `t_a_not_null`. */
-function defaultConstraintName(table: string, kind: ConstraintInfo['kind'], columns: string[]): string {
-  const label = { check: 'check', foreign: 'fkey', unique: 'key', primary: 'pkey', exclusion: 'excl', notnull: 'not_null' }[kind];
-  if (kind === 'primary') return `${table}_pkey`;
-  return [table, ...columns, label].join('_');
-}
-
-/** Columns an expression references, in order of appearance (the first names a CHECK constraint). */
-function referencedColumns(expr: unknown): string[] {
-  const out: string[] = [];
-  const visit = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(visit);
-    if (n === null || typeof n !== 'object') return;
-    const ref = (n as any).ColumnRef;
-    if (ref) {
-      const f = ref.fields ?? [];
-      const name = f[f.length - 1]?.String?.sval;
-      if (name && !out.includes(name)) out.push(name);
-      return;
-    }
-    for (const v of Object.values(n as Record<string, unknown>)) visit(v);
-  };
-  visit(expr);
-  return out;
-}
-
-/** Columns a CHECK expression proves non-null: `col IS NOT NULL`, possibly AND-ed. */
-export function notNullColumns(expr: any): string[] {
-  if (!expr) return [];
-  if (expr.NullTest?.nulltesttype === 'IS_NOT_NULL') {
-    const f = expr.NullTest.arg?.ColumnRef?.fields;
-    const name = f?.[f.length - 1]?.String?.sval;
-    return name ? [name] : [];
-  }
-  if (expr.BoolExpr?.boolop === 'AND_EXPR') return (expr.BoolExpr.args ?? []).flatMap(notNullColumns);
-  return [];
 }

@@ -12,7 +12,7 @@
  */
 import type { Statement } from '../sql/types.js';
 import type { ConstraintInfo } from './catalog.js';
-import { notNullColumns } from './catalog.js';
+import { defaultConstraintName, notNullColumns } from './constraints.js';
 import { nameListToRange, type RangeVarLike } from './names.js';
 
 export interface LoggedConstraint {
@@ -41,52 +41,6 @@ const KINDS: Record<string, ConstraintInfo['kind']> = {
   CONSTR_NOTNULL: 'notnull',
 };
 
-/** The name PostgreSQL gives a constraint added without one (before truncation to 63 bytes). */
-export function defaultConstraintName(relname: string, con: any, column?: string): string {
-  const cols = (list: any[] | undefined): string[] => (list ?? []).map((k: any) => String(k?.String?.sval ?? '')).filter(Boolean);
-  switch (con?.contype) {
-    case 'CONSTR_FOREIGN': {
-      const c = cols(con.fk_attrs);
-      return `${relname}_${(c.length ? c : column ? [column] : []).join('_')}_fkey`;
-    }
-    case 'CONSTR_CHECK': {
-      const first = column ?? firstColumnRef(con.raw_expr);
-      return first ? `${relname}_${first}_check` : `${relname}_check`;
-    }
-    case 'CONSTR_NOTNULL':
-      return `${relname}_${cols(con.keys)[0] ?? column ?? ''}_not_null`;
-    case 'CONSTR_PRIMARY':
-      return `${relname}_pkey`;
-    case 'CONSTR_UNIQUE':
-      return `${relname}_${(cols(con.keys).length ? cols(con.keys) : column ? [column] : []).join('_')}_key`;
-    case 'CONSTR_EXCLUSION':
-      return `${relname}_excl`;
-    default:
-      return `${relname}_constraint`;
-  }
-}
-
-function firstColumnRef(expr: unknown): string | undefined {
-  if (Array.isArray(expr)) {
-    for (const e of expr) {
-      const r = firstColumnRef(e);
-      if (r) return r;
-    }
-    return undefined;
-  }
-  if (expr === null || typeof expr !== 'object') return undefined;
-  const o = expr as Record<string, any>;
-  if (o.ColumnRef) {
-    const f = o.ColumnRef.fields ?? [];
-    const name = f[f.length - 1]?.String?.sval;
-    if (typeof name === 'string') return name;
-  }
-  for (const v of Object.values(o)) {
-    const r = firstColumnRef(v);
-    if (r) return r;
-  }
-  return undefined;
-}
 
 export class ConstraintLog {
   private readonly tables = new Map<string, Map<string, LoggedConstraint>>();
@@ -207,3 +161,5 @@ export class ConstraintLog {
     });
   }
 }
+
+export { defaultConstraintName } from './constraints.js';
