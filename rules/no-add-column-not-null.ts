@@ -80,6 +80,7 @@ export default defineRule({
                 ? '. Or, if one value fits every row, give it a constant DEFAULT (catalog-only on PostgreSQL >= 11)'
                 : ''),
           lock: effect ? effectLock(effect) : null,
+          plan: 'add-column-not-null',
         });
       });
     },

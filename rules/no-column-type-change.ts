@@ -96,6 +96,7 @@ export default defineRule({
             `Expand-contract instead: ALTER TABLE ${rs} ADD COLUMN ${tmp} ${to}; keep it in sync with a trigger, backfill it in batches, ` +
             `then swap the names in one short transaction and drop the old ${col} once no code reads it`,
           lock,
+          plan: 'change-column-type',
         });
       });
     },

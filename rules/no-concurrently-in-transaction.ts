@@ -1,6 +1,9 @@
 import { defineRule } from '../src/engine/types.js';
 import { concurrentOp } from '../src/analysis/concurrent-ops.js';
 import { describeTransactionOrigin } from '../src/analysis/tx-origin.js';
+import { txControl } from '../src/analysis/transactions.js';
+import type { Statement } from '../src/sql/types.js';
+import type { Edit, RuleContext } from '../src/engine/types.js';
 
 export default defineRule({
   id: 'no-concurrently-in-transaction',
@@ -27,7 +30,9 @@ export default defineRule({
       'Flyway: `executeInTransaction=false` in the script config; Alembic: `with op.get_context().autocommit_block():`\n' +
       '- golang-migrate and Prisma send a multi-statement file as one implicit transaction: put the statement alone in its own ' +
       'migration file; Drizzle has no per-migration opt-out: run it outside drizzle-kit migrate.\n' +
-      'Drop any BEGIN/COMMIT around it, and do not wrap it in a DO block.\n\n' +
+      'Drop any BEGIN/COMMIT around it, and do not wrap it in a DO block. `godwit lint --fix` drops them when the block holds ' +
+      'nothing else (session SETs aside) and the file is not wrapped by its runner (transaction mode none, or implicit when the ' +
+      'statement is then alone in the file).\n\n' +
       '-- migration 0042_orders_customer_idx.sql (no transaction)\n' +
       'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders (customer_id);',
     example: {
@@ -35,6 +40,7 @@ export default defineRule({
       good: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);',
     },
   },
+  fixable: true,
   create: (ctx) => ({
     Statement(stmt) {
       const op = concurrentOp(stmt);
@@ -50,7 +56,57 @@ export default defineRule({
           `${op.stmtType.replace(' ... ', ' … ')} on "${op.target}" ${where}: it fails at run time with "${error}"; ` +
           `run it in its own migration outside any transaction`,
         lock: null,
+        fix: inTx && !stmt.parent ? unwrapFix(ctx, stmt) : undefined,
       });
     },
   }),
 });
+
+/**
+ * Remove the BEGIN and COMMIT around the statement, when that takes it out of every transaction
+ * and changes nothing else: the explicit block holds only CONCURRENTLY operations PostgreSQL
+ * refuses in a transaction (and session-level SETs, which outlive the block anyway), it ends with
+ * a plain COMMIT, and nothing else wraps the file — transaction mode `none`, or `implicit` when
+ * the file is BEGIN, the statement and COMMIT (a multi-statement query string is one implicit
+ * transaction; a single statement runs on its own).
+ */
+function unwrapFix(ctx: RuleContext, stmt: Statement): Edit[] | undefined {
+  const mode = ctx.transactionMode;
+  if (mode !== 'none' && mode !== 'implicit') return undefined;
+  const info = ctx.tx(stmt);
+  if (!info.explicit || info.id === null) return undefined;
+  const block = ctx.statements.filter((s) => ctx.tx(s).id === info.id);
+  const begin = block[0];
+  const commit = block[block.length - 1];
+  if (block.length < 3 || txControl(begin) !== 'begin' || ctx.tx(begin).nested) return undefined;
+  if (commit.kind !== 'TransactionStmt' || commit.body.kind !== 'TRANS_STMT_COMMIT' || commit.body.chain || ctx.tx(commit).closes !== info.id) return undefined;
+  if (!block.slice(1, -1).every((s) => concurrentOp(s)?.noTransactionBlock || isSessionSet(s))) return undefined;
+  if (mode === 'implicit' && ctx.statements.length !== 3) return undefined;
+  return [removal(ctx, begin), removal(ctx, commit)];
+}
+
+/** SET / RESET of a session setting (not SET LOCAL, which does nothing outside a block, nor SET TRANSACTION) */
+function isSessionSet(s: Statement): boolean {
+  if (s.kind !== 'VariableSetStmt' || s.body.is_local || !s.body.name) return false;
+  if (String(s.body.name).startsWith('transaction')) return false;
+  return ['VAR_SET_VALUE', 'VAR_SET_DEFAULT', 'VAR_SET_CURRENT', 'VAR_RESET'].includes(s.body.kind);
+}
+
+/** Delete a statement with its `;`: its whole line when nothing else is on it, else just it and the blanks beside it. */
+function removal(ctx: RuleContext, s: Statement): Edit {
+  const text = ctx.file.source.text;
+  const tokens = ctx.file.tokens;
+  const next = tokens.find((t) => t.start >= s.end);
+  const start = s.start;
+  const end = next && next.text === ';' ? next.end : s.end;
+  const blank = (c: string): boolean => c === ' ' || c === '\t';
+  let lineStart = start;
+  while (lineStart > 0 && blank(text[lineStart - 1])) lineStart--;
+  let after = end;
+  while (after < text.length && blank(text[after])) after++;
+  const aloneBefore = lineStart === 0 || text[lineStart - 1] === '\n';
+  const eol = text.startsWith('\r\n', after) ? 2 : text[after] === '\n' ? 1 : after === text.length ? 0 : -1;
+  if (aloneBefore && eol >= 0) return { range: [lineStart, after + eol], text: '' };
+  if (eol >= 0) return { range: [lineStart, end], text: '' }; // last on its line: take the blanks before it
+  return { range: [start, after], text: '' };
+}

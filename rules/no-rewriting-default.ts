@@ -109,6 +109,8 @@ export default defineRule({
           node: span ? undefined : def,
           message: `ADD COLUMN "${def.colname}" rewrites existing table "${table}": ${cause}. ${describeLock(lock)}. ${plan}`,
           lock,
+          // godwit plan rewrites volatile defaults and serials; identity and generated columns have no online plan
+          plan: identity || generated ? undefined : 'add-column-default',
         });
       });
     },

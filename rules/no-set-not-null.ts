@@ -107,6 +107,7 @@ export default defineRule({
               range: span ? [span.start, span.end] : undefined,
               message: `${what} on existing table "${table}" checks every row for NULLs: ${describeLock(lock)}. ${advice}`,
               lock,
+              plan: cmd.subtype === 'AT_SetNotNull' ? 'set-not-null' : undefined,
             });
           });
         }

@@ -68,6 +68,7 @@ export default defineRule({
     },
   },
   fixable: true,
+  hasSuggestions: true,
   create: (ctx) => {
     const laterWork = (stmt: Statement): boolean => ctx.statements.some((s) => s.index > stmt.index && !TRIVIAL.has(s.kind));
     /** an insertion right after a keyword token of the statement */

@@ -27,6 +27,7 @@ export default defineRule({
     },
   },
   fixable: true,
+  hasSuggestions: true,
   create: (ctx) => {
     const check = (stmt: Statement, cols: WrittenColumn[]): void => {
       for (const c of cols) {

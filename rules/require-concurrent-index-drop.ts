@@ -72,6 +72,7 @@ export default defineRule({
         message,
         lock: flagged[0].lock,
         fix: canFix ? { range: [token!.end, token!.end], text: ' CONCURRENTLY' } : undefined,
+        plan: 'drop-index-concurrently',
       });
     },
   }),

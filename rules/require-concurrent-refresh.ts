@@ -26,6 +26,7 @@ export default defineRule({
     },
   },
   fixable: true,
+  hasSuggestions: true,
   create: (ctx) => ({
     RefreshMatViewStmt(node, stmt) {
       // WITH NO DATA empties the view (and cannot be concurrent); a view created in this migration has no readers yet

@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/types.js';
 import type { Statement } from '../src/sql/types.js';
 import type { Lock } from '../src/analysis/lock-types.js';
 import { describeLock, lockStrength } from '../src/analysis/lock-types.js';
-import { fileSetInsertion, trafficBlockingLock, waitsForOtherTransactions } from '../src/analysis/timeouts.js';
+import { fileSetInsertion, trafficBlockingLock, waitsForOtherTransactions, setWouldWrap, settingClearedBefore } from '../src/analysis/timeouts.js';
 
 const SET_LOCK_TIMEOUT = "SET lock_timeout = '2s'";
 
@@ -57,7 +57,9 @@ export default defineRule({
             `No lock_timeout is set before this statement: ${describeLock(lock)}, and ${queue}. ` +
             `Add ${SET_LOCK_TIMEOUT}; at the top of the migration so it fails fast instead of stalling traffic, and retry`,
           lock,
-          fix: concurrent ? undefined : { range: [ins.at, ins.at], text: ins.text(SET_LOCK_TIMEOUT) },
+          fix: concurrent || setWouldWrap(ctx.statements, ctx.transactionMode, ctx.pgVersion) || settingClearedBefore(ctx.statements, stmt, 'lock_timeout')
+            ? undefined
+            : { range: [ins.at, ins.at], text: ins.text(SET_LOCK_TIMEOUT) },
         });
       },
     };

@@ -1,5 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import type { Edit } from '../src/engine/types.js';
+import type { Statement } from '../src/sql/types.js';
+import { txControl } from '../src/analysis/transactions.js';
 import { describeLock } from '../src/analysis/lock-types.js';
 import { displayName } from '../src/analysis/names.js';
 import { alterCmds, effectLock, quoteIdent, relationSql, subcommandSpans } from '../src/analysis/alter-subcommands.js';
@@ -31,89 +33,117 @@ export default defineRule({
     },
   },
   fixable: true,
-  create: (ctx) => ({
-    AlterTableStmt(node, stmt) {
-      if (node.objtype !== 'OBJECT_TABLE') return;
-      const rel = node.relation;
-      if (!rel || ctx.isNewTable(rel)) return;
-      const table = displayName(rel);
-      const cmds = alterCmds(node);
-      const spans = subcommandSpans(stmt, ctx.tokensOf(stmt));
-      cmds.forEach((cmd, i) => {
-        const span = spans?.[i];
-        const range: [number, number] | undefined = span && i > 0 ? [span.start, span.end] : undefined;
+  hasSuggestions: true,
+  create: (ctx) => {
+    const eol = ctx.file.source.text.includes('\r\n') ? '\r\n' : '\n';
+    /**
+     * Where the VALIDATE goes so that it runs in a transaction after the ADD's: right after the
+     * statement in autocommit (transaction mode none: one statement more in an `implicit` file
+     * would join the file's one implicit transaction), or after the COMMIT that ends the statement's
+     * explicit BEGIN block (none or implicit: the statements after it start a new transaction).
+     */
+    const validateLater = (stmt: Statement, validate: string): Edit | undefined => {
+      const tx = ctx.tx(stmt);
+      const mode = ctx.transactionMode;
+      if (!tx.inTransaction) return mode === 'none' ? { range: [stmt.end, stmt.end], text: `;${eol}${validate}` } : undefined;
+      if (!tx.explicit || tx.id === null || (mode !== 'none' && mode !== 'implicit')) return undefined;
+      const commit = ctx.statements.find((s) => s.index > stmt.index && ctx.tx(s).closes === tx.id && txControl(s) !== null);
+      if (!commit || commit.body.kind !== 'TRANS_STMT_COMMIT' || commit.body.chain) return undefined;
+      const semi = ctx.file.tokens.find((t) => t.start >= commit.end);
+      const at = semi && semi.text === ';' ? semi.end : commit.end;
+      return { range: [at, at], text: `${semi && semi.text === ';' ? '' : ';'}${eol}${validate};` };
+    };
+    return {
+      AlterTableStmt(node, stmt) {
+        if (node.objtype !== 'OBJECT_TABLE') return;
+        const rel = node.relation;
+        if (!rel || ctx.isNewTable(rel)) return;
+        const table = displayName(rel);
+        const cmds = alterCmds(node);
+        const spans = subcommandSpans(stmt, ctx.tokensOf(stmt));
+        cmds.forEach((cmd, i) => {
+          const span = spans?.[i];
+          const range: [number, number] | undefined = span && i > 0 ? [span.start, span.end] : undefined;
 
-        if (cmd.subtype === 'AT_AddConstraint') {
-          const con = cmd.def?.Constraint;
-          if (!con || con.skip_validation) return;
-          if (con.contype !== 'CONSTR_FOREIGN' && con.contype !== 'CONSTR_CHECK') return;
-          const effects = ctx.cmdEffects(rel, cmd);
-          const own = effects.find((e) => e.table === table) ?? effects[0];
-          if (!own) return;
-          const lock = effectLock(own);
-          const named = con.conname ? `CONSTRAINT "${con.conname}" ` : '';
-          const what = con.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK';
-          let message = `ADD ${named}${what} on existing table "${table}" without NOT VALID: ${describeLock(lock)}`;
-          // a self-referencing key locks only its own table
-          if (con.contype === 'CONSTR_FOREIGN' && con.pktable && ctx.catalog.key(con.pktable) !== ctx.catalog.key(rel)) {
-            const ref = effects.find((e) => e !== own);
-            const refName = displayName(con.pktable);
-            message += ref
-              ? `, and the referenced table "${refName}" is held in ${ref.mode} mode too (its writes wait)`
-              : `, and the referenced table "${refName}" is locked too`;
-          }
-          const validate = con.conname ? `ALTER TABLE ${relationSql(rel)} VALIDATE CONSTRAINT ${quoteIdent(con.conname)}` : undefined;
-          message += validate
-            ? `. Add it NOT VALID, then run ${validate}; in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on)`
-            : '. Name the constraint (ADD CONSTRAINT name …), add it NOT VALID, then VALIDATE CONSTRAINT name in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on)';
+          if (cmd.subtype === 'AT_AddConstraint') {
+            const con = cmd.def?.Constraint;
+            if (!con || con.skip_validation) return;
+            if (con.contype !== 'CONSTR_FOREIGN' && con.contype !== 'CONSTR_CHECK') return;
+            const effects = ctx.cmdEffects(rel, cmd);
+            const own = effects.find((e) => e.table === table) ?? effects[0];
+            if (!own) return;
+            const lock = effectLock(own);
+            const named = con.conname ? `CONSTRAINT "${con.conname}" ` : '';
+            const what = con.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK';
+            let message = `ADD ${named}${what} on existing table "${table}" without NOT VALID: ${describeLock(lock)}`;
+            // a self-referencing key locks only its own table
+            if (con.contype === 'CONSTR_FOREIGN' && con.pktable && ctx.catalog.key(con.pktable) !== ctx.catalog.key(rel)) {
+              const ref = effects.find((e) => e !== own);
+              const refName = displayName(con.pktable);
+              message += ref
+                ? `, and the referenced table "${refName}" is held in ${ref.mode} mode too (its writes wait)`
+                : `, and the referenced table "${refName}" is locked too`;
+            }
+            const validate = con.conname ? `ALTER TABLE ${relationSql(rel)} VALIDATE CONSTRAINT ${quoteIdent(con.conname)}` : undefined;
+            message += validate
+              ? `. Add it NOT VALID, then run ${validate}; in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on)`
+              : '. Name the constraint (ADD CONSTRAINT name …), add it NOT VALID, then VALIDATE CONSTRAINT name in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on)';
 
-          // the fix needs the constraint's name (VALIDATE names it) and text it can edit
-          let fix: Edit[] | undefined;
-          if (validate && span && !stmt.parent) {
-            fix = [{ range: [span.end, span.end], text: ' NOT VALID' }];
-            // in autocommit the VALIDATE can follow at once: it runs in its own transaction
-            if (!ctx.inTransaction(stmt)) fix.push({ range: [stmt.end, stmt.end], text: `;\n${validate}` });
+            // the fix needs the constraint's name (VALIDATE names it) and text it can edit; it is NOT
+            // VALID plus the VALIDATE in a later transaction of the same file. Where the file has no
+            // later transaction (the runner wraps it), NOT VALID alone would leave the constraint
+            // unvalidated with nothing to report it: a suggestion only
+            let fix: Edit[] | undefined;
+            let suggestions: Array<{ desc: string; fix: Edit }> | undefined;
+            // before PostgreSQL 18 a foreign key on a partitioned table cannot be added NOT VALID
+            const partitionedFk = con.contype === 'CONSTR_FOREIGN' && ctx.pgVersion < 18 && !!ctx.catalog.table(rel)?.partitioned;
+            if (validate && span && !stmt.parent && !partitionedFk) {
+              const notValid: Edit = { range: [span.end, span.end], text: ' NOT VALID' };
+              const later = validateLater(stmt, validate);
+              if (later) fix = [notValid, later];
+              else suggestions = [{ desc: `Add NOT VALID, then run ${validate}; in a later migration, outside this transaction`, fix: notValid }];
+            }
+            ctx.report({ stmt, node: range ? undefined : con, range, message, lock, fix, suggestions, plan: 'add-constraint-not-valid' });
+            return;
           }
-          ctx.report({ stmt, node: range ? undefined : con, range, message, lock, fix });
-          return;
-        }
 
-        if (cmd.subtype === 'AT_AddColumn') {
-          const def = cmd.def?.ColumnDef;
-          if (!def) return;
-          const constraints = (def.constraints ?? []).map((c: any) => c?.Constraint).filter(Boolean);
-          const hasDefault = !!def.raw_default || constraints.some((c: any) => c.contype === 'CONSTR_DEFAULT');
-          const own = ctx.cmdEffects(rel, cmd).find((e) => e.table === table);
-          const mode = own?.mode ?? 'ACCESS EXCLUSIVE';
-          const lock = effectLock({ table, mode, duration: own?.duration === 'rewrite' ? 'rewrite' : 'scan' });
-          const check = constraints.find((c: any) => c.contype === 'CONSTR_CHECK' && !c.skip_validation);
-          const fk = constraints.find((c: any) => c.contype === 'CONSTR_FOREIGN' && !c.skip_validation);
-          const col = quoteIdent(String(def.colname));
-          if (check) {
-            ctx.report({
-              stmt,
-              node: range ? undefined : def,
-              range,
-              message:
-                `ADD COLUMN "${def.colname}" with a CHECK constraint on existing table "${table}" validates every row: ${describeLock(lock)}. ` +
-                `Add the column without the CHECK, then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT … CHECK (…) NOT VALID; and VALIDATE CONSTRAINT it in a separate transaction`,
-              lock,
-            });
+          if (cmd.subtype === 'AT_AddColumn') {
+            const def = cmd.def?.ColumnDef;
+            if (!def) return;
+            const constraints = (def.constraints ?? []).map((c: any) => c?.Constraint).filter(Boolean);
+            const hasDefault = !!def.raw_default || constraints.some((c: any) => c.contype === 'CONSTR_DEFAULT');
+            const own = ctx.cmdEffects(rel, cmd).find((e) => e.table === table);
+            const mode = own?.mode ?? 'ACCESS EXCLUSIVE';
+            const lock = effectLock({ table, mode, duration: own?.duration === 'rewrite' ? 'rewrite' : 'scan' });
+            const check = constraints.find((c: any) => c.contype === 'CONSTR_CHECK' && !c.skip_validation);
+            const fk = constraints.find((c: any) => c.contype === 'CONSTR_FOREIGN' && !c.skip_validation);
+            const col = quoteIdent(String(def.colname));
+            if (check) {
+              ctx.report({
+                stmt,
+                node: range ? undefined : def,
+                range,
+                message:
+                  `ADD COLUMN "${def.colname}" with a CHECK constraint on existing table "${table}" validates every row: ${describeLock(lock)}. ` +
+                  `Add the column without the CHECK, then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT … CHECK (…) NOT VALID; and VALIDATE CONSTRAINT it in a separate transaction`,
+                lock,
+              });
+            }
+            // a new column is all NULL, so REFERENCES skips validation — unless the column has a default
+            if (fk && hasDefault) {
+              ctx.report({
+                stmt,
+                node: range ? undefined : def,
+                range,
+                message:
+                  `ADD COLUMN "${def.colname}" with a DEFAULT and REFERENCES "${displayName(fk.pktable)}" on existing table "${table}" validates the foreign key for every row: ${describeLock(lock)}. ` +
+                  `Add the column, then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT … FOREIGN KEY (${col}) REFERENCES … NOT VALID; and VALIDATE CONSTRAINT it in a separate transaction`,
+                lock,
+              });
+            }
           }
-          // a new column is all NULL, so REFERENCES skips validation — unless the column has a default
-          if (fk && hasDefault) {
-            ctx.report({
-              stmt,
-              node: range ? undefined : def,
-              range,
-              message:
-                `ADD COLUMN "${def.colname}" with a DEFAULT and REFERENCES "${displayName(fk.pktable)}" on existing table "${table}" validates the foreign key for every row: ${describeLock(lock)}. ` +
-                `Add the column, then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT … FOREIGN KEY (${col}) REFERENCES … NOT VALID; and VALIDATE CONSTRAINT it in a separate transaction`,
-              lock,
-            });
-          }
-        }
-      });
-    },
-  }),
+        });
+      },
+    };
+  },
 });

@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/types.js';
 import type { Statement } from '../src/sql/types.js';
 import type { Lock } from '../src/analysis/lock-types.js';
 import { describeLock } from '../src/analysis/lock-types.js';
-import { fileSetInsertion, longButNonBlocking, trafficBlockingLock } from '../src/analysis/timeouts.js';
+import { fileSetInsertion, longButNonBlocking, trafficBlockingLock, setWouldWrap, settingClearedBefore } from '../src/analysis/timeouts.js';
 
 /**
  * 5 minutes: long enough for the catalog changes and small-table work a migration legitimately
@@ -59,7 +59,9 @@ export default defineRule({
             `No statement_timeout is set before this statement, so nothing bounds how long it runs: ${describeLock(lock)}, which on a large production table takes minutes to hours. ` +
             `Add ${SET_STATEMENT_TIMEOUT}; at the top of the migration so a slow run is cancelled instead of blocking traffic indefinitely`,
           lock,
-          fix: longNonBlocking ? undefined : { range: [ins.at, ins.at], text: ins.text(SET_STATEMENT_TIMEOUT) },
+          fix: longNonBlocking || setWouldWrap(ctx.statements, ctx.transactionMode, ctx.pgVersion) || settingClearedBefore(ctx.statements, stmt, 'statement_timeout')
+            ? undefined
+            : { range: [ins.at, ins.at], text: ins.text(SET_STATEMENT_TIMEOUT) },
         });
       },
     };

@@ -75,6 +75,7 @@ export default defineRule({
                     nullable.map((c) => `ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(`${rel.relname}_${c}_not_null`)} CHECK (${quoteIdent(c)} IS NOT NULL) NOT VALID;`).join(' ') +
                     ` then VALIDATE CONSTRAINT ${nullable.length > 1 ? 'them' : 'it'} and SET NOT NULL` + (ctx.pgVersion < 12 ? ' (the CHECK lets SET NOT NULL skip its scan only on PostgreSQL >= 12)' : ''),
                   lock,
+                  plan: 'add-unique-using-index',
                 });
                 return;
               }
@@ -97,6 +98,7 @@ export default defineRule({
                   `Build the index first, outside a transaction: ${plan}` +
                   (kind === 'PRIMARY KEY' ? ` (columns that are not NOT NULL yet: make them NOT NULL first without a scan, CHECK (… IS NOT NULL) NOT VALID → VALIDATE → SET NOT NULL)` : ''),
                 lock,
+                plan: 'add-unique-using-index',
               });
               return;
             }

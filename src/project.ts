@@ -19,6 +19,8 @@ import type { TransactionMode } from './analysis/transactions.js';
 import { findRoots, rootOf, fileTransaction, blankRanges, isRunnerName, type MigrationRoot, type RunnerName } from './sources/index.js';
 import { ConfigLoader, isIncluded, type ResolvedConfig } from './config/index.js';
 import { discoverFiles } from './sources/discover.js';
+import { isJsMigrationPath, isJsRunnerName, prepareJsMigration, type PreparedJsMigration } from './sources/extract/index.js';
+import { jsMigrationsUnder } from './sources/js-roots.js';
 
 export interface ProjectOptions {
   cwd: string;
@@ -28,6 +30,19 @@ export interface ProjectOptions {
   overrides: LintOptions & { runner?: RunnerName | 'auto'; transaction?: TransactionMode; schema?: string; transactionAuto?: boolean };
   /** lint only these files (absolute paths), with full history (`--changed-since`) */
   only?: Set<string>;
+  /**
+   * `--fix` / `--fix-dry-run` (src/fix): called for each linted file instead of a single lint,
+   * with the file's text as read (BOM included) and `lintText`, which lints any version of that
+   * text in the file's context (its history, its runner's transaction recomputed from the text,
+   * its config). Returns the lint to report; its catalog is the next migration's history.
+   */
+  fix?: (file: string, text: string, lintText: (text: string) => FileLint) => FileLint;
+}
+
+/** One lint of a file: the result (with `source`) and the catalog as the file leaves it. */
+export interface FileLint {
+  result: LintResult;
+  catalog: Catalog;
 }
 
 export interface ProjectResult {
@@ -62,6 +77,8 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
   }
   const pgVersion = opts.overrides.pgVersion;
   const found = await findRoots(paths.map((p) => resolve(opts.cwd, p)).filter((p) => !missing.some((m) => resolve(opts.cwd, m) === p)), { runner, pgVersion });
+  // JS/TS migrations are linted inside their migration roots only (discover.ts finds *.sql)
+  for (const f of jsMigrationsUnder(found.roots, paths.map((p) => resolve(opts.cwd, p)))) if (!opts.only || opts.only.has(f)) wanted.add(f);
 
   const results: LintResult[] = [];
   const done = new Set<string>();
@@ -87,7 +104,8 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
         continue;
       }
       const text = blankRanges(raw, f.exclude);
-      const parsed = parseFile(f.path, text);
+      const js = isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }) : undefined;
+      const parsed = js ? js.parsed : parseFile(f.path, text);
       if (!wanted.has(f.path)) {
         replayParsed(catalog, parsed);
         continue;
@@ -98,12 +116,32 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
         continue;
       }
       const options = lintOptionsFor(resolved, opts, f.transaction);
-      options.catalog = catalog;
-      options.takeCatalog = true;
-      const { result, catalog: after } = lintWithCatalog(parsed, rules, options);
-      after.sealAsHistory();
-      catalog = after;
-      results.push({ ...result, source: parsed.source.text });
+      let linted: FileLint;
+      if (opts.fix) {
+        const before = catalog;
+        // every version of the text starts from the same history (the linter clones `before`)
+        const lintText = (t: string): FileLint => {
+          if (js) return lintJs(t === raw ? js : prepareJsMigration(f.path, t, { runner: jsRunnerOf(root.runner) }), { ...options, catalog: before }, resolved, opts);
+          const ft = t === raw ? f : fileTransaction(root, f.path, t, { pgVersion });
+          const o = lintOptionsFor(resolved, opts, ft.transaction);
+          o.catalog = before;
+          const p = t === raw ? parsed : parseFile(f.path, blankRanges(t, ft.exclude));
+          const r = lintWithCatalog(p, rules, o);
+          return { result: { ...r.result, source: p.source.text }, catalog: r.catalog };
+        };
+        linted = opts.fix(f.path, raw, lintText);
+      } else {
+        options.catalog = catalog;
+        options.takeCatalog = true;
+        if (js) linted = lintJs(js, options, resolved, opts);
+        else {
+          const r = lintWithCatalog(parsed, rules, options);
+          linted = { result: { ...r.result, source: parsed.source.text }, catalog: r.catalog };
+        }
+      }
+      linted.catalog.sealAsHistory();
+      catalog = linted.catalog;
+      results.push(linted.result);
       done.add(f.path);
     }
   }
@@ -127,11 +165,17 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
       results.push(unreadable(file, e));
       continue;
     }
-    const options = lintOptionsFor(resolved, opts, undefined);
-    options.catalog = seedCatalog(resolved, opts);
-    options.takeCatalog = true;
-    const parsed = parseFile(file, raw);
-    results.push({ ...lintWithCatalog(parsed, rules, options).result, source: parsed.source.text });
+    const seed = seedCatalog(resolved, opts);
+    const lintText = (t: string, take = false): FileLint => {
+      const options = lintOptionsFor(resolved, opts, undefined);
+      options.catalog = seed;
+      options.takeCatalog = take;
+      if (isJsMigrationPath(file)) return lintJs(prepareJsMigration(file, t, { runner: jsRunnerOf(opts.overrides.runner) }), options, resolved, opts);
+      const parsed = parseFile(file, t);
+      const r = lintWithCatalog(parsed, rules, options);
+      return { result: { ...r.result, source: parsed.source.text }, catalog: r.catalog };
+    };
+    results.push((opts.fix ? opts.fix(file, raw, (t) => lintText(t)) : lintText(raw, true)).result);
   }
   return { results, warnings, ioFailure };
 }
@@ -149,18 +193,47 @@ export async function lintVirtualFile(text: string, filePath: string, opts: Proj
   const runnerOpt = opts.overrides.runner ?? (resolved.config.runner && isRunnerName(resolved.config.runner) ? resolved.config.runner : 'auto');
   const root = onDisk ? await rootOf(filePath, { runner: runnerOpt, pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion }) : undefined;
 
-  let tx: TransactionMode | undefined;
-  let body = text;
-  if (root) {
-    const ft = fileTransaction(root, filePath, text, { pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion });
-    tx = ft.transaction;
-    body = blankRanges(text, ft.exclude);
-  }
-  const options = lintOptionsFor(resolved, opts, tx);
-  options.catalog = historyBefore(root, filePath, seedCatalog(resolved, opts));
-  options.takeCatalog = true;
-  const parsed = parseFile(filePath, body);
-  return { ...lintWithCatalog(parsed, rules, options).result, source: parsed.source.text };
+  const history = historyBefore(root, filePath, seedCatalog(resolved, opts));
+  const lintText = (t: string, take = false): FileLint => {
+    if (isJsMigrationPath(filePath)) {
+      const js = prepareJsMigration(filePath, t, { runner: jsRunnerOf(root?.runner ?? runnerOpt) });
+      return lintJs(js, { ...lintOptionsFor(resolved, opts, undefined), catalog: history, takeCatalog: take }, resolved, opts);
+    }
+    let tx: TransactionMode | undefined;
+    let body = t;
+    if (root) {
+      const ft = fileTransaction(root, filePath, t, { pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion });
+      tx = ft.transaction;
+      body = blankRanges(t, ft.exclude);
+    }
+    const options = lintOptionsFor(resolved, opts, tx);
+    options.catalog = history;
+    options.takeCatalog = take;
+    const parsed = parseFile(filePath, body);
+    const r = lintWithCatalog(parsed, rules, options);
+    return { result: { ...r.result, source: parsed.source.text }, catalog: r.catalog };
+  };
+  return (opts.fix ? opts.fix(filePath, text, (t) => lintText(t)) : lintText(text, true)).result;
+}
+
+/**
+ * What `godwit plan` starts from: a migration's root (runner, layout), the schema its earlier
+ * migrations leave (seeded from `--schema` or the config's dump), its up text (Down sections
+ * blanked) and the PostgreSQL version to plan for.
+ */
+export async function migrationContext(
+  filePath: string,
+  opts: ProjectOptions,
+): Promise<{ root?: MigrationRoot; catalog: Catalog; text: string; pgVersion: number }> {
+  await initParser();
+  const configs = new ConfigLoader({ explicitPath: opts.configPath, cwd: opts.cwd });
+  const resolved = await configs.forFile(filePath);
+  const runnerOpt = opts.overrides.runner ?? (resolved.config.runner && isRunnerName(resolved.config.runner) ? resolved.config.runner : 'auto');
+  const pgVersion = opts.overrides.pgVersion ?? resolved.config.pgVersion ?? 15;
+  const root = await rootOf(filePath, { runner: runnerOpt, pgVersion });
+  const raw = readFileSync(filePath, 'utf8');
+  const exclude = root ? fileTransaction(root, filePath, raw, { pgVersion }).exclude : [];
+  return { root, catalog: historyBefore(root, filePath, seedCatalog(resolved, opts)), text: blankRanges(raw, exclude), pgVersion };
 }
 
 /** The catalog the migrations of `root` before `file` leave (all of them when the file is new). */
@@ -174,13 +247,14 @@ function historyBefore(root: MigrationRoot | undefined, file: string, catalog: C
     } catch {
       continue;
     }
-    replayParsed(catalog, parseFile(f.path, blankRanges(raw, f.exclude)));
+    replayParsed(catalog, isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }).parsed : parseFile(f.path, blankRanges(raw, f.exclude)));
   }
   catalog.sealAsHistory();
   return catalog;
 }
 
-function lintOptionsFor(resolved: ResolvedConfig, opts: ProjectOptions, runnerTx: TransactionMode | undefined): LintOptions {
+/** The engine options for one file: config, then flags; the runner's wrapping unless overridden. (Also used by the ESLint plugin.) */
+export function lintOptionsFor(resolved: ResolvedConfig, opts: ProjectOptions, runnerTx: TransactionMode | undefined): LintOptions {
   const c = resolved.config;
   const cfgTx = c.transaction && c.transaction !== 'auto' ? (c.transaction as TransactionMode) : undefined;
   return {
@@ -196,7 +270,7 @@ function lintOptionsFor(resolved: ResolvedConfig, opts: ProjectOptions, runnerTx
 const dumpCache = new Map<string, Catalog>();
 
 /** A fresh catalog: empty, or seeded from the schema dump of `--schema` / the config's `schema`. */
-function seedCatalog(resolved: ResolvedConfig, opts: ProjectOptions): Catalog {
+export function seedCatalog(resolved: ResolvedConfig, opts: ProjectOptions): Catalog {
   const c = resolved.config;
   const schemaPath = opts.overrides.schema ? resolve(opts.cwd, opts.overrides.schema) : c.schema ? resolve(resolved.dir, c.schema) : undefined;
   if (!schemaPath) return new Catalog();
@@ -212,6 +286,21 @@ function unreadable(file: string, e: unknown): LintResult {
   const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
   const m: Finding = { ruleId: null as unknown as string, severity: 2, fatal: true, message: `cannot read file: ${code}`, line: 1, column: 1, endLine: 1, endColumn: 1 };
   return summarize(file, [m]);
+}
+
+/**
+ * A JS/TS migration (src/sources/extract): its calls' SQL linted as the runner sends it, findings
+ * located in the JS/TS file. The runner's wrapping comes from the file; a `--transaction` flag or
+ * a config `transaction` overrides it.
+ */
+function lintJs(js: PreparedJsMigration, options: LintOptions, resolved: ResolvedConfig, opts: ProjectOptions): FileLint {
+  const c = resolved.config;
+  const forced = opts.overrides.transaction ?? (c.transaction && c.transaction !== 'auto' ? (c.transaction as TransactionMode) : undefined);
+  return js.lint({ ...options, transaction: forced, eslintComments: true });
+}
+
+function jsRunnerOf(runner: string | undefined) {
+  return runner && isJsRunnerName(runner) ? runner : undefined;
 }
 
 export type { MigrationRoot };

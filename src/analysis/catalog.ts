@@ -33,6 +33,8 @@ export interface ConstraintInfo {
   origin: Origin;
   /** statement index in the current file that added it (for origin 'file') */
   addedAt?: number;
+  /** for FOREIGN KEY: the qualified key of the referenced table (locks.ts: dropping the FK locks it) */
+  references?: string;
 }
 
 export interface TableInfo {
@@ -44,6 +46,10 @@ export interface TableInfo {
   origin: Origin;
   /** transaction id in which it was created (origin 'file'), see TxInfo.id */
   createdInTx?: number | null;
+  /** created with PARTITION BY */
+  partitioned?: boolean;
+  /** from CREATE [UNLOGGED] TABLE, then SET LOGGED/UNLOGGED (undefined: not known) */
+  unlogged?: boolean;
 }
 
 export interface IndexInfo {
@@ -57,6 +63,8 @@ export interface IndexInfo {
   partial?: boolean;
   /** has an expression key column (`lower(email)`), not listed in `columns` */
   expressions?: boolean;
+  /** access method as written (`btree` when none was given) */
+  method?: string;
 }
 
 export interface EnumInfo {
@@ -198,6 +206,8 @@ export class Catalog {
     if (!b.relation) return;
     if (b.if_not_exists && this.table(b.relation)) return;
     const t = this.putTable(b.relation, 'table', tx);
+    if (b.partspec) t.partitioned = true;
+    t.unlogged = b.relation.relpersistence === 'u';
     for (const el of b.tableElts ?? []) {
       if (el.ColumnDef) this.addColumn(t, el.ColumnDef, stmt);
       else if (el.Constraint) this.addConstraint(t, el.Constraint, stmt, true);
@@ -245,6 +255,7 @@ export class Catalog {
       origin: this.origin,
       addedAt: this.origin === 'file' ? stmt.index : undefined,
     };
+    if (kind === 'foreign' && con.pktable) info.references = this.key(con.pktable);
     t.constraints.set(name, info);
     if (kind === 'primary' || (kind === 'notnull' && info.validated)) {
       for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
@@ -264,6 +275,10 @@ export class Catalog {
           break;
         case 'AT_DropColumn':
           if (cmd.name) t.columns.delete(cmd.name);
+          break;
+        case 'AT_SetLogged':
+        case 'AT_SetUnLogged':
+          t.unlogged = cmd.subtype === 'AT_SetUnLogged';
           break;
         case 'AT_AlterColumnType':
           if (col && cmd.def?.ColumnDef?.typeName) col.type = typeFromNode(cmd.def.ColumnDef.typeName);
@@ -304,6 +319,7 @@ export class Catalog {
       t.name = b.newname;
       this.tables.set(`${t.schema}.${t.name}`, t);
       for (const i of this.indexes.values()) if (i.table === key) i.table = `${t.schema}.${t.name}`;
+      this.retargetReferences(key, `${t.schema}.${t.name}`);
     } else if (b.renameType === 'OBJECT_COLUMN') {
       const t = this.table(b.relation ?? {});
       const col = t?.columns.get(b.subname);
@@ -346,6 +362,7 @@ export class Catalog {
     t.schema = b.newschema;
     const moved = `${t.schema}.${t.name}`;
     this.tables.set(moved, t);
+    this.retargetReferences(key, moved);
     for (const [k, i] of [...this.indexes]) {
       if (i.table !== key) continue;
       this.indexes.delete(k);
@@ -353,6 +370,11 @@ export class Catalog {
       i.schema = t.schema;
       this.indexes.set(`${i.schema}.${i.name}`, i);
     }
+  }
+
+  /** Foreign keys follow their referenced table when it is renamed or moved. */
+  private retargetReferences(from: string, to: string): void {
+    for (const t of this.tables.values()) for (const con of t.constraints.values()) if (con.references === from) con.references = to;
   }
 
   private drop(b: any): void {
@@ -401,6 +423,7 @@ export class Catalog {
       origin: this.origin,
       partial: !!b.whereClause,
       expressions: (b.indexParams ?? []).some((p: any) => !p.IndexElem?.name),
+      method: b.accessMethod ?? 'btree',
     });
   }
 }

@@ -75,3 +75,37 @@ export function concurrentOp(stmt: Statement): ConcurrentOp | undefined {
       return undefined;
   }
 }
+
+/**
+ * Statements PostgreSQL refuses inside a transaction block (`PreventInTransactionBlock`): the
+ * CONCURRENTLY forms above, VACUUM, REINDEX SCHEMA/DATABASE/SYSTEM, CLUSTER of every table,
+ * CREATE/DROP DATABASE and TABLESPACE, CREATE/DROP SUBSCRIPTION, ALTER SYSTEM, DISCARD ALL, and
+ * ALTER TYPE … ADD VALUE before PostgreSQL 12. A fix must not move one of them into a block
+ * (e.g. a SET inserted into a one-statement file of an `implicit` runner).
+ */
+export function refusedInTransactionBlock(stmt: Statement, pgVersion: number): boolean {
+  if (concurrentOp(stmt)?.noTransactionBlock) return true;
+  const b = stmt.body ?? {};
+  switch (stmt.kind) {
+    case 'VacuumStmt':
+      return !!b.is_vacuumcmd;
+    case 'ReindexStmt':
+      return ['REINDEX_OBJECT_SCHEMA', 'REINDEX_OBJECT_DATABASE', 'REINDEX_OBJECT_SYSTEM'].includes(b.kind);
+    case 'ClusterStmt':
+      return !b.relation;
+    case 'CreatedbStmt':
+    case 'DropdbStmt':
+    case 'CreateTableSpaceStmt':
+    case 'DropTableSpaceStmt':
+    case 'CreateSubscriptionStmt':
+    case 'DropSubscriptionStmt':
+    case 'AlterSystemStmt':
+      return true;
+    case 'DiscardStmt':
+      return b.target === 'DISCARD_ALL';
+    case 'AlterEnumStmt':
+      return pgVersion < 12 && b.newVal !== undefined && b.oldVal === undefined;
+    default:
+      return false;
+  }
+}

@@ -90,12 +90,23 @@ export function statementEffects(stmt: Statement, ctx: LockContext): LockEffect[
         : [];
     case 'DropStmt':
       return dropEffects(b, ctx);
-    case 'TruncateStmt':
-      return (b.relations ?? []).map((r: any) => ({ table: displayName(r.RangeVar), mode: 'ACCESS EXCLUSIVE', duration: 'instant', reason: 'truncate' }));
+    case 'TruncateStmt': {
+      const out: LockEffect[] = (b.relations ?? []).map((r: any) => ({ table: displayName(r.RangeVar), mode: 'ACCESS EXCLUSIVE', duration: 'instant', reason: 'truncate' }));
+      // CASCADE truncates (and locks) every table that references these through a foreign key, transitively
+      if (b.behavior === 'DROP_CASCADE' && ctx.catalog) {
+        const keys = (b.relations ?? []).map((r: any) => ctx.catalog!.key(r.RangeVar ?? {}));
+        for (const key of referencingTables(ctx.catalog, keys, true)) out.push({ table: displayName(splitKey(key)), mode: 'ACCESS EXCLUSIVE', duration: 'instant', reason: 'truncate cascade' });
+      }
+      return out;
+    }
     case 'ReindexStmt': {
       const concurrent = hasOption(b.params, 'concurrently');
       const target = b.relation ? displayName(b.relation) : String(b.name ?? '?');
-      return [{ table: target, mode: concurrent ? 'SHARE UPDATE EXCLUSIVE' : b.kind === 'REINDEX_OBJECT_INDEX' ? 'ACCESS EXCLUSIVE' : 'SHARE', duration: 'long', reason: 'index rebuild' }];
+      const out: LockEffect[] = [{ table: target, mode: concurrent ? 'SHARE UPDATE EXCLUSIVE' : b.kind === 'REINDEX_OBJECT_INDEX' ? 'ACCESS EXCLUSIVE' : 'SHARE', duration: 'long', reason: 'index rebuild' }];
+      // REINDEX INDEX also locks the index's table: SHARE (writes wait), or SHARE UPDATE EXCLUSIVE when CONCURRENTLY
+      const idx = b.kind === 'REINDEX_OBJECT_INDEX' && b.relation ? ctx.catalog?.index(b.relation) : undefined;
+      if (idx) out.push({ table: displayName(splitKey(idx.table)), mode: concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE', duration: 'long', reason: 'index rebuild' });
+      return out;
     }
     case 'RefreshMatViewStmt':
       return [{ table: displayName(b.relation), mode: b.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE', duration: 'long', reason: 'refresh' }];
@@ -127,6 +138,15 @@ export function statementEffects(stmt: Statement, ctx: LockContext): LockEffect[
     }
     case 'CreateDomainStmt':
       return [];
+    case 'CommentStmt': {
+      // COMMENT ON a relation or one of its columns: SHARE UPDATE EXCLUSIVE on the relation (DDL
+      // waits; reads and writes go on); on a constraint / trigger / policy / rule: ACCESS SHARE
+      const items: string[] = (b.object?.List?.items ?? []).map((n: any) => n?.String?.sval ?? '');
+      const own = ['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE', 'OBJECT_INDEX', 'OBJECT_SEQUENCE', 'OBJECT_COLUMN'].includes(b.objtype);
+      const sub = ['OBJECT_TABCONSTRAINT', 'OBJECT_TRIGGER', 'OBJECT_POLICY', 'OBJECT_RULE'].includes(b.objtype);
+      const parts = b.objtype === 'OBJECT_COLUMN' || sub ? items.slice(0, -1) : own ? items : [];
+      return parts.length ? [{ table: parts.join('.'), mode: own ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS SHARE', duration: 'instant', reason: 'comment' }] : [];
+    }
     case 'AlterDomainStmt':
       if (b.subtype === 'C' && !b.def?.Constraint?.skip_validation) {
         return [{ table: `columns of domain ${nameListToRange(b.typeName).relname}`, mode: 'SHARE', duration: 'scan', reason: 'domain validation' }];
@@ -187,7 +207,10 @@ export function alterCmdEffects(rel: RangeVarLike, cmd: any, ctx: LockContext): 
     case 'AT_AlterColumnType': {
       const col = t?.columns.get(cmd.name);
       const to = cmd.def?.ColumnDef?.typeName ? typeFromNode(cmd.def.ColumnDef.typeName) : undefined;
-      const coercible = !!(col && to && !cmd.def?.ColumnDef?.raw_default && isBinaryCoercible(col.type, to));
+      // USING that is just the column (or the column cast to the new type) is no transformation
+      const using = cmd.def?.ColumnDef?.raw_default;
+      const plain = !using || isPlainColumn(using, cmd.name, cmd.def?.ColumnDef?.typeName);
+      const coercible = !!(col && to && plain && isBinaryCoercible(col.type, to));
       return [{ table, mode: AE, duration: coercible ? 'instant' : 'rewrite', reason: coercible ? 'binary-coercible' : 'table rewrite' }];
     }
     case 'AT_SetNotNull':
@@ -224,9 +247,12 @@ export function alterCmdEffects(rel: RangeVarLike, cmd: any, ctx: LockContext): 
       const out: LockEffect[] = [{ table, mode: 'SHARE UPDATE EXCLUSIVE', duration: 'scan', reason: 'validation scan' }];
       return out;
     }
-    case 'AT_SetTableSpace':
     case 'AT_SetLogged':
     case 'AT_SetUnLogged':
+      // already in that state: PostgreSQL does nothing (no rewrite)
+      if (t && t.unlogged !== undefined && t.unlogged === (cmd.subtype === 'AT_SetUnLogged')) return [{ table, mode: AE, duration: 'instant' }];
+      return [{ table, mode: AE, duration: 'rewrite', reason: 'table rewrite' }];
+    case 'AT_SetTableSpace':
     case 'AT_SetAccessMethod':
       return [{ table, mode: AE, duration: 'rewrite', reason: 'table rewrite' }];
     case 'AT_SetExpression':
@@ -257,6 +283,30 @@ export function alterCmdEffects(rel: RangeVarLike, cmd: any, ctx: LockContext): 
     case 'AT_ClusterOn':
     case 'AT_DropCluster':
       return [{ table, mode: 'SHARE UPDATE EXCLUSIVE', duration: 'instant' }];
+    case 'AT_DropColumn': {
+      // a foreign key on the column goes with it, and so do its triggers on the referenced table
+      const out: LockEffect[] = [{ table, mode: AE, duration: 'instant' }];
+      for (const con of t?.constraints.values() ?? []) {
+        if (con.kind === 'foreign' && con.references && con.columns.includes(cmd.name) && con.references !== ctx.catalog?.key(rel)) {
+          out.push({ table: displayName(splitKey(con.references)), mode: AE, duration: 'instant', reason: 'foreign key triggers' });
+        }
+      }
+      return out;
+    }
+    case 'AT_AddInherit': {
+      // INHERIT parent: the parent is locked SHARE UPDATE EXCLUSIVE (its DDL waits, its traffic goes on)
+      const parent = cmd.def?.RangeVar;
+      const out: LockEffect[] = [{ table, mode: AE, duration: 'instant' }];
+      if (parent) out.push({ table: displayName(parent), mode: 'SHARE UPDATE EXCLUSIVE', duration: 'instant', reason: 'inheritance' });
+      return out;
+    }
+    case 'AT_DropConstraint': {
+      // dropping a foreign key also drops its triggers on the referenced table: ACCESS EXCLUSIVE there too
+      const con = cmd.name ? t?.constraints.get(cmd.name) : undefined;
+      const out: LockEffect[] = [{ table, mode: AE, duration: 'instant' }];
+      if (con?.kind === 'foreign' && con.references && con.references !== ctx.catalog?.key(rel)) out.push({ table: displayName(splitKey(con.references)), mode: AE, duration: 'instant', reason: 'foreign key triggers' });
+      return out;
+    }
     case 'AT_EnableTrig':
     case 'AT_EnableAlwaysTrig':
     case 'AT_EnableReplicaTrig':
@@ -276,7 +326,22 @@ export function alterCmdEffects(rel: RangeVarLike, cmd: any, ctx: LockContext): 
 function alterTableEffects(b: any, ctx: LockContext): LockEffect[] {
   const rel: RangeVarLike = b.relation ?? {};
   if (b.objtype === 'OBJECT_INDEX') {
-    return [{ table: displayName(rel), mode: 'ACCESS EXCLUSIVE', duration: (b.cmds ?? []).some((c: any) => c.AlterTableCmd?.subtype === 'AT_SetTableSpace') ? 'rewrite' : 'instant' }];
+    // ALTER INDEX … SET/RESET (storage parameters such as fillfactor) takes SHARE UPDATE EXCLUSIVE;
+    // ATTACH PARTITION: SHARE UPDATE EXCLUSIVE on this (parent) index, ACCESS EXCLUSIVE on the
+    // attached one; SET TABLESPACE copies the index; the rest is catalog-only under ACCESS EXCLUSIVE
+    const index = displayName(rel);
+    return (b.cmds ?? []).flatMap((c: any): LockEffect[] => {
+      const sub = c.AlterTableCmd?.subtype;
+      if (sub === 'AT_SetTableSpace') return [{ table: index, mode: 'ACCESS EXCLUSIVE', duration: 'rewrite', reason: 'index copy' }];
+      if (sub === 'AT_SetRelOptions' || sub === 'AT_ResetRelOptions') return [{ table: index, mode: 'SHARE UPDATE EXCLUSIVE', duration: 'instant' }];
+      if (sub === 'AT_AttachPartition') {
+        const part = c.AlterTableCmd.def?.PartitionCmd?.name;
+        const out: LockEffect[] = [{ table: index, mode: 'SHARE UPDATE EXCLUSIVE', duration: 'instant' }];
+        if (part) out.push({ table: displayName(part), mode: 'ACCESS EXCLUSIVE', duration: 'instant' });
+        return out;
+      }
+      return [{ table: index, mode: 'ACCESS EXCLUSIVE', duration: 'instant' }];
+    });
   }
   return (b.cmds ?? []).flatMap((c: any) => (c.AlterTableCmd ? alterCmdEffects(rel, c.AlterTableCmd, ctx) : []));
 }
@@ -292,10 +357,10 @@ function renameEffects(b: any, ctx: LockContext): LockEffect[] {
     case 'OBJECT_FOREIGN_TABLE':
       return rel ? [{ table: displayName(rel), mode: 'ACCESS EXCLUSIVE', duration: 'instant', reason: 'rename' }] : [];
     case 'OBJECT_INDEX': {
-      const idx = rel ? ctx.catalog?.index(rel) : undefined;
-      // PG 12 lowered ALTER INDEX … RENAME from ACCESS EXCLUSIVE to SHARE UPDATE EXCLUSIVE
+      // the lock is on the index itself (its table is not locked); PG 12 lowered it from
+      // ACCESS EXCLUSIVE (which blocked every query that plans with the index) to SHARE UPDATE EXCLUSIVE
       const mode: LockMode = ctx.pgVersion >= 12 ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
-      return rel ? [{ table: idx ? idx.table.replace(/^public\./, '') : displayName(rel), mode, duration: 'instant', reason: 'rename' }] : [];
+      return rel ? [{ table: displayName(rel), mode, duration: 'instant', reason: 'rename' }] : [];
     }
     case 'OBJECT_TRIGGER':
     case 'OBJECT_POLICY':
@@ -316,7 +381,20 @@ function dropEffects(b: any, ctx: LockContext): LockEffect[] {
       case 'OBJECT_VIEW':
       case 'OBJECT_MATVIEW':
       case 'OBJECT_FOREIGN_TABLE':
-        if (range) out.push({ table: displayName(range), mode: 'ACCESS EXCLUSIVE', duration: 'instant', reason: 'drop' });
+        if (range) {
+          out.push({ table: displayName(range), mode: 'ACCESS EXCLUSIVE', duration: 'instant', reason: 'drop' });
+          // its foreign keys' triggers live on the referenced tables: ACCESS EXCLUSIVE there too; with
+          // CASCADE, the referencing tables lose their foreign keys (ACCESS EXCLUSIVE on each)
+          const catalog = ctx.catalog;
+          const t = catalog?.table(range);
+          if (catalog && t) {
+            const key = catalog.key(range);
+            const related = new Set<string>();
+            for (const con of t.constraints.values()) if (con.kind === 'foreign' && con.references && con.references !== key) related.add(con.references);
+            if (b.behavior === 'DROP_CASCADE') for (const k of referencingTables(catalog, [key], false)) related.add(k);
+            for (const k of related) out.push({ table: displayName(splitKey(k)), mode: 'ACCESS EXCLUSIVE', duration: 'instant', reason: 'foreign key triggers' });
+          }
+        }
         break;
       case 'OBJECT_INDEX': {
         if (!range) break;
@@ -335,6 +413,43 @@ function dropEffects(b: any, ctx: LockContext): LockEffect[] {
         break;
       }
     }
+  }
+  return out;
+}
+
+/** `col` or `col::<target type>` (PostgreSQL sees no transformation in either). */
+function isPlainColumn(expr: any, column: string, target: any): boolean {
+  const isCol = (e: any): boolean => {
+    const f = e?.ColumnRef?.fields;
+    return Array.isArray(f) && f.length === 1 && f[0]?.String?.sval === column;
+  };
+  if (isCol(expr)) return true;
+  const cast = expr?.TypeCast;
+  if (!cast || !isCol(cast.arg) || !target) return false;
+  const a = typeFromNode(cast.typeName);
+  const b = typeFromNode(target);
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Tables with a foreign key to one of `keys` (qualified), not those themselves; `transitive`: and so on. */
+function referencingTables(catalog: Catalog, keys: string[], transitive: boolean): string[] {
+  const found = new Set<string>(keys);
+  const out: string[] = [];
+  let frontier = keys;
+  while (frontier.length) {
+    const next: string[] = [];
+    for (const [k, t] of catalog.tables) {
+      if (found.has(k)) continue;
+      for (const con of t.constraints.values()) {
+        if (con.kind === 'foreign' && con.references && frontier.includes(con.references)) {
+          found.add(k);
+          out.push(k);
+          next.push(k);
+          break;
+        }
+      }
+    }
+    frontier = transitive ? next : [];
   }
   return out;
 }

@@ -7,7 +7,7 @@ import type { Statement } from '../sql/types.js';
 import type { Lock } from './lock-types.js';
 import type { Catalog } from './catalog.js';
 import { analyzeBatch } from './batching.js';
-import { concurrentOp } from './concurrent-ops.js';
+import { concurrentOp, refusedInTransactionBlock } from './concurrent-ops.js';
 
 /**
  * The lock of a statement that makes a timeout matter: it blocks reads or writes on an existing
@@ -53,4 +53,34 @@ export function fileSetInsertion(statements: Statement[], text: string): { at: n
   // at the end of a file with no statements, start a new line when needed
   const lead = !first && at > 0 && text[at - 1] !== '\n' ? eol : '';
   return { at, text: (set) => `${lead}${set};${eol}` };
+}
+
+/**
+ * A SET inserted into a one-statement file of an `implicit` runner makes the file a
+ * two-statement query string, which PostgreSQL runs as one implicit transaction block: no fix
+ * when the statement is one PostgreSQL refuses in a transaction block (VACUUM, CONCURRENTLY, …).
+ */
+export function setWouldWrap(statements: Statement[], mode: string, pgVersion: number): boolean {
+  return mode === 'implicit' && statements.length === 1 && refusedInTransactionBlock(statements[0], pgVersion);
+}
+
+/**
+ * A statement before `stmt` turns the setting off again (`SET name = 0`, `SET name TO DEFAULT`,
+ * `RESET name`, `RESET ALL`, `DISCARD ALL`; SET LOCAL too): a SET inserted at the top of the file
+ * would not reach `stmt`, so no fix.
+ */
+export function settingClearedBefore(statements: Statement[], stmt: Statement, name: string): boolean {
+  const top = stmt.parent ?? stmt;
+  for (const s of statements) {
+    if (s.index >= top.index) break;
+    if (s.kind === 'DiscardStmt' && s.body?.target === 'DISCARD_ALL') return true;
+    if (s.kind !== 'VariableSetStmt') continue;
+    const b = s.body ?? {};
+    if (b.kind === 'VAR_RESET_ALL') return true;
+    if (b.name !== name) continue;
+    if (b.kind === 'VAR_RESET' || b.kind === 'VAR_SET_DEFAULT') return true;
+    const a = b.args?.length === 1 ? b.args[0]?.A_Const : undefined;
+    if (a && ((a.ival !== undefined && (a.ival.ival ?? 0) === 0) || a.sval?.sval === '0')) return true;
+  }
+  return false;
 }

@@ -32,6 +32,8 @@ export interface TxInfo {
   nested?: boolean;
   /** for COMMIT/ROLLBACK: which transaction it closes (null: none was open) */
   closes?: number | null;
+  /** how the block came about, in words for messages (front ends with their own model, e.g. JS/TS migrations) */
+  origin?: string;
 }
 
 export type TxControl = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'other' | null;

@@ -34,12 +34,12 @@ export function describeTransactionOrigin(ctx: RuleContext, stmt: Statement): st
     const begin = openingBegin(ctx, stmt);
     where = begin ? `inside the transaction block opened by ${beginWord(begin)} on line ${ctx.file.source.position(begin.start).line}` : 'inside a transaction block';
   } else {
-    where =
+    where = tx.origin ?? (
       ctx.transactionMode === 'all'
         ? 'inside the transaction the migration runner wraps around all pending migrations (transaction mode "all")'
         : ctx.transactionMode === 'implicit'
           ? 'inside the implicit transaction PostgreSQL opens for a query string of several statements (the migration runner sends the file as one query; transaction mode "implicit")'
-          : 'inside the transaction the migration runner wraps around the file (transaction mode "file")';
+          : 'inside the transaction the migration runner wraps around the file (transaction mode "file")');
   }
   return doBlock ? `${doBlock}, ${where}` : where;
 }

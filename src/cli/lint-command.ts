@@ -9,15 +9,12 @@ import { changedSince, GitError } from '../sources/git.js';
 import { isPreset } from '../engine/presets.js';
 import type { LintOptions, LintResult, RuleSetting } from '../engine/types.js';
 import type { TransactionMode } from '../analysis/transactions.js';
-import { formatJson } from '../report/json.js';
-import { formatStylish } from '../report/stylish.js';
+import { FORMATS, formatResults, type FormatName } from '../report/index.js';
 import { painter, useColor } from '../report/color.js';
 import { UsageError, type Io } from './main.js';
+import { FixSession } from '../fix/session.js';
 
-const FORMATS = ['stylish', 'json'] as const;
 const TRANSACTIONS = ['auto', 'none', 'file', 'all', 'implicit'];
-/** runners of JS/TS migrations (their SQL files are linted as plain files until extraction lands) */
-const JS_RUNNERS = ['knex', 'typeorm', 'mikro-orm', 'sequelize', 'kysely'] as const;
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -68,7 +65,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   const cwd = io.cwd;
   const runnerFlag = values.runner === undefined ? undefined : String(values.runner);
   if (runnerFlag !== undefined && runnerFlag !== 'auto' && !isRunnerName(runnerFlag)) {
-    if (!(JS_RUNNERS as readonly string[]).includes(runnerFlag)) throw new UsageError(`--runner must be one of auto, ${RUNNERS.join(', ')}, ${JS_RUNNERS.join(', ')} (got '${runnerFlag}')`);
+    throw new UsageError(`--runner must be one of auto, ${RUNNERS.join(', ')} (got '${runnerFlag}')`);
   }
   const project: ProjectOptions = {
     cwd,
@@ -77,6 +74,8 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   };
   if (values.schema && !existsSync(resolve(cwd, String(values.schema)))) throw new UsageError(`--schema: no such file: ${values.schema}`);
   if (project.configPath && !existsSync(project.configPath)) throw new UsageError(`--config: no such file: ${values.config}`);
+  const fixing = fixSessionFor(values, useStdin);
+  if (fixing) project.fix = fixing.fixer;
 
   const results: LintResult[] = [];
   let ioFailure = false;
@@ -108,11 +107,18 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
 
   const shown = values.quiet ? results.map(errorsOnly) : results;
   const color = useColor(values['no-color'] ? false : (values.color as boolean | undefined), values['output-file'] ? {} : io.stdout, io.env);
-  const report = format === 'json' ? formatJson(shown) + '\n' : formatStylish(shown, painter(color), io.cwd);
+  // --fix writes the files before the report of what remains; --fix-dry-run shows the diff first
+  const fixed = fixing?.finish(cwd, !!values.fix);
+  for (const m of fixed?.messages ?? []) io.stderr.write(m);
+  if (fixing && values['fix-dry-run'] && format === 'stylish') {
+    const diffColor = useColor(values['no-color'] ? false : (values.color as boolean | undefined), io.stdout, io.env);
+    io.stdout.write(fixing.diff(cwd, painter(diffColor)));
+  }
+  const report = formatResults(format as FormatName, shown, { cwd: io.cwd, paint: painter(color) });
   if (values['output-file']) writeAtomic(resolve(io.cwd, String(values['output-file'])), report);
   else io.stdout.write(report);
 
-  if (ioFailure) return 2;
+  if (ioFailure || fixed?.failed) return 2;
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   if (errors > 0) return 1;
@@ -125,7 +131,19 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
 
 function errorsOnly(r: LintResult): LintResult {
   const kept = r.messages.filter((m) => m.severity === 2);
-  return { ...summarize(r.filePath, kept), source: r.source };
+  return { ...summarize(r.filePath, kept), source: r.source, ...(r.output !== undefined ? { output: r.output } : {}) };
+}
+
+/**
+ * `--fix` / `--fix-dry-run` (src/fix/session.ts). As ESLint: not both, and `--fix` is refused for
+ * piped-in code (use `--fix-dry-run`, whose `--format json` results carry the fixed `output`);
+ * with `--quiet` only the errors are fixed.
+ */
+function fixSessionFor(values: Values, useStdin: boolean): FixSession | undefined {
+  if (!values.fix && !values['fix-dry-run']) return undefined;
+  if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
+  if (values.fix && useStdin) throw new UsageError('--fix is not available for standard input; use --fix-dry-run (with --format json, each result has the fixed text as "output")');
+  return new FixSession({ filter: values.quiet ? (m) => m.severity === 2 : undefined });
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });

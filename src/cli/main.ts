@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { lintCommand } from './lint-command.js';
 import { rulesCommand } from './rules-command.js';
+import { planCommand } from './plan-command.js';
+import { initCommand } from './init-command.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -20,11 +22,18 @@ export class UsageError extends Error {}
 const HELP = `godwit — lint PostgreSQL migrations for locks, rewrites and breaking changes
 
 Usage:
-  godwit [lint] [paths…]     lint .sql files (directories are searched for *.sql)
+  godwit [lint] [paths…]     lint migrations: .sql files, and JS/TS migrations in migration folders
   godwit rules [id]          list the rules, or explain one
+  godwit plan <file> [--out dir] [--emit sql|pgroll|markdown]
+                             write the expand-contract plan of a migration's unsafe changes
+  godwit init [dir]          write godwit.config.json for the project (--runner, --pg-version, --force)
+                             and, with --hook pre-commit|lint-staged|husky, a pre-commit hook
+  godwit trace <file> [--db-url URL]
+                             run the migration in embedded PostgreSQL (or on a server) inside a
+                             transaction that is always rolled back; report the locks it took
 
 Lint options:
-  -f, --format <stylish|json>        output format (default: stylish)
+  -f, --format <name>                stylish (default), json, sarif, github, gitlab, junit, markdown
   -o, --output-file <path>           write the report to a file
       --pg-version <major>           target PostgreSQL version (default: 15)
       --preset <recommended|strict|all>
@@ -34,12 +43,26 @@ Lint options:
       --transaction <auto|none|file|all|implicit>  override how the runner wraps each file
       --schema <dump.sql>            seed the schema catalog from pg_dump --schema-only output
       --changed-since <git ref>      lint only migrations added or changed since the ref
+      --fix                          apply the mechanical fixes to the files (atomic writes; the output
+                                     must parse), then report what remains
+      --fix-dry-run                  show the fixes as a unified diff (json: each result's "output"),
+                                     write nothing
       --max-warnings <n>             exit 1 when there are more warnings than n
       --quiet                        report errors only
       --stdin                        lint standard input (or give - as a path)
       --stdin-filename <path>        the file name to report for standard input
       --no-inline-config             ignore godwit-ignore / eslint-disable comments
       --color, --no-color            force colours on or off (NO_COLOR / FORCE_COLOR are honoured)
+
+Trace options (docs/trace.md):
+      --db-url <url>                 trace on this server instead of embedded PGlite
+      --replay-history, --no-replay-history
+                                     replay the earlier migrations first (default: on for PGlite;
+                                     off for --db-url, where on means a scratch database)
+      --lock-timeout <t>             server: lock_timeout for each statement (default: 1s)
+      --statement-timeout <t>        server: statement_timeout for each statement (default: 10s)
+      -f stylish|json, -o, -c, --runner and --schema as for lint
+
   -h, --help                         show this help
   -v, --version                      print the version
 
@@ -84,6 +107,17 @@ async function run(argv: string[], io: Io): Promise<number> {
         runner: { type: 'string' },
         schema: { type: 'string' },
         'changed-since': { type: 'string' },
+        'db-url': { type: 'string' },
+        'replay-history': { type: 'boolean' },
+        'no-replay-history': { type: 'boolean' },
+        'lock-timeout': { type: 'string' },
+        'statement-timeout': { type: 'string' },
+        out: { type: 'string' },
+        emit: { type: 'string' },
+        fix: { type: 'boolean' },
+        'fix-dry-run': { type: 'boolean' },
+        force: { type: 'boolean' },
+        hook: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -107,10 +141,12 @@ async function run(argv: string[], io: Io): Promise<number> {
       return rulesCommand(rest, values, io);
     case 'lint':
       return lintCommand(rest, values, io);
-    case 'plan':
-    case 'trace':
     case 'init':
-      throw new UsageError(`'godwit ${first}' is not available in this version yet`);
+      return initCommand(rest, values, io);
+    case 'plan':
+      return planCommand(rest, values, io);
+    case 'trace':
+      return (await import('./trace-command.js')).traceCommand(rest, values, io);
     default:
       return lintCommand(positionals, values, io);
   }

@@ -31,7 +31,7 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
   const mode = options.transaction ?? 'none';
   const enabled = resolveRules(allRules, options);
   const statements = parsed.statements;
-  const txModel = modelTransactions(statements, mode);
+  const txModel = options.transactionModel ? options.transactionModel(statements) : modelTransactions(statements, mode);
   const catalog = options.catalog ? (options.takeCatalog ? options.catalog : options.catalog.clone()) : new Catalog();
   catalog.origin = 'file';
   const settings = new Set<string>();

@@ -47,6 +47,11 @@ export interface LintResult {
   fatalErrorCount: number;
   /** the linted text (for code frames and fixes); not part of the JSON output */
   source?: string;
+  /**
+   * `--fix` / `--fix-dry-run`: the file's text with the fixes applied (BOM included), as in
+   * ESLint's LintResult; only when a fix changed it
+   */
+  output?: string;
 }
 
 export interface RuleDocs {
@@ -58,6 +63,8 @@ export interface RuleDocs {
   fix: string;
   /** a bad and a good example */
   example?: { bad: string; good: string };
+  /** the rule's options, if it has any (prose; SQL paragraphs become code blocks), for its docs page */
+  options?: string;
 }
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
@@ -126,6 +133,8 @@ export interface RuleDefinition {
   category: 'locks' | 'breaking' | 'transactions' | 'hygiene' | 'meta';
   docs: RuleDocs;
   fixable?: boolean;
+  /** the rule may offer `suggestions` (riskier rewrites a person applies; ESLint's meta.hasSuggestions) */
+  hasSuggestions?: boolean;
   create(ctx: RuleContext): Visitors;
 }
 
@@ -147,4 +156,10 @@ export interface LintOptions {
   catalog?: Catalog;
   /** …unless the caller hands it over: the linter then advances it in place (history replay) */
   takeCatalog?: boolean;
+  /**
+   * Replace the transaction model of `transaction` with the front end's own (JS/TS migrations:
+   * each call is its own query string; src/sources/extract/txmodel.ts). `transaction` still
+   * names the mode rules see as `ctx.transactionMode`.
+   */
+  transactionModel?: (statements: Statement[]) => import('../analysis/transactions.js').TransactionModel;
 }

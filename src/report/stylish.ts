@@ -35,7 +35,7 @@ export function formatStylish(results: LintResult[], paint: Paint, cwd: string =
   const mark = errors ? paint('red', '✖') : paint('yellow', '⚠');
   out += `\n${mark} ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})\n`;
   if (fixableErrors + fixableWarnings > 0) {
-    out += `  ${fixableErrors} error${fixableErrors === 1 ? '' : 's'} and ${fixableWarnings} warning${fixableWarnings === 1 ? '' : 's'} have a mechanical fix (shown with --format json).\n`;
+    out += `  ${fixableErrors} error${fixableErrors === 1 ? '' : 's'} and ${fixableWarnings} warning${fixableWarnings === 1 ? '' : 's'} have a mechanical fix: run godwit lint --fix (or --fix-dry-run to see the diff).\n`;
   }
   return out;
 }

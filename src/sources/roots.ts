@@ -33,6 +33,8 @@ import { compareDigits, compareFlywayVersions, compareStrings, naturalCompare } 
 import { fileTransaction } from './transaction.js';
 import { lineComments } from './comments.js';
 import type { FindOptions, MigrationFile, MigrationRoot, RunnerName, SkippedFile } from './types.js';
+import { findJsRoots, jsCandidateDirs, jsRootOf } from './js-roots.js';
+import { isJsMigrationPath } from './extract/parse.js';
 
 const IGNORE = ['**/node_modules/**', '**/.git/**'];
 const SQL_PATTERNS = ['**/*.sql', '**/*.sql.postgres'];
@@ -95,8 +97,14 @@ export async function findRoots(paths: string[], opts: FindOptions = {}): Promis
     if (flat) roots.set(dir, flat);
   }
   for (const file of explicit) {
+    if (isJsMigrationPath(file)) continue;
     const root = ctx.rootOf(file);
     if (root && !roots.has(root.dir)) roots.set(root.dir, root);
+  }
+  // JS/TS migration roots (js-roots.ts); a node-pg-migrate root also holds the folder's .sql files
+  for (const js of findJsRoots(await jsCandidateDirs(paths, opts), opts)) {
+    const sql = roots.get(js.dir);
+    roots.set(sql && !(js.runner === 'node-pg-migrate' && sql.runner !== 'prisma' && sql.runner !== 'diesel') ? `${js.dir}\0js` : js.dir, js);
   }
 
   const member = new Set<string>();
@@ -115,6 +123,13 @@ export async function findRoots(paths: string[], opts: FindOptions = {}): Promis
  */
 export async function rootOf(file: string, opts: FindOptions = {}): Promise<MigrationRoot | undefined> {
   await initParser();
+  if (isJsMigrationPath(file)) return jsRootOf(file, opts);
+  return new Context(opts).rootOf(resolve(file));
+}
+
+/** `rootOf` for synchronous callers (the ESLint plugin): the parser must already be loaded (`initParser`). */
+export function rootOfSync(file: string, opts: FindOptions = {}): MigrationRoot | undefined {
+  if (isJsMigrationPath(file)) return jsRootOf(file, opts);
   return new Context(opts).rootOf(resolve(file));
 }
 
@@ -229,6 +244,12 @@ class Context {
         case 'prisma':
         case 'diesel':
           return undefined; // nested layouts only
+        case 'typeorm':
+        case 'knex':
+        case 'mikro-orm':
+        case 'sequelize':
+        case 'kysely':
+          return undefined; // JS/TS runners do not run .sql files (their roots: js-roots.ts)
         case 'drizzle':
           return this.drizzle(dir, names, existsSync(journal) ? 'meta/_journal.json' : '--runner drizzle (no meta/_journal.json: file name order)', existsSync(journal));
         case 'plain':
@@ -310,6 +331,12 @@ class Context {
       case 'diesel':
         // nested layouts; a flat directory given with --runner prisma/diesel holds no migrations
         return this.root(dir, runner, detectedBy, [], names.map((n) => ({ path: join(dir, n), kind: 'ignored' as const, reason: `${runner} migrations are folders` })));
+      case 'typeorm':
+      case 'knex':
+      case 'mikro-orm':
+      case 'sequelize':
+      case 'kysely':
+        return this.root(dir, runner, detectedBy, [], names.map((n) => ({ path: join(dir, n), kind: 'ignored' as const, reason: `${runner} migrations are JS/TS files` })));
     }
   }
 

@@ -57,6 +57,13 @@ export function fileTransaction(
       return atlas(text);
     case 'diesel':
       return diesel(file);
+    case 'typeorm':
+    case 'knex':
+    case 'mikro-orm':
+    case 'sequelize':
+    case 'kysely':
+      // JS/TS migrations: their transaction comes from the file's code (src/sources/extract/shape.ts)
+      return tx('none', `${runner} does not run .sql files; this file is linted as plain SQL (no runner transaction)`);
   }
 }
 

@@ -16,7 +16,13 @@ export type RunnerName =
   | 'dbmate'
   | 'node-pg-migrate'
   | 'atlas'
-  | 'diesel';
+  | 'diesel'
+  // JS/TS migration runners (src/sources/js-roots.ts, src/sources/extract/)
+  | 'typeorm'
+  | 'knex'
+  | 'mikro-orm'
+  | 'sequelize'
+  | 'kysely';
 
 export const RUNNERS: readonly RunnerName[] = [
   'plain',
@@ -29,6 +35,11 @@ export const RUNNERS: readonly RunnerName[] = [
   'node-pg-migrate',
   'atlas',
   'diesel',
+  'typeorm',
+  'knex',
+  'mikro-orm',
+  'sequelize',
+  'kysely',
 ];
 
 export function isRunnerName(s: string): s is RunnerName {

@@ -1,0 +1,303 @@
+/**
+ * `godwit init [dir]`: write a `godwit.config.json` for the project in `dir` (default: the
+ * current directory) and, with `--hook`, install a pre-commit hook. Never interactive: what
+ * it does is decided by flags only, so it runs the same in CI and in a terminal.
+ *
+ *   --runner <name>       the runner to record (default: detected from the migrations found)
+ *   --pg-version <major>  the PostgreSQL version to record (default 15)
+ *   --force               replace an existing godwit.config.json
+ *   --hook pre-commit     add a `repo: local` godwit hook to .pre-commit-config.yaml
+ *   --hook lint-staged    add `"*.sql": "godwit lint"` to package.json's lint-staged config
+ *   --hook husky          add a godwit line to .husky/pre-commit
+ *
+ * Exit 0 when done; 2 (nothing written) when a config exists without --force, or a hook
+ * cannot be added safely (the snippet to add by hand is printed instead).
+ */
+import { chmodSync, existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import * as jsonc from 'jsonc-parser';
+import { findRoots } from '../sources/index.js';
+import { CONFIG_FILE_NAMES, PACKAGE_JSON_KEY } from '../config/load.js';
+import { CONFIG_RUNNERS } from '../config/schema.js';
+import type { GodwitConfig } from '../config/index.js';
+import { UsageError, type Io } from './main.js';
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+export const HOOKS = ['pre-commit', 'lint-staged', 'husky'] as const;
+export type HookKind = (typeof HOOKS)[number];
+
+const CONFIG_NAME = 'godwit.config.json';
+const SCHEMA_IN_PACKAGE = 'node_modules/godwit/schema/godwit.config.schema.json';
+const DEFAULT_PG_VERSION = 15;
+
+/** A file write planned before anything is written, so a refusal leaves nothing half-done. */
+interface PlannedWrite {
+  path: string;
+  content: string;
+  /** replace an existing file (otherwise the write fails if the file appeared meanwhile) */
+  replace: boolean;
+  mode?: number;
+  /** what to tell the user, given the path as shown */
+  note: (shown: string) => string;
+}
+
+class InitRefusal extends Error {}
+
+export async function initCommand(args: string[], values: Values, io: Io): Promise<number> {
+  if (args.length > 1) throw new UsageError(`'godwit init' takes at most one directory (got ${args.length})`);
+  const dir = resolve(io.cwd, args[0] ?? '.');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`init: no such directory: ${args[0]}`);
+  const force = !!values.force;
+
+  let pgVersion = DEFAULT_PG_VERSION;
+  if (values['pg-version'] !== undefined) {
+    pgVersion = Number(values['pg-version']);
+    if (!Number.isInteger(pgVersion) || pgVersion < 9 || pgVersion > 99) throw new UsageError(`--pg-version takes a PostgreSQL major version such as 15, not '${values['pg-version']}'`);
+  }
+  const runnerFlag = values.runner === undefined ? undefined : String(values.runner);
+  if (runnerFlag !== undefined && !(CONFIG_RUNNERS as readonly string[]).includes(runnerFlag)) {
+    throw new UsageError(`--runner must be one of ${CONFIG_RUNNERS.join(', ')} (got '${runnerFlag}')`);
+  }
+  const hook = values.hook === undefined ? undefined : String(values.hook);
+  if (hook !== undefined && !(HOOKS as readonly string[]).includes(hook)) throw new UsageError(`--hook must be one of ${HOOKS.join(', ')} (got '${hook}')`);
+
+  const out = (s: string) => io.stdout.write(s + '\n');
+  const rel = (p: string) => relative(io.cwd, p).split(sep).join('/') || '.';
+
+  // 1. an existing config
+  const existing = existingConfigs(dir);
+  const own = join(dir, CONFIG_NAME);
+  if (existing.length && !force) {
+    io.stderr.write(`godwit: ${existing.map(rel).join(', ')} already ${existing.length === 1 ? 'exists' : 'exist'}; not overwriting (use --force to replace ${CONFIG_NAME}).\n`);
+    return 2;
+  }
+
+  // 2. the runner
+  const { roots } = await findRoots([dir], { runner: 'auto', pgVersion });
+  const runners = [...new Set(roots.map((r) => r.runner))];
+  let runner: string | undefined = runnerFlag;
+  if (!runner && runners.length === 1) runner = runners[0];
+  for (const r of roots) out(`found ${rel(r.dir)}: ${r.runner} migrations (${r.files.length} file${r.files.length === 1 ? '' : 's'}; ${r.detectedBy})`);
+  if (!roots.length) out(`no migrations found under ${rel(dir)}: the runner is left to detection (auto)`);
+  else if (!runnerFlag && runners.length > 1) out(`several runners (${runners.join(', ')}): the runner is left to detection (auto), per folder`);
+
+  // 3. plan the writes: the config, then the hook
+  const config: GodwitConfig = { $schema: schemaRef(dir), pgVersion };
+  if (runner && runner !== 'auto') config.runner = runner as GodwitConfig['runner'];
+  const writes: PlannedWrite[] = [
+    { path: own, content: JSON.stringify(config, null, 2) + '\n', replace: force, note: (p) => `wrote ${p}` },
+  ];
+  try {
+    if (hook) writes.push(...planHook(hook as HookKind, dir));
+  } catch (e) {
+    if (e instanceof InitRefusal) {
+      io.stderr.write(`godwit: ${e.message}\nNothing was written.\n`);
+      return 2;
+    }
+    throw e;
+  }
+
+  // 4. write
+  for (const w of writes) {
+    try {
+      writeFileAtomic(w);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+        io.stderr.write(`godwit: ${rel(w.path)} appeared while init was running; not overwriting it.\n`);
+        return 2;
+      }
+      throw e;
+    }
+    out(w.note(rel(w.path)));
+  }
+  for (const other of existing.filter((f) => f !== own)) out(`note: ${rel(own)} takes precedence over ${rel(other)}, which is now ignored`);
+
+  // 5. what next
+  out('');
+  out(`Set "pgVersion" to the major version of your production server (now ${pgVersion}).`);
+  out(`If your migration runner sets lock_timeout before each migration, add "lockTimeout": "runner" so require-lock-timeout knows.`);
+  if (!hook) {
+    out('');
+    out(hookHelp());
+  }
+  return 0;
+}
+
+/** Config files godwit would read in `dir` (package.json only with a "godwit" key). */
+function existingConfigs(dir: string): string[] {
+  const found: string[] = [];
+  for (const name of CONFIG_FILE_NAMES) {
+    const p = join(dir, name);
+    if (!existsSync(p)) continue;
+    if (name === 'package.json') {
+      try {
+        const pkg = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+        if (pkg && typeof pkg === 'object' && PACKAGE_JSON_KEY in pkg) found.push(p);
+      } catch {
+        // an unreadable package.json is not a godwit config
+      }
+      continue;
+    }
+    found.push(p);
+  }
+  return found;
+}
+
+/** `$schema`: the installed package's schema, relative to the config (the nearest node_modules up), else ./node_modules/…. */
+function schemaRef(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, SCHEMA_IN_PACKAGE))) {
+      const r = relative(dir, join(d, SCHEMA_IN_PACKAGE)).split(sep).join('/');
+      return r.startsWith('.') ? r : `./${r}`;
+    }
+    if (existsSync(join(d, '.git')) || dirname(d) === d) break;
+  }
+  return `./${SCHEMA_IN_PACKAGE}`;
+}
+
+/** The repository root above `dir` (the directory holding .git), or `dir` itself. */
+function gitRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return dir;
+  }
+}
+
+/** Write through a temporary file: link (no clobber) or rename (replace), so no reader sees half a file. */
+function writeFileAtomic(w: PlannedWrite): void {
+  mkdirSync(dirname(w.path), { recursive: true });
+  const tmp = join(dirname(w.path), `.${basename(w.path)}.${process.pid}.tmp`);
+  writeFileSync(tmp, w.content, w.mode !== undefined ? { mode: w.mode } : undefined);
+  if (w.mode !== undefined) chmodSync(tmp, w.mode);
+  try {
+    if (w.replace) renameSync(tmp, w.path);
+    else {
+      linkSync(tmp, w.path);
+      unlinkSync(tmp);
+    }
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw e;
+  }
+}
+
+// ---- hooks -------------------------------------------------------------------------------
+
+export const PRE_COMMIT_ENTRY = [
+  '- repo: local',
+  '  hooks:',
+  '    - id: godwit',
+  '      name: godwit (PostgreSQL migrations)',
+  '      entry: npx --no-install godwit lint',
+  '      language: system',
+  "      files: '\\.sql(\\.postgres)?$'",
+  '      require_serial: true',
+];
+
+export const HUSKY_LINES = [
+  '# godwit: lint the staged SQL migrations',
+  "git diff --cached --name-only --diff-filter=ACMR -z -- '*.sql' | xargs -0 -r npx --no-install godwit lint",
+];
+
+function planHook(kind: HookKind, dir: string): PlannedWrite[] {
+  if (kind === 'pre-commit') return planPreCommit(gitRoot(dir));
+  if (kind === 'lint-staged') return planLintStaged(dir);
+  return planHusky(gitRoot(dir));
+}
+
+/** Add the godwit hook to .pre-commit-config.yaml's `repos:` (block style), or create the file. */
+export function addPreCommitHook(text: string | undefined): string | null {
+  if (text === undefined || text.trim() === '') return ['repos:', ...PRE_COMMIT_ENTRY.map((l) => '  ' + l)].join('\n') + '\n';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = text.split(/\r?\n/);
+  if (lines.some((l) => /^\s*-?\s*id:\s*['"]?godwit['"]?\s*(#.*)?$/.test(l))) return null; // already there
+  const at = lines.findIndex((l) => /^repos:\s*(#.*)?$/.test(l));
+  if (at === -1) throw new InitRefusal('.pre-commit-config.yaml has no block-style "repos:" list to add the godwit hook to');
+  // the repos list runs until the next top-level key
+  let end = at + 1;
+  while (end < lines.length && (lines[end] === '' || /^[\s#-]/.test(lines[end]))) end++;
+  let last = end - 1;
+  while (last > at && (lines[last].trim() === '' || /^#/.test(lines[last]))) last--;
+  const item = lines.slice(at + 1, end).find((l) => /^\s*- /.test(l));
+  const indent = item ? /^(\s*)/.exec(item)![1] : '  ';
+  lines.splice(last + 1, 0, ...PRE_COMMIT_ENTRY.map((l) => indent + l));
+  return lines.join(eol);
+}
+
+function planPreCommit(root: string): PlannedWrite[] {
+  const path = join(root, '.pre-commit-config.yaml');
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  const next = addPreCommitHook(text);
+  if (next === null) return [];
+  return [{ path, content: next, replace: text !== undefined, note: (p) => `${text === undefined ? 'wrote' : 'added the godwit hook to'} ${p} (run \`pre-commit install\` if you have not)` }];
+}
+
+const LINT_STAGED_FILES = ['.lintstagedrc', '.lintstagedrc.json', '.lintstagedrc.yaml', '.lintstagedrc.yml', '.lintstagedrc.mjs', '.lintstagedrc.cjs', '.lintstagedrc.js', 'lint-staged.config.js', 'lint-staged.config.mjs', 'lint-staged.config.cjs', 'lint-staged.config.ts'];
+
+/** Add `"*.sql": "godwit lint"` to package.json's "lint-staged" (created if absent), keeping its formatting. */
+export function addLintStaged(text: string): string | null {
+  const errors: jsonc.ParseError[] = [];
+  const pkg = jsonc.parse(text, errors, { allowTrailingComma: false }) as Record<string, unknown> | undefined;
+  if (errors.length || !pkg || typeof pkg !== 'object' || Array.isArray(pkg)) throw new InitRefusal('package.json is not a JSON object');
+  const ls = pkg['lint-staged'];
+  if (ls !== undefined && (typeof ls !== 'object' || ls === null || Array.isArray(ls))) throw new InitRefusal('package.json "lint-staged" is not an object');
+  const tasks = (ls ?? {}) as Record<string, unknown>;
+  if (Object.entries(tasks).some(([, v]) => JSON.stringify(v).includes('godwit'))) return null;
+  if ('*.sql' in tasks) throw new InitRefusal('package.json "lint-staged" already has a "*.sql" entry: add "godwit lint" to it by hand');
+  const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
+  const edits = jsonc.modify(text, ['lint-staged', '*.sql'], 'godwit lint', {
+    formattingOptions: { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' },
+  });
+  return jsonc.applyEdits(text, edits);
+}
+
+function planLintStaged(dir: string): PlannedWrite[] {
+  const path = join(dir, 'package.json');
+  if (!existsSync(path)) throw new InitRefusal(`--hook lint-staged: no package.json in ${dir}`);
+  const other = LINT_STAGED_FILES.find((f) => existsSync(join(dir, f)));
+  if (other) throw new InitRefusal(`lint-staged is configured in ${other}; add this entry to it by hand: "*.sql": "godwit lint"`);
+  const next = addLintStaged(readFileSync(path, 'utf8'));
+  if (next === null) return [];
+  return [{ path, content: next, replace: true, note: (p) => `added "*.sql": "godwit lint" to lint-staged in ${p} (lint-staged runs from your pre-commit hook, e.g. husky)` }];
+}
+
+function planHusky(root: string): PlannedWrite[] {
+  const path = join(root, '.husky', 'pre-commit');
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  if (text !== undefined && text.includes('godwit')) return [];
+  const content = text === undefined ? HUSKY_LINES.join('\n') + '\n' : text.replace(/\s*$/, '\n') + HUSKY_LINES.join('\n') + '\n';
+  const installed = existsSync(join(root, '.husky', '_'));
+  return [
+    {
+      path,
+      content,
+      replace: text !== undefined,
+      mode: 0o755,
+      note: (p) => `${text === undefined ? 'wrote' : 'added godwit to'} ${p}${installed ? '' : ' (install husky to run it: npm install --save-dev husky && npx husky)'}`,
+    },
+  ];
+}
+
+export function hookHelp(): string {
+  return [
+    'Run godwit before every commit (or pass --hook pre-commit|lint-staged|husky to set one up):',
+    '',
+    '  pre-commit (.pre-commit-config.yaml):',
+    '    repos:',
+    ...PRE_COMMIT_ENTRY.map((l) => '      ' + l),
+    '',
+    '  lint-staged (package.json):',
+    '    "lint-staged": { "*.sql": "godwit lint" }',
+    '',
+    '  husky (.husky/pre-commit):',
+    ...HUSKY_LINES.map((l) => '    ' + l),
+    '',
+    'And in CI: `godwit lint --format sarif -o godwit.sarif` for GitHub code scanning, --format github for annotations,',
+    '--format gitlab for GitLab Code Quality (see docs/ci.md, and the godwit GitHub Action in action.yml).',
+  ].join('\n');
+}

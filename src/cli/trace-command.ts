@@ -1,0 +1,90 @@
+/**
+ * `godwit trace <file> [--db-url URL]` (CLI.md): run the migration in embedded PostgreSQL
+ * (PGlite) or on a server, inside one transaction that is always rolled back, and report
+ * the locks each statement took. Loaded only for `godwit trace`.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { traceFile, formatTraceJson, formatTraceStylish, DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, type TraceOptions } from '../trace/index.js';
+import { isRunnerName } from '../sources/index.js';
+import { ConfigError } from '../config/index.js';
+import { painter, useColor } from '../report/color.js';
+import { writeAtomic } from './lint-command.js';
+import { UsageError, type Io } from './main.js';
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+const FORMATS = ['stylish', 'json'];
+/** PostgreSQL GUC time values: a number with an optional unit */
+const DURATION = /^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$/;
+
+export async function traceCommand(args: string[], values: Values, io: Io): Promise<number> {
+  if (args.length !== 1 || args[0] === '-') throw new UsageError(`'godwit trace' takes exactly one migration file (got ${args.length === 0 ? 'none' : args.join(' ')})`);
+  const format = String(values.format ?? 'stylish');
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${format}')`);
+  const cwd = io.cwd;
+  const file = resolve(cwd, args[0]);
+  if (!existsSync(file)) throw new UsageError(`no such file: ${args[0]}`);
+  if (values.schema && !existsSync(resolve(cwd, String(values.schema)))) throw new UsageError(`--schema: no such file: ${values.schema}`);
+  if (values.config && !existsSync(resolve(cwd, String(values.config)))) throw new UsageError(`--config: no such file: ${values.config}`);
+  const runner = values.runner === undefined ? undefined : String(values.runner);
+  if (runner !== undefined && runner !== 'auto' && !isRunnerName(runner)) throw new UsageError(`--runner: unknown runner '${runner}'`);
+  for (const flag of ['lock-timeout', 'statement-timeout']) {
+    const v = values[flag];
+    if (v !== undefined && !DURATION.test(String(v).trim())) throw new UsageError(`--${flag} takes a PostgreSQL duration such as 500ms, 2s or 1min (got '${v}')`);
+  }
+  if (values['replay-history'] && values['no-replay-history']) throw new UsageError('--replay-history and --no-replay-history contradict each other');
+  const dbUrl = values['db-url'] === undefined ? undefined : String(values['db-url']);
+  if (dbUrl !== undefined && dbUrl.trim() === '') throw new UsageError('--db-url needs a connection URL (postgres://user@host:port/db)');
+  if (!dbUrl && (values['lock-timeout'] !== undefined || values['statement-timeout'] !== undefined)) {
+    io.stderr.write('godwit: note: --lock-timeout and --statement-timeout apply to a server (--db-url); PGlite runs alone in this process\n');
+  }
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.stderr.write('\ngodwit: interrupted: stopping and rolling back (press Ctrl-C again to quit at once; the server rolls back a dropped session)\n');
+      controller.abort();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSigint);
+
+  const options: TraceOptions = {
+    cwd,
+    configPath: values.config ? resolve(cwd, String(values.config)) : undefined,
+    runner: runner && isRunnerName(runner) ? runner : undefined,
+    schema: values.schema ? String(values.schema) : undefined,
+    dbUrl,
+    replayHistory: values['replay-history'] ? true : values['no-replay-history'] ? false : undefined,
+    lockTimeout: values['lock-timeout'] !== undefined ? String(values['lock-timeout']) : DEFAULT_LOCK_TIMEOUT,
+    statementTimeout: values['statement-timeout'] !== undefined ? String(values['statement-timeout']) : DEFAULT_STATEMENT_TIMEOUT,
+    signal: controller.signal,
+  };
+  let report: string;
+  try {
+    const result = await traceFile(file, options);
+    const color = useColor(values['no-color'] ? false : (values.color as boolean | undefined), values['output-file'] ? {} : io.stdout, io.env);
+    report = format === 'json' ? formatTraceJson(result) + '\n' : formatTraceStylish(result, painter(color), cwd);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      io.stderr.write(`godwit: invalid configuration:\n${e.message}\n`);
+      return 2;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    io.stderr.write(`godwit: trace failed: ${msg}\n`);
+    return 2;
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (!dbUrl) {
+      const { shutdownPglite } = await import('../trace/pglite.js');
+      await shutdownPglite();
+    }
+  }
+  if (values['output-file']) writeAtomic(resolve(cwd, String(values['output-file'])), report);
+  else io.stdout.write(report);
+  return controller.signal.aborted ? 130 : 0;
+}

@@ -1,0 +1,106 @@
+/**
+ * The transaction model of a JS/TS migration, call by call (engine hook
+ * LintOptions.transactionModel). Each call sends its SQL as one query string on the
+ * migration's connection:
+ *
+ * - inside the runner's transaction (TypeORM/Knex/Kysely/node-pg-migrate/MikroORM defaults),
+ *   every statement of every call shares it;
+ * - inside a transaction the migration opens itself (Sequelize `{ transaction: t }`,
+ *   knex.transaction(trx => …)), the calls of that transaction share it;
+ * - otherwise a call of one statement runs in autocommit, and a call of several statements
+ *   runs as PostgreSQL's implicit transaction block (exec_simple_query), which ends with the
+ *   call — so `CREATE INDEX CONCURRENTLY` alone in its call is fine, and fails when it shares
+ *   its query string with other statements.
+ *
+ * Explicit BEGIN/COMMIT in the SQL behave as in analysis/transactions.ts: BEGIN inside a
+ * transaction is nesting, BEGIN in an implicit block turns it into an explicit one that stays
+ * open after the call, COMMIT/ROLLBACK end whatever is open.
+ */
+import { txControl, type TransactionModel, type TxInfo } from '../../analysis/transactions.js';
+import type { Statement } from '../../sql/types.js';
+import type { VirtualDocument } from './document.js';
+import type { ExtractedCall, ExtractedMigration } from './types.js';
+
+export function modelCallTransactions(statements: Statement[], doc: VirtualDocument, m: ExtractedMigration): TransactionModel {
+  const info: TxInfo[] = new Array(statements.length);
+  const byCall = new Map<ExtractedCall | undefined, Statement[]>();
+  const order: Array<ExtractedCall | undefined> = [];
+  for (const s of statements) {
+    const call = callAt(doc, s.start);
+    if (!byCall.has(call)) {
+      byCall.set(call, []);
+      order.push(call);
+    }
+    byCall.get(call)!.push(s);
+  }
+
+  let nextId = 0;
+  /** transaction ids of wrapping groups (runner per direction, or the migration's own) */
+  const groups = new Map<string, number>();
+  const closedGroups = new Set<string>();
+  let explicit: { id: number; openedAt: number } | null = null;
+
+  for (const call of order) {
+    const stmts = byCall.get(call)!;
+    const wrap = wrapOf(call, m);
+    let current: number | null = null;
+    let implicit = false;
+    let origin: string | undefined;
+    if (wrap && !closedGroups.has(wrap.key)) {
+      if (!groups.has(wrap.key)) groups.set(wrap.key, nextId++);
+      current = groups.get(wrap.key)!;
+      origin = wrap.origin;
+    } else if (stmts.length > 1) {
+      current = nextId++;
+      implicit = true;
+      origin = `inside the implicit transaction PostgreSQL opens for a query string of several statements (this ${call && call.kind !== 'control' ? `${call.callee}() call` : 'call'} sends them as one query)`;
+    }
+    stmts.forEach((s, i) => {
+      const ctl = txControl(s);
+      if (explicit) {
+        if (ctl === 'begin') info[s.index] = { inTransaction: true, id: explicit.id, explicit: true, nested: true };
+        else if (ctl === 'commit' || ctl === 'rollback') {
+          info[s.index] = { inTransaction: true, id: explicit.id, explicit: true, closes: explicit.id };
+          explicit = null;
+          current = implicit && i < stmts.length - 1 ? nextId++ : null;
+        } else info[s.index] = { inTransaction: true, id: explicit.id, explicit: true };
+        return;
+      }
+      if (ctl === 'begin') {
+        if (current !== null && !implicit) {
+          info[s.index] = { inTransaction: true, id: current, explicit: false, nested: true, ...(origin ? { origin } : {}) };
+        } else if (current !== null) {
+          // BEGIN turns the implicit block into an explicit one (no warning); it outlives the call
+          explicit = { id: current, openedAt: s.index };
+          info[s.index] = { inTransaction: true, id: current, explicit: true };
+        } else {
+          explicit = { id: nextId++, openedAt: s.index };
+          info[s.index] = { inTransaction: false, id: explicit.id, explicit: true };
+        }
+        return;
+      }
+      if (ctl === 'commit' || ctl === 'rollback') {
+        info[s.index] = { inTransaction: current !== null, id: current, explicit: false, closes: current, ...(origin && current !== null ? { origin } : {}) };
+        if (wrap && !implicit && current !== null) closedGroups.add(wrap.key); // the runner's transaction ended early
+        current = implicit && i < stmts.length - 1 ? nextId++ : null;
+        return;
+      }
+      info[s.index] = current === null ? { inTransaction: false, id: null, explicit: false } : { inTransaction: true, id: current, explicit: false, ...(origin ? { origin } : {}) };
+    });
+  }
+  for (let i = 0; i < info.length; i++) info[i] ??= { inTransaction: false, id: null, explicit: false };
+  return { info, unclosedBegin: explicit ? (explicit as { openedAt: number }).openedAt : null };
+}
+
+/** The transaction that wraps a call, if any: the runner's, or one the migration opens itself. */
+function wrapOf(call: ExtractedCall | undefined, m: ExtractedMigration): { key: string; origin: string } | undefined {
+  if (!call) return undefined;
+  if (m.wrapped) return { key: `runner:${call.direction}`, origin: m.txOrigin };
+  if (call.jsTransaction) return { key: call.jsTransaction.key, origin: `inside ${call.jsTransaction.label}` };
+  return undefined;
+}
+
+function callAt(doc: VirtualDocument, offset: number): ExtractedCall | undefined {
+  for (const [call, [a, b]] of doc.spans) if (offset >= a && offset < b) return call;
+  return undefined;
+}

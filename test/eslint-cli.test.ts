@@ -1,0 +1,108 @@
+/**
+ * End to end, as a user runs it: `godwit/eslint` imported by package name from an
+ * `eslint.config.js` (and `.ts`), through package.json `exports` into the built dist/, by
+ * ESLint's own command line — and `eslint --format json` reports what `godwit lint --format json`
+ * reports on the same project (.sql migrations and a TypeORM migration).
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const godwitBin = join(root, 'dist', 'src', 'cli', 'bin.js');
+const eslintBin = join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');
+
+interface Message { ruleId: string | null; line: number; column: number; endLine?: number; endColumn?: number; severity: number; message: string; fix?: unknown }
+interface Result { filePath: string; messages: Message[]; suppressedMessages?: Message[] }
+
+function run(bin: string, args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let dir: string;
+beforeAll(() => {
+  expect(existsSync(join(root, 'dist', 'src', 'eslint', 'index.js')), 'run `npm run build` first').toBe(true);
+  dir = mkdtempSync(join(tmpdir(), 'godwit-eslint-cli-'));
+  mkdirSync(join(dir, '.git'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(root, join(dir, 'node_modules', 'godwit'), 'dir'); // as if installed
+  mkdirSync(join(dir, 'db', 'migrations'), { recursive: true });
+  writeFileSync(join(dir, 'db', 'migrations', '000001_users.up.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY, name varchar(40), email text);\n');
+  writeFileSync(
+    join(dir, 'db', 'migrations', '000002_changes.up.sql'),
+    [
+      'CREATE INDEX users_name ON users (name);',
+      '-- eslint-disable-next-line godwit/no-truncate -- emptied by the cleanup job',
+      'TRUNCATE users;',
+      'ALTER TABLE users ALTER COLUMN name TYPE varchar(10);',
+      'SELEC 1;',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'db', 'migrations', '000002_changes.down.sql'), 'DROP INDEX users_name;\n');
+  mkdirSync(join(dir, 'src', 'migration'), { recursive: true });
+  cpSync(join(root, 'fixtures', 'extract', 'typeorm', '1700000000001-AddEmailIndex.ts'), join(dir, 'src', 'migration', '1700000000001-AddEmailIndex.ts'));
+});
+
+function normalize(results: Result[]) {
+  return results
+    .filter((r) => r.messages.length > 0)
+    .map((r) => ({
+      file: r.filePath,
+      messages: r.messages.map((m) => ({ ruleId: m.ruleId?.replace(/^godwit\//, ''), line: m.line, column: m.column, endLine: m.endLine, endColumn: m.endColumn, severity: m.severity, message: m.message, fix: m.fix })),
+    }))
+    .sort((a, b) => a.file.localeCompare(b.file));
+}
+
+describe('eslint with godwit/eslint, as installed', () => {
+  for (const configName of ['eslint.config.js', 'eslint.config.ts']) {
+    it(`${configName}: the same findings as godwit lint --format json`, () => {
+      for (const n of ['eslint.config.js', 'eslint.config.ts']) rmSync(join(dir, n), { force: true });
+      writeFileSync(join(dir, configName), "import godwit from 'godwit/eslint';\n\nexport default [...godwit.configs.recommended];\n");
+      const viaEslint = run(eslintBin, ['.', '--format', 'json'], dir);
+      expect(viaEslint.stderr).toBe('');
+      expect(viaEslint.code).toBe(1);
+      const viaGodwit = run(godwitBin, ['lint', '.', '--format', 'json'], dir);
+      expect(viaGodwit.code).toBe(1);
+      const eslintResults = JSON.parse(viaEslint.stdout) as Result[];
+      const godwitResults = JSON.parse(viaGodwit.stdout) as Result[];
+      expect(normalize(eslintResults)).toEqual(normalize(godwitResults));
+      // what the comparison covered
+      const files = normalize(eslintResults).map((r) => r.file.slice(dir.length + 1));
+      expect(files).toEqual(['db/migrations/000002_changes.up.sql', 'src/migration/1700000000001-AddEmailIndex.ts']);
+      const ids = normalize(eslintResults).flatMap((r) => r.messages.map((m) => m.ruleId));
+      expect(ids).toEqual(expect.arrayContaining(['syntax-error', 'no-column-type-change', 'require-concurrent-index', 'require-not-valid-constraint']));
+      expect(eslintResults.find((r) => r.filePath.endsWith('000002_changes.up.sql'))!.suppressedMessages!.map((m) => m.ruleId)).toEqual(['godwit/no-truncate']);
+    });
+  }
+});
+
+describe('the types', () => {
+  it('a TypeScript eslint.config.ts type-checks: the configs are Linter.Config[], the plugin an ESLint.Plugin', () => {
+    for (const pkg of ['eslint', '@eslint']) if (!existsSync(join(dir, 'node_modules', pkg))) symlinkSync(join(root, 'node_modules', pkg), join(dir, 'node_modules', pkg), 'dir');
+    const check = join(dir, 'types-check.mts');
+    writeFileSync(
+      check,
+      [
+        "import godwit, { type GodwitSettings } from 'godwit/eslint';",
+        "import type { ESLint, Linter } from 'eslint';",
+        "import { defineConfig } from 'eslint/config';",
+        'const all: Linter.Config[] = [...godwit.configs.recommended, ...godwit.configs.strict, ...godwit.configs.all];',
+        'const plugin: ESLint.Plugin = godwit;',
+        "const settings: GodwitSettings = { pgVersion: 16, runner: 'golang-migrate' };",
+        "export default defineConfig([...all, { files: ['**/*.sql'], plugins: { godwit: plugin }, language: 'godwit/sql', settings: { godwit: settings }, rules: { 'godwit/no-truncate': 'off' } }]);",
+        '',
+      ].join('\n'),
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const r = run(tsc, ['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', check], dir);
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // and it can fail: a wrong rule severity is a type error
+    writeFileSync(check, "import godwit from 'godwit/eslint';\nimport type { Linter } from 'eslint';\nconst c: Linter.Config = { plugins: { godwit }, rules: { 'godwit/no-truncate': 'fatal' } };\nexport default c;\n");
+    expect(run(tsc, ['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', check], dir).code).not.toBe(0);
+  });
+});
