@@ -293,7 +293,8 @@ describe('locks: ALTER TABLE', () => {
     ['ALTER TABLE users ALTER COLUMN name TYPE varchar(10)', 15, AE, 'rewrite'],
     // rewrites
     ['ALTER TABLE users SET TABLESPACE fast', 15, AE, 'rewrite'],
-    ['ALTER TABLE users SET LOGGED', 15, AE, 'rewrite'],
+    // users is a logged table: SET LOGGED does nothing (pg_class.relfilenode unchanged, test/trace-locks.test.ts)
+    ['ALTER TABLE users SET LOGGED', 15, AE, 'instant'],
     ['ALTER TABLE users SET UNLOGGED', 15, AE, 'rewrite'],
     ['ALTER TABLE users ALTER COLUMN c SET EXPRESSION AS (id * 3)', 17, AE, 'rewrite'],
     // DROP EXPRESSION keeps the stored values: catalog-only

@@ -1,0 +1,122 @@
+/**
+ * What a trace starts from: the file's history, found the way `godwit lint` finds it (the
+ * earlier up migrations of its migration root, in the runner's order, with down sections
+ * blanked; a `--schema` / config `schema` dump first when given). The same history is
+ * replayed twice: statically into godwit's catalog (for the lock facts to compare with), and
+ * for real into the engine (executed, statement by statement, in autocommit).
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { initParser } from '../sql/pg.js';
+import { parseFile } from '../sql/parse.js';
+import type { ParsedFile } from '../sql/types.js';
+import { Catalog } from '../analysis/catalog.js';
+import { catalogFromDump, replayParsed } from '../analysis/history.js';
+import { blankRanges, fileTransaction, isRunnerName, rootOf, type RunnerName } from '../sources/index.js';
+import { ConfigLoader } from '../config/index.js';
+import { pgError, type Engine } from './engine.js';
+import { notReplayable } from './statements.js';
+import type { HistoryReport } from './types.js';
+
+export interface HistoryOptions {
+  cwd: string;
+  /** `-c/--config` */
+  configPath?: string;
+  /** `--runner` */
+  runner?: RunnerName | 'auto';
+  /** `--schema` (relative to cwd); the config's `schema` otherwise */
+  schema?: string;
+}
+
+export interface PreparedFile {
+  /** the migration, parsed (down sections blanked) */
+  parsed: ParsedFile;
+  /** history to replay, in order: the schema dump first (when any), then the earlier migrations */
+  history: ParsedFile[];
+  source: HistoryReport['source'];
+  /** godwit's static catalog after the history (as `godwit lint` would have it) */
+  catalog: Catalog;
+}
+
+export async function prepareFile(file: string, opts: HistoryOptions): Promise<PreparedFile> {
+  await initParser();
+  const path = resolve(opts.cwd, file);
+  const raw = readFileSync(path, 'utf8');
+  const configs = new ConfigLoader({ explicitPath: opts.configPath, cwd: opts.cwd });
+  const resolved = await configs.forFile(path);
+  const cfgRunner = resolved.config.runner && isRunnerName(resolved.config.runner) ? resolved.config.runner : 'auto';
+  const runner = opts.runner && opts.runner !== 'auto' ? opts.runner : cfgRunner;
+  const root = await rootOf(path, { runner, pgVersion: resolved.config.pgVersion });
+
+  let text = raw;
+  if (root) text = blankRanges(raw, fileTransaction(root, path, raw, { pgVersion: resolved.config.pgVersion }).exclude);
+  const parsed = parseFile(path, text);
+
+  const history: ParsedFile[] = [];
+  let catalog = new Catalog();
+  let source: HistoryReport['source'] = 'none';
+  const schemaPath = opts.schema ? resolve(opts.cwd, opts.schema) : resolved.config.schema ? resolve(resolved.dir, resolved.config.schema) : undefined;
+  if (schemaPath) {
+    const dump = readFileSync(schemaPath, 'utf8');
+    history.push(parseFile(schemaPath, dump));
+    catalog = catalogFromDump(dump, schemaPath);
+    source = 'schema';
+  }
+  if (root && root.files.some((f) => f.path === path)) {
+    for (const f of root.files) {
+      if (f.path === path) break;
+      let body: string;
+      try {
+        body = readFileSync(f.path, 'utf8');
+      } catch {
+        continue;
+      }
+      const p = parseFile(f.path, blankRanges(body, f.exclude));
+      history.push(p);
+      replayParsed(catalog, p);
+      source = source === 'schema' ? 'schema' : 'migrations';
+    }
+  }
+  catalog.sealAsHistory();
+  return { parsed, history, source, catalog };
+}
+
+/**
+ * Execute the history in the engine, statement by statement in autocommit. A statement that
+ * fails is skipped and counted (a history is replayed as far as it goes: objects from
+ * extensions or roles that do not exist here, …). Session state it leaves (SET search_path,
+ * SET ROLE) is discarded afterwards: each migration starts in a fresh session.
+ */
+export async function replayHistory(engine: Engine, history: ParsedFile[], source: HistoryReport['source'], cwd: string, signal?: AbortSignal): Promise<HistoryReport & { ms: number }> {
+  const t0 = performance.now();
+  const report: HistoryReport = { source, files: history.length, statements: 0, failed: 0, skipped: 0, errors: [] };
+  for (const file of history) {
+    for (const stmt of file.statements) {
+      await new Promise((r) => setImmediate(r));
+      if (signal?.aborted) break;
+      if (notReplayable(stmt)) {
+        report.skipped++;
+        continue;
+      }
+      report.statements++;
+      try {
+        await engine.exec(stmt.text);
+      } catch (e) {
+        report.failed++;
+        if (report.errors.length < 20) {
+          report.errors.push({ file: shortPath(file.path, cwd), line: file.source.position(stmt.start).line, message: pgError(e).message });
+        }
+        // a failure inside a DO block or a function body can leave a transaction open
+        await engine.exec('ROLLBACK').catch(() => {});
+      }
+    }
+  }
+  if (history.length) await engine.exec('DISCARD ALL');
+  return { ...report, ms: performance.now() - t0 };
+}
+
+function shortPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}

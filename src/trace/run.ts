@@ -1,0 +1,285 @@
+/**
+ * The trace itself: run a file's statements one by one inside ONE transaction, and after
+ * each statement read the session's relation locks (pg_locks) and every user relation's
+ * storage (pg_class.relfilenode). Each statement runs under a SAVEPOINT, so a failing
+ * statement is rolled back alone and the rest still runs. The transaction is rolled back
+ * at the end, always (finally), also on errors and on interruption.
+ */
+import { performance } from 'node:perf_hooks';
+import type { ParsedFile, Statement } from '../sql/types.js';
+import type { Catalog } from '../analysis/catalog.js';
+import { locksOf, mergeEffects } from '../analysis/locks.js';
+import { lockStrength, type Lock, type LockMode } from '../analysis/lock-types.js';
+import { pgError, majorOf, type Engine } from './engine.js';
+import { notTraceable } from './statements.js';
+import { compareLocks } from './compare.js';
+import type { RelationKind, Rewrite, StaticLock, TracedLock, TracedStatement } from './types.js';
+
+/** PostgreSQL's lock mode names (pg_locks.mode) → the names godwit uses. */
+export const PG_LOCK_MODES: Record<string, LockMode> = {
+  AccessShareLock: 'ACCESS SHARE',
+  RowShareLock: 'ROW SHARE',
+  RowExclusiveLock: 'ROW EXCLUSIVE',
+  ShareUpdateExclusiveLock: 'SHARE UPDATE EXCLUSIVE',
+  ShareLock: 'SHARE',
+  ShareRowExclusiveLock: 'SHARE ROW EXCLUSIVE',
+  ExclusiveLock: 'EXCLUSIVE',
+  AccessExclusiveLock: 'ACCESS EXCLUSIVE',
+};
+
+const RELKINDS: Record<string, RelationKind> = {
+  r: 'table',
+  p: 'partitioned table',
+  i: 'index',
+  I: 'partitioned index',
+  S: 'sequence',
+  v: 'view',
+  m: 'materialized view',
+  f: 'foreign table',
+  c: 'composite type',
+  t: 'toast table',
+};
+
+/** A user relation as pg_class shows it. */
+export interface RelationInfo {
+  oid: string;
+  schema: string;
+  name: string;
+  kind: RelationKind;
+  filenode: string;
+  /** the inheritance parents / partitioned parents (oids) */
+  parents: string[];
+  /** a TOAST table (its locks and rewrites follow its table) */
+  toast: boolean;
+}
+
+export interface Snapshot {
+  relations: Map<string, RelationInfo>;
+  /** (oid, mode) pairs of granted relation locks */
+  locks: Array<{ oid: string; mode: LockMode }>;
+  xid: string;
+}
+
+/**
+ * One query: the user relations (every schema but pg_catalog and information_schema; TOAST
+ * tables flagged), the session's granted relation locks in this database, and the top-level
+ * transaction id (to prove the transaction never ended). Catalog relations (oid < 16384, the
+ * ones this query itself locks) are left out on the client side.
+ */
+const SNAPSHOT_SQL = `SELECT 'r' AS t, c.oid::text AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.relfilenode::text AS filenode,
+       (SELECT string_agg(i.inhparent::text, ',') FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) AS parents
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND c.oid >= 16384
+UNION ALL
+SELECT 'l', l.relation::text, NULL, NULL, NULL, l.mode, NULL
+  FROM pg_catalog.pg_locks l
+ WHERE l.locktype = 'relation' AND l.granted AND l.pid = pg_catalog.pg_backend_pid()
+   AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+   AND l.relation >= 16384
+UNION ALL
+SELECT 'x', pg_catalog.txid_current()::text, NULL, NULL, NULL, NULL, NULL`;
+
+interface SnapshotRow {
+  t: string;
+  oid: string;
+  schema: string | null;
+  name: string | null;
+  kind: string | null;
+  filenode: string | null;
+  parents: string | null;
+}
+
+export async function snapshot(engine: Engine): Promise<Snapshot> {
+  const rows = await engine.query<SnapshotRow>(SNAPSHOT_SQL);
+  const relations = new Map<string, RelationInfo>();
+  const locks: Snapshot['locks'] = [];
+  let xid = '';
+  for (const r of rows) {
+    if (r.t === 'r') {
+      const toast = r.kind === 't' || (r.schema ?? '').startsWith('pg_toast');
+      relations.set(r.oid, {
+        oid: r.oid,
+        schema: r.schema ?? '',
+        name: r.name ?? '',
+        kind: RELKINDS[r.kind ?? ''] ?? 'relation',
+        filenode: r.filenode ?? '',
+        parents: r.parents ? r.parents.split(',') : [],
+        toast,
+      });
+    } else if (r.t === 'l') {
+      const mode = PG_LOCK_MODES[r.filenode ?? ''];
+      if (mode) locks.push({ oid: r.oid, mode });
+    } else {
+      xid = r.oid;
+    }
+  }
+  return { relations, locks, xid };
+}
+
+/** `name` in public, `schema.name` elsewhere (as the user most likely wrote it). */
+export function displayRelation(r: { schema: string; name: string }): string {
+  const name = /^[a-z_][a-z0-9_$]*$/.test(r.name) ? r.name : `"${r.name.replace(/"/g, '""')}"`;
+  return r.schema === 'public' ? name : `${r.schema}.${name}`;
+}
+
+export interface RunOptions {
+  /** the static catalog as the history left it (advanced statement by statement, as the linter does) */
+  catalog: Catalog;
+  /** PostgreSQL major version for the static lock facts (the engine's) */
+  pgVersion?: number;
+  /** SQL run right after BEGIN and before every statement (server timeouts) */
+  settings?: string;
+  /** stop between statements (SIGINT) */
+  signal?: AbortSignal;
+}
+
+const SAVEPOINT = 'godwit_trace';
+
+export async function traceStatements(engine: Engine, parsed: ParsedFile, opts: RunOptions): Promise<TracedStatement[]> {
+  const out: TracedStatement[] = [];
+  const pgVersion = opts.pgVersion ?? majorOf(engine.versionNum);
+  const catalog = opts.catalog;
+  catalog.origin = 'file';
+  const stmts = parsed.statements;
+  // static facts first, with the catalog advancing as the linter advances it
+  const statics: StaticLock[][] = [];
+  const searchPaths: string[] = [];
+  for (const s of stmts) {
+    searchPaths.push(catalog.searchPath);
+    statics.push(staticLocks(s, catalog, pgVersion));
+  }
+
+  await engine.exec('BEGIN');
+  try {
+    if (opts.settings) await engine.exec(opts.settings);
+    let state = await snapshot(engine);
+    const xid = state.xid;
+    for (let i = 0; i < stmts.length; i++) {
+      // PGlite runs in this thread: let the event loop deliver signals (SIGINT) between statements
+      await new Promise((r) => setImmediate(r));
+      const stmt = stmts[i];
+      const base = baseResult(parsed, stmt, statics[i]);
+      if (opts.signal?.aborted) {
+        out.push({ ...base, skipped: 'interrupted' });
+        continue;
+      }
+      const reason = notTraceable(stmt, engine.versionNum);
+      if (reason) {
+        out.push({ ...base, skipped: reason });
+        continue;
+      }
+      await engine.exec(`SAVEPOINT ${SAVEPOINT}${opts.settings ? `; ${opts.settings}` : ''}`);
+      const t0 = performance.now();
+      let failure: unknown;
+      try {
+        await engine.exec(stmt.text);
+      } catch (e) {
+        failure = e;
+      }
+      const ms = round(performance.now() - t0);
+      if (failure !== undefined) {
+        const err = pgError(failure);
+        await engine.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`);
+        state = await snapshot(engine);
+        if (state.xid !== xid) throw new Error('the trace transaction ended unexpectedly');
+        out.push({ ...base, held: diff(state, state).held, durationMs: ms, error: err.message, ...(err.code ? { errorCode: err.code } : {}) });
+        continue;
+      }
+      const after = await snapshot(engine);
+      if (after.xid !== xid) throw new Error('the trace transaction ended unexpectedly');
+      await engine.exec(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      const result: TracedStatement = { ...base, durationMs: ms, ...diff(state, after) };
+      result.differences = compareLocks(stmt, result, { before: state, after, searchPath: searchPaths[i] });
+      out.push(result);
+      state = after;
+    }
+  } finally {
+    await rollback(engine);
+  }
+  return out;
+}
+
+async function rollback(engine: Engine): Promise<void> {
+  try {
+    await engine.exec('ROLLBACK');
+  } catch {
+    // the session is broken: drop it, the server rolls back a transaction whose client is gone
+    engine.abort();
+  }
+}
+
+/**
+ * godwit's lock facts for a statement, advancing the catalog past it. A DO block takes the
+ * locks of the statements in its body (one transaction), each seen with the catalog as the
+ * statements before it left it.
+ */
+function staticLocks(stmt: Statement, catalog: Catalog, pgVersion: number): StaticLock[] {
+  if (stmt.kind === 'SyntaxError') return [];
+  let locks: Lock[];
+  if (stmt.children?.length) {
+    const effects = [];
+    for (const c of stmt.children) {
+      for (const l of locksOf(c, { pgVersion, catalog })) effects.push({ table: l.table, mode: l.mode, duration: l.duration });
+      catalog.apply(c, 0);
+    }
+    locks = mergeEffects(effects);
+  } else {
+    locks = locksOf(stmt, { pgVersion, catalog });
+    catalog.apply(stmt, 0);
+  }
+  return locks.map((l) => ({ relation: l.table, mode: l.mode, duration: l.duration }));
+}
+
+function baseResult(parsed: ParsedFile, stmt: Statement, statics: StaticLock[]): TracedStatement {
+  return {
+    line: parsed.source.position(stmt.start).line,
+    sql: stmt.text,
+    statementKind: stmt.kind,
+    locks: [],
+    held: [],
+    rewrites: [],
+    durationMs: null,
+    error: null,
+    skipped: null,
+    static: statics,
+    differences: [],
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+/** Locks the statement acquired, locks held before it, relations whose storage changed. */
+export function diff(before: Snapshot, after: Snapshot): Pick<TracedStatement, 'locks' | 'held' | 'rewrites'> {
+  const had = new Set(before.locks.map((l) => `${l.oid}/${l.mode}`));
+  const describe = (oid: string, mode: LockMode): TracedLock | undefined => {
+    const rel = after.relations.get(oid) ?? before.relations.get(oid);
+    if (!rel || rel.toast) return undefined; // a transient relation (a rewrite's new heap) or a TOAST table
+    const lock: TracedLock = { relation: displayRelation(rel), mode, kind: rel.kind };
+    if (!before.relations.has(oid)) lock.created = true;
+    return lock;
+  };
+  const locks: TracedLock[] = [];
+  for (const l of after.locks) {
+    if (had.has(`${l.oid}/${l.mode}`)) continue;
+    const d = describe(l.oid, l.mode);
+    if (d) locks.push(d);
+  }
+  const held: TracedLock[] = [];
+  for (const l of before.locks) {
+    const d = describe(l.oid, l.mode);
+    if (d) held.push(d);
+  }
+  const rewrites: Rewrite[] = [];
+  for (const [oid, rel] of after.relations) {
+    const prev = before.relations.get(oid);
+    if (!prev || rel.toast || !rel.filenode || rel.filenode === '0' || prev.filenode === rel.filenode) continue;
+    rewrites.push({ relation: displayRelation(rel), kind: rel.kind });
+  }
+  return { locks: sortLocks(locks), held: sortLocks(held), rewrites: rewrites.sort((a, b) => a.relation.localeCompare(b.relation)) };
+}
+
+function sortLocks(locks: TracedLock[]): TracedLock[] {
+  return locks.sort((a, b) => lockStrength(b.mode) - lockStrength(a.mode) || a.relation.localeCompare(b.relation));
+}
