@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/types.js';
+import { defineRule, type NodeKind, type Visitors } from '../src/engine/types.js';
 import { MAX_IDENTIFIER_BYTES } from '../src/analysis/names.js';
 import { identifierBytes, identifierOfToken, mayBeTruncated, truncateIdentifier } from '../src/analysis/identifier-bytes.js';
 import type { Statement } from '../src/sql/types.js';
@@ -6,6 +6,42 @@ import type { Statement } from '../src/sql/types.js';
 const last = (list: any[] | undefined): string | undefined => {
   const n = list?.[list.length - 1];
   return n?.String?.sval;
+};
+
+/** Nodes that create one name: the name as the parse tree has it (maybe truncated), and what it names. */
+const CREATES: { [K in NodeKind]?: (node: any) => [name: string | undefined, what: string] } = {
+  CreateStmt: (n) => [n.relation?.relname, 'Table name'],
+  ColumnDef: (n) => [n.colname, 'Column name'],
+  Constraint: (n) => [n.conname, 'Constraint name'],
+  IndexStmt: (n) => [n.idxname, 'Index name'],
+  CreateSchemaStmt: (n) => [n.schemaname, 'Schema name'],
+  CreateSeqStmt: (n) => [n.sequence?.relname, 'Sequence name'],
+  CreateEnumStmt: (n) => [last(n.typeName), 'Type name'],
+  CompositeTypeStmt: (n) => [n.typevar?.relname, 'Type name'],
+  CreateDomainStmt: (n) => [last(n.domainname), 'Domain name'],
+  CreateRangeStmt: (n) => [last(n.typeName), 'Type name'],
+  DefineStmt: (n) => [last(n.defnames), 'Name'],
+  CreateFunctionStmt: (n) => [last(n.funcname), n.is_procedure ? 'Procedure name' : 'Function name'],
+  CreateTrigStmt: (n) => [n.trigname, 'Trigger name'],
+  CreatePolicyStmt: (n) => [n.policy_name, 'Policy name'],
+  RuleStmt: (n) => [n.rulename, 'Rule name'],
+  CreateStatsStmt: (n) => [last(n.defnames), 'Statistics name'],
+  CreateRoleStmt: (n) => [n.role, 'Role name'],
+};
+
+/** RenameStmt: what the new name names, by `renameType`. */
+const RENAMES: Record<string, string> = {
+  OBJECT_COLUMN: 'Column name',
+  OBJECT_TABLE: 'Table name',
+  OBJECT_VIEW: 'View name',
+  OBJECT_MATVIEW: 'Materialized view name',
+  OBJECT_INDEX: 'Index name',
+  OBJECT_TABCONSTRAINT: 'Constraint name',
+  OBJECT_DOMCONSTRAINT: 'Constraint name',
+  OBJECT_SCHEMA: 'Schema name',
+  OBJECT_SEQUENCE: 'Sequence name',
+  OBJECT_TYPE: 'Type name',
+  OBJECT_TRIGGER: 'Trigger name',
 };
 
 export default defineRule({
@@ -46,40 +82,9 @@ export default defineRule({
         return;
       }
     };
-    return {
-      CreateStmt(node, stmt) {
-        check(stmt, node.relation?.relname, 'Table name');
-      },
-      ColumnDef(node, stmt) {
-        check(stmt, node.colname, 'Column name');
-      },
-      Constraint(node, stmt) {
-        check(stmt, node.conname, 'Constraint name');
-      },
-      IndexStmt(node, stmt) {
-        check(stmt, node.idxname, 'Index name');
-      },
+    const visitors: Visitors = {
       RenameStmt(node, stmt) {
-        const what: Record<string, string> = {
-          OBJECT_COLUMN: 'Column name',
-          OBJECT_TABLE: 'Table name',
-          OBJECT_VIEW: 'View name',
-          OBJECT_MATVIEW: 'Materialized view name',
-          OBJECT_INDEX: 'Index name',
-          OBJECT_TABCONSTRAINT: 'Constraint name',
-          OBJECT_DOMCONSTRAINT: 'Constraint name',
-          OBJECT_SCHEMA: 'Schema name',
-          OBJECT_SEQUENCE: 'Sequence name',
-          OBJECT_TYPE: 'Type name',
-          OBJECT_TRIGGER: 'Trigger name',
-        };
-        check(stmt, node.newname, what[node.renameType] ?? 'Name', 'renamed to');
-      },
-      CreateSchemaStmt(node, stmt) {
-        check(stmt, node.schemaname, 'Schema name');
-      },
-      CreateSeqStmt(node, stmt) {
-        check(stmt, node.sequence?.relname, 'Sequence name');
+        check(stmt, node.newname, RENAMES[node.renameType] ?? 'Name', 'renamed to');
       },
       ViewStmt(node, stmt) {
         check(stmt, node.view?.relname, 'View name');
@@ -93,39 +98,10 @@ export default defineRule({
         // output column names of a view or CREATE TABLE AS (SELECT x AS name)
         if (stmt.kind === 'ViewStmt' || stmt.kind === 'CreateTableAsStmt') check(stmt, node.name, 'Column name');
       },
-      CreateEnumStmt(node, stmt) {
-        check(stmt, last(node.typeName), 'Type name');
-      },
-      CompositeTypeStmt(node, stmt) {
-        check(stmt, node.typevar?.relname, 'Type name');
-      },
-      CreateDomainStmt(node, stmt) {
-        check(stmt, last(node.domainname), 'Domain name');
-      },
-      CreateRangeStmt(node, stmt) {
-        check(stmt, last(node.typeName), 'Type name');
-      },
-      DefineStmt(node, stmt) {
-        check(stmt, last(node.defnames), 'Name');
-      },
-      CreateFunctionStmt(node, stmt) {
-        check(stmt, last(node.funcname), node.is_procedure ? 'Procedure name' : 'Function name');
-      },
-      CreateTrigStmt(node, stmt) {
-        check(stmt, node.trigname, 'Trigger name');
-      },
-      CreatePolicyStmt(node, stmt) {
-        check(stmt, node.policy_name, 'Policy name');
-      },
-      RuleStmt(node, stmt) {
-        check(stmt, node.rulename, 'Rule name');
-      },
-      CreateStatsStmt(node, stmt) {
-        check(stmt, last(node.defnames), 'Statistics name');
-      },
-      CreateRoleStmt(node, stmt) {
-        check(stmt, node.role, 'Role name');
-      },
     };
+    for (const [kind, names] of Object.entries(CREATES) as Array<[NodeKind, (node: any) => [string | undefined, string]]>) {
+      visitors[kind] = (node, stmt) => check(stmt, ...names(node));
+    }
+    return visitors;
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
-import { displayName, type RangeVarLike } from '../src/analysis/names.js';
 import { typeFromNode } from '../src/analysis/types.js';
-import { alterCmds, effectLock, quoteIdent, relationSql, subcommandSpans } from '../src/analysis/alter-subcommands.js';
+import { effectLock, forEachSubcommand, quoteIdent, relationSql } from '../src/analysis/alter-subcommands.js';
 
 /** A default expression that is just NULL (`DEFAULT NULL`, `DEFAULT NULL::text`). */
 function isNullLiteral(expr: any): boolean {
@@ -37,11 +36,7 @@ export default defineRule({
   },
   create: (ctx) => ({
     AlterTableStmt(node, stmt) {
-      const rel: RangeVarLike | undefined = node.relation;
-      if (node.objtype !== 'OBJECT_TABLE' || !rel || ctx.isNewTable(rel)) return;
-      const table = displayName(rel);
-      const spans = subcommandSpans(stmt, ctx.tokensOf(stmt));
-      alterCmds(node).forEach((cmd, i) => {
+      forEachSubcommand(ctx, node, stmt, (cmd, { rel, table, range, effects }) => {
         if (cmd.subtype !== 'AT_AddColumn') return;
         const def = cmd.def?.ColumnDef;
         if (!def) return;
@@ -62,12 +57,11 @@ export default defineRule({
         const pk = notNull.contype === 'CONSTR_PRIMARY';
         const pkName = quoteIdent(`${rel.relname}_pkey`);
         const what = pk ? 'PRIMARY KEY (so NOT NULL)' : 'NOT NULL';
-        const effect = ctx.cmdEffects(rel, cmd).find((e) => e.table === table);
-        const span = spans?.[i];
+        const effect = effects()[0];
         ctx.report({
           stmt,
-          range: span ? [span.start, span.end] : undefined,
-          node: span ? undefined : def,
+          range,
+          node: range ? undefined : def,
           message:
             `ADD COLUMN "${def.colname}" ${what} ${defaults.length ? 'with DEFAULT NULL' : 'without a DEFAULT'} on existing table "${table}": every existing row gets NULL, so the migration fails on any non-empty table. ` +
             `Add it nullable (ALTER TABLE ${rs} ADD COLUMN ${col} …;), backfill it in batches, then enforce it: ` +

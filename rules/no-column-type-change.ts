@@ -1,8 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import { describeLock } from '../src/analysis/lock-types.js';
-import { displayName, type RangeVarLike } from '../src/analysis/names.js';
 import { typeFromNode, typeToString, type ColumnType } from '../src/analysis/types.js';
-import { alterCmds, effectLock, quoteIdent, relationSql, subcommandSpans, type Span } from '../src/analysis/alter-subcommands.js';
+import { clauseText, effectLock, forEachSubcommand, quoteIdent, relationSql } from '../src/analysis/alter-subcommands.js';
 
 const SQL_NAMES: Record<string, string> = {
   int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean',
@@ -14,24 +13,8 @@ function typeSql(t: ColumnType): string {
   return typeToString({ ...t, name: t.serial ? t.name : SQL_NAMES[t.name] ?? t.name });
 }
 
-/** The new type as written (`TYPE bigint USING …` → `bigint`), from the subcommand's tokens. */
-function typeText(text: string, tokens: Array<{ start: number; end: number; text: string }>, span: Span | undefined): string | undefined {
-  if (!span) return undefined;
-  const inSpan = tokens.filter((t) => t.start >= span.start && t.end <= span.end);
-  const at = inSpan.findIndex((t) => t.text.toLowerCase() === 'type');
-  if (at < 0) return undefined;
-  let depth = 0;
-  let last: { end: number } | undefined;
-  for (let j = at + 1; j < inSpan.length; j++) {
-    const t = inSpan[j];
-    const w = t.text.toLowerCase();
-    if (depth === 0 && (w === 'using' || w === 'collate')) break;
-    if (t.text === '(' || t.text === '[') depth++;
-    else if (t.text === ')' || t.text === ']') depth--;
-    last = t;
-  }
-  return last ? text.slice(inSpan[at + 1].start, last.end) : undefined;
-}
+/** Words that end the new type in `ALTER COLUMN … TYPE <type> [COLLATE …] [USING …]`. */
+const TYPE_END = new Set(['using', 'collate']);
 
 export default defineRule({
   id: 'no-column-type-change',
@@ -59,22 +42,16 @@ export default defineRule({
   },
   create: (ctx) => ({
     AlterTableStmt(node, stmt) {
-      const rel: RangeVarLike | undefined = node.relation;
-      if (node.objtype !== 'OBJECT_TABLE' || !rel || ctx.isNewTable(rel)) return;
-      const table = displayName(rel);
-      const rs = relationSql(rel);
-      const tokens = ctx.tokensOf(stmt);
-      const spans = subcommandSpans(stmt, tokens);
-      alterCmds(node).forEach((cmd, i) => {
+      forEachSubcommand(ctx, node, stmt, (cmd, { rel, table, span, range, effects }) => {
         if (cmd.subtype !== 'AT_AlterColumnType' || !cmd.name) return;
         // the lock facts decide: 'instant' when the catalog proves the change binary-coercible
-        const effect = ctx.cmdEffects(rel, cmd).find((e) => e.table === table);
+        const effect = effects()[0];
         if (!effect || effect.duration === 'instant') return;
         const lock = effectLock(effect);
         const column: string = cmd.name;
         const def = cmd.def?.ColumnDef;
-        const span = spans?.[i];
-        const to = typeText(ctx.file.source.text, tokens, span) ?? (def?.typeName ? typeSql(typeFromNode(def.typeName)) : 'the new type');
+        // the new type as written (`TYPE bigint USING …` → `bigint`)
+        const to = clauseText(ctx.file.source.text, ctx.tokensOf(stmt), span, 'type', TYPE_END) ?? (def?.typeName ? typeSql(typeFromNode(def.typeName)) : 'the new type');
         const old = ctx.catalog.table(rel)?.columns.get(column);
 
         let why: string;
@@ -89,11 +66,11 @@ export default defineRule({
         const tmp = quoteIdent(`${column}_new`);
         ctx.report({
           stmt,
-          range: span ? [span.start, span.end] : undefined,
-          node: span ? undefined : def,
+          range,
+          node: range ? undefined : def,
           message:
             `ALTER COLUMN "${column}" TYPE ${to} on existing table "${table}": ${why}. ${describeLock(lock)}. ` +
-            `Expand-contract instead: ALTER TABLE ${rs} ADD COLUMN ${tmp} ${to}; keep it in sync with a trigger, backfill it in batches, ` +
+            `Expand-contract instead: ALTER TABLE ${relationSql(rel)} ADD COLUMN ${tmp} ${to}; keep it in sync with a trigger, backfill it in batches, ` +
             `then swap the names in one short transaction and drop the old ${col} once no code reads it`,
           lock,
           plan: 'change-column-type',

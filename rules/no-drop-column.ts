@@ -1,7 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
-import { displayName } from '../src/analysis/names.js';
-import { columnAddedInFile } from '../src/analysis/added-columns.js';
+import { deployedColumnCmds, reportBreakingChange } from '../src/analysis/breaking-changes.js';
 
 export default defineRule({
   id: 'no-drop-column',
@@ -26,26 +24,18 @@ export default defineRule({
   },
   create: (ctx) => ({
     AlterTableStmt(node, stmt) {
-      if (node.objtype && node.objtype !== 'OBJECT_TABLE' && node.objtype !== 'OBJECT_FOREIGN_TABLE') return;
-      if (!node.relation || ctx.isNewTable(node.relation)) return;
-      const table = displayName(node.relation);
-      for (const c of node.cmds ?? []) {
-        const cmd = c.AlterTableCmd;
-        if (cmd?.subtype !== 'AT_DropColumn' || !cmd.name) continue;
-        // a column added earlier in this migration has no readers yet
-        if (columnAddedInFile(ctx.catalog, ctx.statements, stmt, node.relation, cmd.name)) continue;
-        const lock = ctx.locksOf(stmt).find((l) => l.table === table) ?? ctx.lockOf(stmt);
-        ctx.report({
+      for (const cmd of deployedColumnCmds(ctx, node, stmt, 'AT_DropColumn', ['OBJECT_TABLE', 'OBJECT_FOREIGN_TABLE'])) {
+        reportBreakingChange(
+          ctx,
           stmt,
-          node: node.relation,
-          message:
+          node.relation,
+          (table, lockNote) =>
             `DROP COLUMN "${cmd.name}" on existing table "${table}" is irreversible and breaks every deployed query that still names it` +
             (cmd.behavior === 'DROP_CASCADE' ? '; CASCADE also drops the views, indexes and constraints that use it' : '') +
-            (lock ? `; ${describeLock(lock)}` : '') +
+            lockNote +
             `. Only in the contract phase: after the code stopped reading "${cmd.name}" (check pg_stat_statements), with a suppression naming that release`,
-          lock,
-          plan: 'drop-column',
-        });
+          'drop-column',
+        );
       }
     },
   }),

@@ -1,7 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
-import { displayName } from '../src/analysis/names.js';
-import { columnAddedInFile } from '../src/analysis/added-columns.js';
+import { deployedColumnCmds, reportBreakingChange } from '../src/analysis/breaking-changes.js';
 
 export default defineRule({
   id: 'no-drop-not-null',
@@ -25,23 +23,15 @@ export default defineRule({
   },
   create: (ctx) => ({
     AlterTableStmt(node, stmt) {
-      if (node.objtype && node.objtype !== 'OBJECT_TABLE') return;
-      if (!node.relation || ctx.isNewTable(node.relation)) return;
-      const table = displayName(node.relation);
-      for (const c of node.cmds ?? []) {
-        const cmd = c.AlterTableCmd;
-        if (cmd?.subtype !== 'AT_DropNotNull' || !cmd.name) continue;
-        // a column added earlier in this migration has no readers yet
-        if (columnAddedInFile(ctx.catalog, ctx.statements, stmt, node.relation, cmd.name)) continue;
-        const lock = ctx.locksOf(stmt).find((l) => l.table === table) ?? ctx.lockOf(stmt);
-        ctx.report({
+      for (const cmd of deployedColumnCmds(ctx, node, stmt, 'AT_DropNotNull', ['OBJECT_TABLE'])) {
+        reportBreakingChange(
+          ctx,
           stmt,
-          node: node.relation,
-          message:
+          node.relation,
+          (table, lockNote) =>
             `ALTER COLUMN "${cmd.name}" DROP NOT NULL on existing table "${table}": deployed code and queries that assume "${cmd.name}" is never null (non-optional fields, NOT IN, joins) start seeing NULLs, and restoring NOT NULL later needs a full scan` +
-            (lock ? `; ${describeLock(lock)}` : ''),
-          lock,
-        });
+            lockNote,
+        );
       }
     },
   }),

@@ -1,7 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import { describeLock } from '../src/analysis/lock-types.js';
-import { displayName, type RangeVarLike } from '../src/analysis/names.js';
-import { alterCmds, effectLock, subcommandSpans } from '../src/analysis/alter-subcommands.js';
+import { effectLock, forEachSubcommand } from '../src/analysis/alter-subcommands.js';
 
 export default defineRule({
   id: 'no-exclusion-constraint',
@@ -26,20 +25,14 @@ export default defineRule({
   },
   create: (ctx) => ({
     AlterTableStmt(node, stmt) {
-      const rel: RangeVarLike | undefined = node.relation;
-      if (node.objtype !== 'OBJECT_TABLE' || !rel || ctx.isNewTable(rel)) return;
-      const table = displayName(rel);
-      const spans = subcommandSpans(stmt, ctx.tokensOf(stmt));
-      alterCmds(node).forEach((cmd, i) => {
+      forEachSubcommand(ctx, node, stmt, (cmd, { table, range, effects }) => {
         const con = cmd.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : undefined;
         if (con?.contype !== 'CONSTR_EXCLUSION') return;
-        const effect = ctx.cmdEffects(rel, cmd).find((e) => e.table === table);
-        const lock = effectLock(effect ?? { table, mode: 'ACCESS EXCLUSIVE', duration: 'long' });
-        const span = spans?.[i];
+        const lock = effectLock(effects()[0] ?? { table, mode: 'ACCESS EXCLUSIVE', duration: 'long' });
         ctx.report({
           stmt,
-          range: span ? [span.start, span.end] : undefined,
-          node: span ? undefined : con,
+          range,
+          node: range ? undefined : con,
           message:
             `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}EXCLUDE${con.access_method ? ` USING ${con.access_method}` : ''} on existing table "${table}" builds its index under the lock: ${describeLock(lock)}. ` +
             'An exclusion constraint cannot be built concurrently: add it to a new table and backfill, or accept the lock for a small table with a suppression',

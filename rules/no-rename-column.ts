@@ -1,14 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
-import { displayName } from '../src/analysis/names.js';
 import { columnAddedInFile } from '../src/analysis/added-columns.js';
-
-const KINDS: Record<string, string> = {
-  OBJECT_TABLE: 'table',
-  OBJECT_FOREIGN_TABLE: 'foreign table',
-  OBJECT_VIEW: 'view',
-  OBJECT_MATVIEW: 'materialized view',
-};
+import { RELATION_KINDS, reportBreakingChange } from '../src/analysis/breaking-changes.js';
 
 export default defineRule({
   id: 'no-rename-column',
@@ -40,23 +32,21 @@ export default defineRule({
   create: (ctx) => ({
     RenameStmt(node, stmt) {
       if (node.renameType !== 'OBJECT_COLUMN') return;
-      const kind = KINDS[node.relationType];
+      const kind = RELATION_KINDS[node.relationType];
       if (!kind || !node.relation || !node.subname) return;
       if (ctx.isNewTable(node.relation)) return;
       // a column added earlier in this migration is not read by deployed code yet
       if (columnAddedInFile(ctx.catalog, ctx.statements, stmt, node.relation, node.subname)) return;
-      const table = displayName(node.relation);
-      const lock = ctx.locksOf(stmt).find((l) => l.table === table) ?? ctx.lockOf(stmt);
-      ctx.report({
+      reportBreakingChange(
+        ctx,
         stmt,
-        node: node.relation,
-        message:
+        node.relation,
+        (table, lockNote) =>
           `RENAME COLUMN "${node.subname}" TO "${node.newname}" on existing ${kind} "${table}": deployed application code still reads and writes "${node.subname}" and fails ("column does not exist") as soon as this commits` +
-          (lock ? `; ${describeLock(lock)}` : '') +
+          lockNote +
           `. Add "${node.newname}" alongside, dual-write, backfill, switch the code, then drop "${node.subname}" in a later release`,
-        lock,
-        plan: 'rename-column',
-      });
+        'rename-column',
+      );
     },
   }),
 });

@@ -1,14 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
-import { displayName, type RangeVarLike } from '../src/analysis/names.js';
+import type { RangeVarLike } from '../src/analysis/names.js';
+import { RELATION_KINDS, reportBreakingChange } from '../src/analysis/breaking-changes.js';
 import type { Statement } from '../src/sql/types.js';
-
-const KINDS: Record<string, string> = {
-  OBJECT_TABLE: 'table',
-  OBJECT_FOREIGN_TABLE: 'foreign table',
-  OBJECT_VIEW: 'view',
-  OBJECT_MATVIEW: 'materialized view',
-};
 
 export default defineRule({
   id: 'no-rename-table',
@@ -45,41 +38,36 @@ export default defineRule({
         (s) => s.index > top.index && s.kind === 'ViewStmt' && ctx.tx(s).inTransaction && ctx.tx(s).id === tx.id && s.body.view && ctx.catalog.key(s.body.view) === key,
       );
     };
+    /** report the rename or move of an existing relation, unless a view keeps its old name working */
+    const check = (stmt: Statement, rel: RangeVarLike | undefined, message: (table: string, lockNote: string) => string): void => {
+      if (!rel || ctx.isNewTable(rel) || viewKeepsOldName(stmt, rel)) return;
+      reportBreakingChange(ctx, stmt, rel, message, 'rename-table');
+    };
     return {
-    RenameStmt(node, stmt) {
-      const kind = KINDS[node.renameType];
-      if (!kind || !node.relation || ctx.isNewTable(node.relation)) return;
-      if (viewKeepsOldName(stmt, node.relation)) return;
-      const table = displayName(node.relation);
-      const lock = ctx.locksOf(stmt).find((l) => l.table === table) ?? ctx.lockOf(stmt);
-      ctx.report({
-        stmt,
-        node: node.relation,
-        message:
-          `RENAME TO "${node.newname}" on existing ${kind} "${table}": deployed application code still queries "${node.relation.relname}" and fails ("relation does not exist") as soon as this commits` +
-          (lock ? `; ${describeLock(lock)}` : '') +
-          `. In the same transaction, create a view "${node.relation.relname}" over "${node.newname}" for the old code, and drop it in a later release`,
-        lock,
-        plan: 'rename-table',
-      });
-    },
-    AlterObjectSchemaStmt(node, stmt) {
-      const kind = KINDS[node.objectType];
-      if (!kind || !node.relation || !node.newschema || ctx.isNewTable(node.relation)) return;
-      if (viewKeepsOldName(stmt, node.relation)) return;
-      const table = displayName(node.relation);
-      const lock = ctx.locksOf(stmt).find((l) => l.table === table) ?? ctx.lockOf(stmt);
-      ctx.report({
-        stmt,
-        node: node.relation,
-        message:
-          `SET SCHEMA "${node.newschema}" on existing ${kind} "${table}": deployed application code still looks for it under its old name and fails ("relation does not exist") as soon as this commits` +
-          (lock ? `; ${describeLock(lock)}` : '') +
-          `. In the same transaction, create a view "${table}" over the moved ${kind}, and drop it in a later release`,
-        lock,
-        plan: 'rename-table',
-      });
-    },
+      RenameStmt(node, stmt) {
+        const kind = RELATION_KINDS[node.renameType];
+        if (!kind) return;
+        check(
+          stmt,
+          node.relation,
+          (table, lockNote) =>
+            `RENAME TO "${node.newname}" on existing ${kind} "${table}": deployed application code still queries "${node.relation.relname}" and fails ("relation does not exist") as soon as this commits` +
+            lockNote +
+            `. In the same transaction, create a view "${node.relation.relname}" over "${node.newname}" for the old code, and drop it in a later release`,
+        );
+      },
+      AlterObjectSchemaStmt(node, stmt) {
+        const kind = RELATION_KINDS[node.objectType];
+        if (!kind || !node.newschema) return;
+        check(
+          stmt,
+          node.relation,
+          (table, lockNote) =>
+            `SET SCHEMA "${node.newschema}" on existing ${kind} "${table}": deployed application code still looks for it under its old name and fails ("relation does not exist") as soon as this commits` +
+            lockNote +
+            `. In the same transaction, create a view "${table}" over the moved ${kind}, and drop it in a later release`,
+        );
+      },
     };
   },
 });

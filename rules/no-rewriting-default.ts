@@ -1,30 +1,11 @@
 import { defineRule } from '../src/engine/types.js';
 import { describeLock } from '../src/analysis/lock-types.js';
-import { displayName, type RangeVarLike } from '../src/analysis/names.js';
 import { typeFromNode } from '../src/analysis/types.js';
 import { volatileFunctions } from '../src/analysis/volatility.js';
-import { alterCmds, effectLock, quoteIdent, relationSql, subcommandSpans } from '../src/analysis/alter-subcommands.js';
+import { clauseText, effectLock, forEachSubcommand, quoteIdent, relationSql } from '../src/analysis/alter-subcommands.js';
 
 /** Words that end a DEFAULT expression inside a column definition (the next column constraint). */
 const CONSTRAINT_START = new Set(['not', 'null', 'constraint', 'check', 'unique', 'primary', 'references', 'generated', 'collate', 'default', 'deferrable', 'initially']);
-
-/** The text of the DEFAULT expression of a column definition, from the scanner tokens of its subcommand. */
-function defaultText(text: string, tokens: Array<{ start: number; end: number; text: string }>, span: { start: number; end: number } | undefined): string | undefined {
-  if (!span) return undefined;
-  const inSpan = tokens.filter((t) => t.start >= span.start && t.end <= span.end);
-  const at = inSpan.findIndex((t) => t.text.toLowerCase() === 'default');
-  if (at < 0) return undefined;
-  let depth = 0;
-  let last: { end: number } | undefined;
-  for (let j = at + 1; j < inSpan.length; j++) {
-    const t = inSpan[j];
-    if (depth === 0 && CONSTRAINT_START.has(t.text.toLowerCase())) break;
-    if (t.text === '(' || t.text === '[') depth++;
-    else if (t.text === ')' || t.text === ']') depth--;
-    last = t;
-  }
-  return last ? text.slice(inSpan[at + 1].start, last.end) : undefined;
-}
 
 export default defineRule({
   id: 'no-rewriting-default',
@@ -55,20 +36,16 @@ export default defineRule({
   },
   create: (ctx) => ({
     AlterTableStmt(node, stmt) {
-      const rel: RangeVarLike | undefined = node.relation;
-      if (node.objtype !== 'OBJECT_TABLE' || !rel || ctx.isNewTable(rel)) return;
-      const table = displayName(rel);
-      const rs = relationSql(rel);
-      const spans = subcommandSpans(stmt, ctx.tokensOf(stmt));
-      alterCmds(node).forEach((cmd, i) => {
+      forEachSubcommand(ctx, node, stmt, (cmd, { rel, table, span, range, effects }) => {
         if (cmd.subtype !== 'AT_AddColumn') return;
         const def = cmd.def?.ColumnDef;
         if (!def) return;
         // the lock facts decide whether it rewrites (locks.ts addColumnRewrites); this rule says why
-        const effect = ctx.cmdEffects(rel, cmd).find((e) => e.table === table && e.duration === 'rewrite');
+        const effect = effects().find((e) => e.duration === 'rewrite');
         if (!effect) return;
         if (cmd.missing_ok && ctx.catalog.table(rel)?.columns.has(def.colname)) return;
         const lock = effectLock(effect);
+        const rs = relationSql(rel);
         const cons: any[] = (def.constraints ?? []).map((c: any) => c?.Constraint).filter(Boolean);
         const col = quoteIdent(String(def.colname));
         const serial = def.typeName ? typeFromNode(def.typeName).serial : undefined;
@@ -97,16 +74,15 @@ export default defineRule({
               : fns.length
                 ? `its DEFAULT calls ${fns.map((f) => `${f}()`).join(', ')} (volatile), so it is evaluated and stored for every existing row`
                 : 'its volatile DEFAULT is evaluated and stored for every existing row';
-          const expr = defaultText(ctx.file.source.text, ctx.tokensOf(stmt), spans?.[i]) ?? '…';
+          const expr = clauseText(ctx.file.source.text, ctx.tokensOf(stmt), span, 'default', CONSTRAINT_START) ?? '…';
           plan =
             `Add the column without the default (ALTER TABLE ${rs} ADD COLUMN ${col} …;), then ALTER TABLE ${rs} ALTER COLUMN ${col} SET DEFAULT ${expr}; ` +
             '(catalog-only: applies to new rows), then backfill the existing rows in batches';
         }
-        const span = spans?.[i];
         ctx.report({
           stmt,
-          range: span ? [span.start, span.end] : undefined,
-          node: span ? undefined : def,
+          range,
+          node: range ? undefined : def,
           message: `ADD COLUMN "${def.colname}" rewrites existing table "${table}": ${cause}. ${describeLock(lock)}. ${plan}`,
           lock,
           // godwit plan rewrites volatile defaults and serials; identity and generated columns have no online plan

@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import { describeLock } from '../src/analysis/lock-types.js';
-import { displayName, type RangeVarLike } from '../src/analysis/names.js';
-import { alterCmds, effectLock, quoteIdent, relationSql, subcommandSpans } from '../src/analysis/alter-subcommands.js';
+import type { RangeVarLike } from '../src/analysis/names.js';
+import { effectLock, forEachSubcommand, quoteIdent, relationSql } from '../src/analysis/alter-subcommands.js';
 import { ConstraintLog } from '../src/analysis/constraint-log.js';
 
 export default defineRule({
@@ -72,45 +72,39 @@ export default defineRule({
         if (stmt.kind !== 'AlterTableStmt') log.observe(stmt, key);
       },
       AlterTableStmt(node, stmt) {
-        const rel: RangeVarLike | undefined = node.relation;
-        if (node.objtype === 'OBJECT_TABLE' && rel && !ctx.isNewTable(rel)) {
-          const table = displayName(rel);
-          const spans = subcommandSpans(stmt, ctx.tokensOf(stmt));
-          alterCmds(node).forEach((cmd, i) => {
-            let column: string | undefined;
-            let what: string;
-            if (cmd.subtype === 'AT_SetNotNull') {
-              column = cmd.name;
-              what = `ALTER COLUMN "${column}" SET NOT NULL`;
-            } else if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_NOTNULL' && !cmd.def.Constraint.skip_validation) {
-              const con = cmd.def.Constraint;
-              column = con.keys?.[0]?.String?.sval;
-              what = `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}NOT NULL "${column}" without NOT VALID`;
-            } else {
-              return;
-            }
-            if (!column) return;
-            // the lock facts say whether the catalog (history) proves it; the file's own constraints may too
-            const effect = ctx.cmdEffects(rel, cmd).find((e) => e.table === table);
-            if (!effect || effect.duration === 'instant') return;
-            if (log.provesNotNull(key(rel), column, ctx.pgVersion)) return;
-            const lock = effectLock(effect);
-            const span = spans?.[i];
-            const conname: string | undefined = cmd.subtype === 'AT_AddConstraint' ? cmd.def.Constraint.conname : undefined;
-            const advice =
-              cmd.subtype === 'AT_AddConstraint'
-                ? `Add it NOT VALID (ALTER TABLE ${relationSql(rel)} ADD ${conname ? `CONSTRAINT ${quoteIdent(conname)} ` : ''}NOT NULL ${quoteIdent(column)} NOT VALID;), ` +
-                  `then VALIDATE CONSTRAINT ${conname ? quoteIdent(conname) : 'it'} in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on)`
-                : plan(rel, column);
-            ctx.report({
-              stmt,
-              range: span ? [span.start, span.end] : undefined,
-              message: `${what} on existing table "${table}" checks every row for NULLs: ${describeLock(lock)}. ${advice}`,
-              lock,
-              plan: cmd.subtype === 'AT_SetNotNull' ? 'set-not-null' : undefined,
-            });
+        forEachSubcommand(ctx, node, stmt, (cmd, { rel, table, range, effects }) => {
+          let column: string | undefined;
+          let what: string;
+          if (cmd.subtype === 'AT_SetNotNull') {
+            column = cmd.name;
+            what = `ALTER COLUMN "${column}" SET NOT NULL`;
+          } else if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_NOTNULL' && !cmd.def.Constraint.skip_validation) {
+            const con = cmd.def.Constraint;
+            column = con.keys?.[0]?.String?.sval;
+            what = `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}NOT NULL "${column}" without NOT VALID`;
+          } else {
+            return;
+          }
+          if (!column) return;
+          // the lock facts say whether the catalog (history) proves it; the file's own constraints may too
+          const effect = effects()[0];
+          if (!effect || effect.duration === 'instant') return;
+          if (log.provesNotNull(key(rel), column, ctx.pgVersion)) return;
+          const lock = effectLock(effect);
+          const conname: string | undefined = cmd.subtype === 'AT_AddConstraint' ? cmd.def.Constraint.conname : undefined;
+          const advice =
+            cmd.subtype === 'AT_AddConstraint'
+              ? `Add it NOT VALID (ALTER TABLE ${relationSql(rel)} ADD ${conname ? `CONSTRAINT ${quoteIdent(conname)} ` : ''}NOT NULL ${quoteIdent(column)} NOT VALID;), ` +
+                `then VALIDATE CONSTRAINT ${conname ? quoteIdent(conname) : 'it'} in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on)`
+              : plan(rel, column);
+          ctx.report({
+            stmt,
+            range,
+            message: `${what} on existing table "${table}" checks every row for NULLs: ${describeLock(lock)}. ${advice}`,
+            lock,
+            plan: cmd.subtype === 'AT_SetNotNull' ? 'set-not-null' : undefined,
           });
-        }
+        });
         log.observe(stmt, key);
       },
     };

@@ -1,10 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
-import { displayName } from '../src/analysis/names.js';
-import { analyzeBatch, isSystemCatalog } from '../src/analysis/batching.js';
-
-/** statements that run their DML (a CREATE FUNCTION/RULE body, a PREPARE or a plain EXPLAIN does not) */
-const EXECUTED = new Set(['UpdateStmt', 'DeleteStmt', 'InsertStmt', 'SelectStmt']);
+import { reportUnbatched } from '../src/analysis/unbatched-dml.js';
 
 export default defineRule({
   id: 'no-unbatched-backfill',
@@ -31,23 +26,11 @@ export default defineRule({
   },
   create: (ctx) => ({
     UpdateStmt(node, stmt) {
-      if (!EXECUTED.has(stmt.kind) || !node.relation || ctx.isNewTable(node.relation) || isSystemCatalog(node.relation)) return;
-      const verdict = analyzeBatch(node, { catalog: ctx.catalog, plpgsql: !!stmt.parent });
-      if (verdict.bounded) return;
-      const table = displayName(node.relation);
-      const lock = ctx.locksOf(stmt).find((l) => l.table === table);
-      const where = stmt.parent ? ' inside a DO block (one transaction for the whole block)' : '';
-      const k = verdict.key;
-      ctx.report({
-        stmt,
-        // a data-modifying CTE: point at its table; otherwise the statement
-        node: node === stmt.body ? undefined : node.relation,
-        message:
-          `UPDATE of existing table "${table}" is not batched (${verdict.reason})${where}: every row it changes stays locked until commit` +
-          `${lock ? ` (${describeLock(lock)})` : ', blocking concurrent writes to those rows'}, ` +
-          `and one long transaction writes a burst of WAL and leaves the table bloated. ` +
-          `Backfill in batches instead: a keyset loop (WHERE ${k} > last_id AND ${k} <= last_id + 1000) with a pause between batches, run outside the schema migration`,
-        lock: lock ?? null,
+      reportUnbatched(ctx, node, stmt, {
+        statement: 'UPDATE of',
+        verb: 'changes',
+        leaves: 'leaves the table bloated',
+        instead: (k) => `Backfill in batches instead: a keyset loop (WHERE ${k} > last_id AND ${k} <= last_id + 1000) with a pause between batches`,
         plan: 'batched-backfill',
       });
     },

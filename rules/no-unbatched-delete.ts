@@ -1,10 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
-import { displayName } from '../src/analysis/names.js';
-import { analyzeBatch, isSystemCatalog } from '../src/analysis/batching.js';
-
-/** statements that run their DML (a CREATE FUNCTION/RULE body, a PREPARE or a plain EXPLAIN does not) */
-const EXECUTED = new Set(['UpdateStmt', 'DeleteStmt', 'InsertStmt', 'SelectStmt']);
+import { reportUnbatched } from '../src/analysis/unbatched-dml.js';
 
 export default defineRule({
   id: 'no-unbatched-delete',
@@ -28,23 +23,11 @@ export default defineRule({
   },
   create: (ctx) => ({
     DeleteStmt(node, stmt) {
-      if (!EXECUTED.has(stmt.kind) || !node.relation || ctx.isNewTable(node.relation) || isSystemCatalog(node.relation)) return;
-      const verdict = analyzeBatch(node, { catalog: ctx.catalog, plpgsql: !!stmt.parent });
-      if (verdict.bounded) return;
-      const table = displayName(node.relation);
-      const lock = ctx.locksOf(stmt).find((l) => l.table === table);
-      const where = stmt.parent ? ' inside a DO block (one transaction for the whole block)' : '';
-      const k = verdict.key;
-      ctx.report({
-        stmt,
-        // a data-modifying CTE: point at its table; otherwise the statement
-        node: node === stmt.body ? undefined : node.relation,
-        message:
-          `DELETE from existing table "${table}" is not batched (${verdict.reason})${where}: every row it deletes stays locked until commit` +
-          `${lock ? ` (${describeLock(lock)})` : ', blocking concurrent writes to those rows'}, ` +
-          `and one long transaction writes a burst of WAL and leaves dead tuples behind. ` +
-          `Delete in batches instead: DELETE … WHERE ${k} IN (SELECT ${k} … LIMIT 5000), repeated with a pause until no rows are left, run outside the schema migration`,
-        lock: lock ?? null,
+      reportUnbatched(ctx, node, stmt, {
+        statement: 'DELETE from',
+        verb: 'deletes',
+        leaves: 'leaves dead tuples behind',
+        instead: (k) => `Delete in batches instead: DELETE … WHERE ${k} IN (SELECT ${k} … LIMIT 5000), repeated with a pause until no rows are left`,
         plan: 'batched-delete',
       });
     },

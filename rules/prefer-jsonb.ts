@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import { displayName } from '../src/analysis/names.js';
-import { columnsOfAlter, columnsOfCreate, isBuiltinType, type WrittenColumn } from '../src/analysis/column-defs.js';
-import { typeSpanAt } from '../src/analysis/type-span.js';
+import { isBuiltinType, type WrittenColumn } from '../src/analysis/column-defs.js';
+import { replaceTypeFix, writtenColumnVisitors, writtenTypeSpan } from '../src/analysis/type-fixes.js';
 import type { Statement } from '../src/sql/types.js';
 
 export default defineRule({
@@ -25,26 +25,16 @@ export default defineRule({
     const check = (stmt: Statement, cols: WrittenColumn[]): void => {
       for (const c of cols) {
         if (!isBuiltinType(c.typeName, 'json')) continue;
-        const loc = typeof c.typeName.location === 'number' ? stmt.locate(c.typeName.location) : -1;
-        const span = loc >= 0 ? typeSpanAt(ctx.tokensOf(stmt), loc, ctx.file.source.text) : undefined;
-        // no fix under USING: the expression was written for the type as it stands
-        const fixSpan = c.using ? undefined : span;
+        const span = writtenTypeSpan(ctx, stmt, c);
         ctx.report({
           stmt,
           node: c.typeName,
           message: `Column "${c.name}" of "${displayName(c.table)}" is json: it is re-parsed on every access, has no equality operator (no DISTINCT, GROUP BY or unique index) and no GIN indexing; use jsonb`,
           lock: null,
-          fix: fixSpan ? { range: [fixSpan.start, fixSpan.end], text: 'jsonb' } : undefined,
+          fix: replaceTypeFix(c, span, 'jsonb'),
         });
       }
     };
-    return {
-      CreateStmt(node, stmt) {
-        check(stmt, columnsOfCreate(node));
-      },
-      AlterTableStmt(node, stmt) {
-        check(stmt, columnsOfAlter(node, ctx.catalog));
-      },
-    };
+    return writtenColumnVisitors(ctx, check);
   },
 });

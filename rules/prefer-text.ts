@@ -1,7 +1,7 @@
 import { defineRule, type Edit } from '../src/engine/types.js';
 import { displayName } from '../src/analysis/names.js';
-import { columnsOfAlter, columnsOfCreate, isBuiltinType, type WrittenColumn } from '../src/analysis/column-defs.js';
-import { typeSpanAt } from '../src/analysis/type-span.js';
+import { isBuiltinType, type WrittenColumn } from '../src/analysis/column-defs.js';
+import { replaceTypeFix, typeModifiers, writtenColumnVisitors, writtenTypeSpan } from '../src/analysis/type-fixes.js';
 import type { Statement } from '../src/sql/types.js';
 
 export default defineRule({
@@ -34,17 +34,14 @@ export default defineRule({
         const varchar = isBuiltinType(c.typeName, 'varchar');
         const bpchar = isBuiltinType(c.typeName, 'bpchar');
         if (!varchar && !bpchar) continue;
-        const mods: number[] = (c.typeName.typmods ?? []).map((m: any) => Number(m?.A_Const?.ival?.ival ?? 0));
+        const mods = typeModifiers(c);
         // unbounded varchar is text under another name
         if (varchar && mods.length === 0) continue;
         const n = mods[0] ?? 1;
-        const loc = typeof c.typeName.location === 'number' ? stmt.locate(c.typeName.location) : -1;
         const tokens = ctx.tokensOf(stmt);
-        const span = loc >= 0 ? typeSpanAt(tokens, loc, ctx.file.source.text) : undefined;
-        // no fix under USING: the expression was written for the type as it stands
-        const fixSpan = c.using ? undefined : span;
+        const span = writtenTypeSpan(ctx, stmt, c);
         const written = span?.text ?? `${varchar ? 'varchar' : 'char'}(${n})`;
-        const toText: Edit | undefined = fixSpan ? { range: [fixSpan.start, fixSpan.end], text: 'text' } : undefined;
+        const toText = replaceTypeFix(c, span, 'text');
         // keep the limit: `text CHECK (char_length(col) <= n)` is a column constraint, so only where the column is defined
         const colToken = typeof c.def.location === 'number' ? tokens.find((t) => t.start === stmt.locate(c.def.location)) : undefined;
         const col = colToken?.text ?? c.name;
@@ -67,13 +64,6 @@ export default defineRule({
         });
       }
     };
-    return {
-      CreateStmt(node, stmt) {
-        check(stmt, columnsOfCreate(node));
-      },
-      AlterTableStmt(node, stmt) {
-        check(stmt, columnsOfAlter(node, ctx.catalog));
-      },
-    };
+    return writtenColumnVisitors(ctx, check);
   },
 });

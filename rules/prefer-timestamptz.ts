@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import { displayName } from '../src/analysis/names.js';
-import { columnsOfAlter, columnsOfCreate, isBuiltinType, type WrittenColumn } from '../src/analysis/column-defs.js';
-import { typeSpanAt } from '../src/analysis/type-span.js';
+import { isBuiltinType, type WrittenColumn } from '../src/analysis/column-defs.js';
+import { replaceTypeFix, typeModifiers, writtenColumnVisitors, writtenTypeSpan } from '../src/analysis/type-fixes.js';
 import type { Statement } from '../src/sql/types.js';
 
 export default defineRule({
@@ -26,11 +26,8 @@ export default defineRule({
     const check = (stmt: Statement, cols: WrittenColumn[]): void => {
       for (const c of cols) {
         if (!isBuiltinType(c.typeName, 'timestamp')) continue;
-        const mods: number[] = (c.typeName.typmods ?? []).map((m: any) => Number(m?.A_Const?.ival?.ival ?? 0));
-        const loc = typeof c.typeName.location === 'number' ? stmt.locate(c.typeName.location) : -1;
-        const span = loc >= 0 ? typeSpanAt(ctx.tokensOf(stmt), loc, ctx.file.source.text) : undefined;
-        // no fix under USING: the expression was written for the type as it stands
-        const fixSpan = c.using ? undefined : span;
+        const mods = typeModifiers(c);
+        const span = writtenTypeSpan(ctx, stmt, c);
         const written = span && span.text.toLowerCase().endsWith('zone') ? span.text : `${span?.text ?? 'timestamp'} (without time zone)`;
         const replacement = `timestamptz${mods.length ? `(${mods[0]})` : ''}`;
         ctx.report({
@@ -38,17 +35,10 @@ export default defineRule({
           node: c.typeName,
           message: `Column "${c.name}" of "${displayName(c.table)}" is ${written}: values carry no zone, so instants written from different time zones or across DST changes do not compare correctly; use ${replacement}`,
           lock: null,
-          fix: fixSpan ? { range: [fixSpan.start, fixSpan.end], text: replacement } : undefined,
+          fix: replaceTypeFix(c, span, replacement),
         });
       }
     };
-    return {
-      CreateStmt(node, stmt) {
-        check(stmt, columnsOfCreate(node));
-      },
-      AlterTableStmt(node, stmt) {
-        check(stmt, columnsOfAlter(node, ctx.catalog));
-      },
-    };
+    return writtenColumnVisitors(ctx, check);
   },
 });

@@ -4,7 +4,7 @@ import type { Statement } from '../src/sql/types.js';
 import { txControl } from '../src/analysis/transactions.js';
 import { describeLock } from '../src/analysis/lock-types.js';
 import { displayName } from '../src/analysis/names.js';
-import { alterCmds, effectLock, quoteIdent, relationSql, subcommandSpans } from '../src/analysis/alter-subcommands.js';
+import { effectLock, forEachSubcommand, quoteIdent, relationSql } from '../src/analysis/alter-subcommands.js';
 
 export default defineRule({
   id: 'require-not-valid-constraint',
@@ -55,15 +55,8 @@ export default defineRule({
     };
     return {
       AlterTableStmt(node, stmt) {
-        if (node.objtype !== 'OBJECT_TABLE') return;
-        const rel = node.relation;
-        if (!rel || ctx.isNewTable(rel)) return;
-        const table = displayName(rel);
-        const cmds = alterCmds(node);
-        const spans = subcommandSpans(stmt, ctx.tokensOf(stmt));
-        cmds.forEach((cmd, i) => {
-          const span = spans?.[i];
-          const range: [number, number] | undefined = span && i > 0 ? [span.start, span.end] : undefined;
+        forEachSubcommand(ctx, node, stmt, (cmd, { rel, table, index, span }) => {
+          const range: [number, number] | undefined = span && index > 0 ? [span.start, span.end] : undefined;
 
           if (cmd.subtype === 'AT_AddConstraint') {
             const con = cmd.def?.Constraint;

@@ -1,8 +1,8 @@
 import { defineRule } from '../src/engine/types.js';
 import { describeLock } from '../src/analysis/lock-types.js';
-import { displayName, type RangeVarLike } from '../src/analysis/names.js';
+import type { RangeVarLike } from '../src/analysis/names.js';
 import { notNullProven } from '../src/analysis/locks.js';
-import { alterCmds, columnListSql, effectLock, quoteIdent, relationSql, subcommandSpans } from '../src/analysis/alter-subcommands.js';
+import { columnListSql, effectLock, forEachSubcommand, quoteIdent, relationSql } from '../src/analysis/alter-subcommands.js';
 import { ConstraintLog, defaultConstraintName } from '../src/analysis/constraint-log.js';
 
 export default defineRule({
@@ -38,94 +38,86 @@ export default defineRule({
         if (stmt.kind !== 'AlterTableStmt') log.observe(stmt, key);
       },
       AlterTableStmt(node, stmt) {
-        const rel: RangeVarLike | undefined = node.relation;
-        if (node.objtype === 'OBJECT_TABLE' && rel && !ctx.isNewTable(rel)) {
-          const table = displayName(rel);
-          const spans = subcommandSpans(stmt, ctx.tokensOf(stmt));
-          alterCmds(node).forEach((cmd, i) => {
-            const span = spans?.[i];
-            const range: [number, number] | undefined = span ? [span.start, span.end] : undefined;
-
-            if (cmd.subtype === 'AT_AddConstraint') {
-              const con = cmd.def?.Constraint;
-              if (!con || (con.contype !== 'CONSTR_UNIQUE' && con.contype !== 'CONSTR_PRIMARY')) return;
-              const kind = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
-              const effect = ctx.cmdEffects(rel, cmd).find((e) => e.table === table);
-              if (!effect) return;
-              if (con.indexname) {
-                // USING INDEX is catalog-only — unless a primary key must first prove its columns NOT NULL,
-                // which only the catalog (migration history) can tell: without it, stay silent
-                if (con.contype !== 'CONSTR_PRIMARY') return;
-                const t = ctx.catalog.table(rel);
-                const idx = ctx.catalog.index({ schemaname: rel.schemaname, relname: con.indexname });
-                if (!t || !idx) return;
-                const nullable = idx.columns.filter((c) => {
-                  const col = t.columns.get(c);
-                  return col && !col.notNull && !notNullProven(t, c, ctx.pgVersion) && !log.provesNotNull(key(rel), c, ctx.pgVersion);
-                });
-                if (!nullable.length) return;
-                const lock = effectLock(effect, 'scan');
-                ctx.report({
-                  stmt,
-                  range,
-                  node: range ? undefined : con,
-                  message:
-                    `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}PRIMARY KEY USING INDEX "${con.indexname}" on existing table "${table}" must make ${nullable.map((c) => `"${c}"`).join(', ')} NOT NULL first: ${describeLock(lock)}. ` +
-                    `Prove the column${nullable.length > 1 ? 's' : ''} NOT NULL without a scan first: ` +
-                    nullable.map((c) => `ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(`${rel.relname}_${c}_not_null`)} CHECK (${quoteIdent(c)} IS NOT NULL) NOT VALID;`).join(' ') +
-                    ` then VALIDATE CONSTRAINT ${nullable.length > 1 ? 'them' : 'it'} and SET NOT NULL` + (ctx.pgVersion < 12 ? ' (the CHECK lets SET NOT NULL skip its scan only on PostgreSQL >= 12)' : ''),
-                  lock,
-                  plan: 'add-unique-using-index',
-                });
-                return;
-              }
-              const lock = effectLock(effect);
-              const name: string = con.conname ?? defaultConstraintName(String(rel.relname), con);
-              const cols = columnListSql(con.keys);
-              const include = con.including?.length ? ` INCLUDE (${columnListSql(con.including)})` : '';
-              const nulls = con.nulls_not_distinct ? ' NULLS NOT DISTINCT' : '';
-              const tablespace = con.indexspace ? ` TABLESPACE ${quoteIdent(con.indexspace)}` : '';
-              const deferrable = (con.deferrable ? ' DEFERRABLE' : '') + (con.initdeferred ? ' INITIALLY DEFERRED' : '');
-              const plan =
-                `CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${relationSql(rel)} (${cols})${include}${nulls}${tablespace}; ` +
-                `then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)}${deferrable};`;
+        forEachSubcommand(ctx, node, stmt, (cmd, { rel, table, range, effects }) => {
+          if (cmd.subtype === 'AT_AddConstraint') {
+            const con = cmd.def?.Constraint;
+            if (!con || (con.contype !== 'CONSTR_UNIQUE' && con.contype !== 'CONSTR_PRIMARY')) return;
+            const kind = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
+            const effect = effects()[0];
+            if (!effect) return;
+            if (con.indexname) {
+              // USING INDEX is catalog-only — unless a primary key must first prove its columns NOT NULL,
+              // which only the catalog (migration history) can tell: without it, stay silent
+              if (con.contype !== 'CONSTR_PRIMARY') return;
+              const t = ctx.catalog.table(rel);
+              const idx = ctx.catalog.index({ schemaname: rel.schemaname, relname: con.indexname });
+              if (!t || !idx) return;
+              const nullable = idx.columns.filter((c) => {
+                const col = t.columns.get(c);
+                return col && !col.notNull && !notNullProven(t, c, ctx.pgVersion) && !log.provesNotNull(key(rel), c, ctx.pgVersion);
+              });
+              if (!nullable.length) return;
+              const lock = effectLock(effect, 'scan');
               ctx.report({
                 stmt,
                 range,
                 node: range ? undefined : con,
                 message:
-                  `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}${kind} (${cols}) on existing table "${table}" builds a unique index under the lock: ${describeLock(lock)}. ` +
-                  `Build the index first, outside a transaction: ${plan}` +
-                  (kind === 'PRIMARY KEY' ? ` (columns that are not NOT NULL yet: make them NOT NULL first without a scan, CHECK (… IS NOT NULL) NOT VALID → VALIDATE → SET NOT NULL)` : ''),
+                  `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}PRIMARY KEY USING INDEX "${con.indexname}" on existing table "${table}" must make ${nullable.map((c) => `"${c}"`).join(', ')} NOT NULL first: ${describeLock(lock)}. ` +
+                  `Prove the column${nullable.length > 1 ? 's' : ''} NOT NULL without a scan first: ` +
+                  nullable.map((c) => `ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(`${rel.relname}_${c}_not_null`)} CHECK (${quoteIdent(c)} IS NOT NULL) NOT VALID;`).join(' ') +
+                  ` then VALIDATE CONSTRAINT ${nullable.length > 1 ? 'them' : 'it'} and SET NOT NULL` + (ctx.pgVersion < 12 ? ' (the CHECK lets SET NOT NULL skip its scan only on PostgreSQL >= 12)' : ''),
                 lock,
                 plan: 'add-unique-using-index',
               });
               return;
             }
+            const lock = effectLock(effect);
+            const name: string = con.conname ?? defaultConstraintName(String(rel.relname), con);
+            const cols = columnListSql(con.keys);
+            const include = con.including?.length ? ` INCLUDE (${columnListSql(con.including)})` : '';
+            const nulls = con.nulls_not_distinct ? ' NULLS NOT DISTINCT' : '';
+            const tablespace = con.indexspace ? ` TABLESPACE ${quoteIdent(con.indexspace)}` : '';
+            const deferrable = (con.deferrable ? ' DEFERRABLE' : '') + (con.initdeferred ? ' INITIALLY DEFERRED' : '');
+            const plan =
+              `CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${relationSql(rel)} (${cols})${include}${nulls}${tablespace}; ` +
+              `then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)}${deferrable};`;
+            ctx.report({
+              stmt,
+              range,
+              node: range ? undefined : con,
+              message:
+                `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}${kind} (${cols}) on existing table "${table}" builds a unique index under the lock: ${describeLock(lock)}. ` +
+                `Build the index first, outside a transaction: ${plan}` +
+                (kind === 'PRIMARY KEY' ? ` (columns that are not NOT NULL yet: make them NOT NULL first without a scan, CHECK (… IS NOT NULL) NOT VALID → VALIDATE → SET NOT NULL)` : ''),
+              lock,
+              plan: 'add-unique-using-index',
+            });
+            return;
+          }
 
-            if (cmd.subtype === 'AT_AddColumn') {
-              // ADD COLUMN … UNIQUE / PRIMARY KEY builds the index over every row too
-              const def = cmd.def?.ColumnDef;
-              const con = (def?.constraints ?? []).map((c: any) => c?.Constraint).find((c: any) => c?.contype === 'CONSTR_UNIQUE' || c?.contype === 'CONSTR_PRIMARY');
-              if (!def || !con) return;
-              const kind = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
-              const effect = ctx.cmdEffects(rel, cmd).filter((e) => e.table === table).find((e) => e.duration !== 'instant');
-              const lock = effectLock(effect ?? { table, mode: 'ACCESS EXCLUSIVE', duration: 'long' });
-              const name = defaultConstraintName(String(rel.relname), con, def.colname);
-              const col = quoteIdent(String(def.colname));
-              ctx.report({
-                stmt,
-                range,
-                node: range ? undefined : def,
-                message:
-                  `ADD COLUMN "${def.colname}" … ${kind} on existing table "${table}" builds a unique index over every row under the lock: ${describeLock(lock)}. ` +
-                  `Add the column without ${kind}, then CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${relationSql(rel)} (${col}); ` +
-                  `and ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)};`,
-                lock,
-              });
-            }
-          });
-        }
+          if (cmd.subtype === 'AT_AddColumn') {
+            // ADD COLUMN … UNIQUE / PRIMARY KEY builds the index over every row too
+            const def = cmd.def?.ColumnDef;
+            const con = (def?.constraints ?? []).map((c: any) => c?.Constraint).find((c: any) => c?.contype === 'CONSTR_UNIQUE' || c?.contype === 'CONSTR_PRIMARY');
+            if (!def || !con) return;
+            const kind = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
+            const effect = effects().find((e) => e.duration !== 'instant');
+            const lock = effectLock(effect ?? { table, mode: 'ACCESS EXCLUSIVE', duration: 'long' });
+            const name = defaultConstraintName(String(rel.relname), con, def.colname);
+            const col = quoteIdent(String(def.colname));
+            ctx.report({
+              stmt,
+              range,
+              node: range ? undefined : def,
+              message:
+                `ADD COLUMN "${def.colname}" … ${kind} on existing table "${table}" builds a unique index over every row under the lock: ${describeLock(lock)}. ` +
+                `Add the column without ${kind}, then CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${relationSql(rel)} (${col}); ` +
+                `and ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)};`,
+              lock,
+            });
+          }
+        });
         log.observe(stmt, key);
       },
     };

@@ -1,10 +1,12 @@
 /**
  * ALTER TABLE subcommands: where each one sits in the text (for precise findings and fixes),
- * the lock of one subcommand as a finding's `Lock`, and SQL spelling of names for the plans
- * that rules write into their messages.
+ * the lock of one subcommand as a finding's `Lock`, the walk over the subcommands of an
+ * existing table that most lock rules make, and SQL spelling of names for the plans that rules
+ * write into their messages.
  */
 import type { Statement } from '../sql/types.js';
-import type { RangeVarLike } from './names.js';
+import type { RuleContext } from '../engine/types.js';
+import { displayName, type RangeVarLike } from './names.js';
 import { blockedBy, type Duration, type Lock } from './lock-types.js';
 import type { LockEffect } from './locks.js';
 
@@ -67,6 +69,73 @@ export function subcommandTokens<T extends TokenLike>(stmt: Statement, tokens: T
 /** The UTF-16 span of every subcommand of an ALTER TABLE statement (see subcommandTokens). */
 export function subcommandSpans(stmt: Statement, tokens: TokenLike[]): Span[] | undefined {
   return subcommandTokens(stmt, tokens)?.map((g) => ({ start: g[0].start, end: g[g.length - 1].end }));
+}
+
+/**
+ * The text of the clause after `keyword` in one subcommand, from its scanner tokens:
+ * `TYPE bigint USING …` → `bigint`, `DEFAULT now() NOT NULL` → `now()`. The clause ends
+ * before the first word of `stops` outside parentheses and brackets (lower case), or with the
+ * subcommand. Undefined without a span, without the keyword, or when nothing follows it.
+ */
+export function clauseText(text: string, tokens: TokenLike[], span: Span | undefined, keyword: string, stops: ReadonlySet<string>): string | undefined {
+  if (!span) return undefined;
+  const inSpan = tokens.filter((t) => t.start >= span.start && t.end <= span.end);
+  const at = inSpan.findIndex((t) => t.text.toLowerCase() === keyword);
+  if (at < 0) return undefined;
+  let depth = 0;
+  let last: { end: number } | undefined;
+  for (let j = at + 1; j < inSpan.length; j++) {
+    const t = inSpan[j];
+    if (depth === 0 && stops.has(t.text.toLowerCase())) break;
+    if (t.text === '(' || t.text === '[') depth++;
+    else if (t.text === ')' || t.text === ']') depth--;
+    last = t;
+  }
+  return last ? text.slice(inSpan[at + 1].start, last.end) : undefined;
+}
+
+/** One subcommand of an ALTER TABLE of an existing table, as `forEachSubcommand` visits it. */
+export interface SubcommandSite {
+  /** the altered table, as written, and as locks name it (`displayName`) */
+  rel: RangeVarLike;
+  table: string;
+  /** the subcommand's position in the statement */
+  index: number;
+  /** where the subcommand is written; undefined when the token split does not match the parse tree */
+  span: Span | undefined;
+  /** the span as a finding's `range` (undefined: report at a node or the statement instead) */
+  range: [number, number] | undefined;
+  /** the subcommand's lock effects on the altered table itself (`ctx.cmdEffects`, computed on call) */
+  effects(): LockEffect[];
+}
+
+/**
+ * Visit every subcommand of an `ALTER TABLE` (objtype TABLE: not ALTER INDEX, VIEW, FOREIGN
+ * TABLE, …) of a table that existed before this migration; a table created earlier in the
+ * file holds no rows and no traffic yet, so it is not visited at all. `node` is the
+ * AlterTableStmt body the visitor got, `stmt` its statement.
+ */
+export function forEachSubcommand(
+  ctx: Pick<RuleContext, 'isNewTable' | 'tokensOf' | 'cmdEffects'>,
+  node: any,
+  stmt: Statement,
+  visit: (cmd: any, site: SubcommandSite) => void,
+): void {
+  const rel: RangeVarLike | undefined = node.relation;
+  if (node.objtype !== 'OBJECT_TABLE' || !rel || ctx.isNewTable(rel)) return;
+  const table = displayName(rel);
+  const spans = subcommandSpans(stmt, ctx.tokensOf(stmt));
+  alterCmds(node).forEach((cmd, index) => {
+    const span = spans?.[index];
+    visit(cmd, {
+      rel,
+      table,
+      index,
+      span,
+      range: span ? [span.start, span.end] : undefined,
+      effects: () => ctx.cmdEffects(rel, cmd).filter((e) => e.table === table),
+    });
+  });
 }
 
 const SIMPLE_IDENT = /^[a-z_][a-z0-9_$]*$/;

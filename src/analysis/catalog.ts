@@ -9,7 +9,7 @@
  */
 import { qualify, nameListToRange, type RangeVarLike } from './names.js';
 import { typeFromNode, type ColumnType } from './types.js';
-import { defaultConstraintName, notNullColumns } from './constraints.js';
+import { constraintKind, defaultConstraintName, notNullColumns, type ConstraintKind } from './constraints.js';
 import type { Statement } from '../sql/types.js';
 
 export type Origin = 'history' | 'file';
@@ -24,7 +24,7 @@ export interface ColumnInfo {
 
 export interface ConstraintInfo {
   name: string;
-  kind: 'check' | 'foreign' | 'unique' | 'primary' | 'exclusion' | 'notnull';
+  kind: ConstraintKind;
   validated: boolean;
   /** columns for notnull/unique/primary/foreign */
   columns: string[];
@@ -234,15 +234,7 @@ export class Catalog {
   }
 
   private addConstraint(t: TableInfo, con: any, stmt: Statement, inCreate: boolean, column?: string): void {
-    const kinds: Record<string, ConstraintInfo['kind']> = {
-      CONSTR_CHECK: 'check',
-      CONSTR_FOREIGN: 'foreign',
-      CONSTR_UNIQUE: 'unique',
-      CONSTR_PRIMARY: 'primary',
-      CONSTR_EXCLUSION: 'exclusion',
-      CONSTR_NOTNULL: 'notnull',
-    };
-    const kind = kinds[con.contype];
+    const kind = constraintKind(con);
     if (!kind) return;
     const columns: string[] = (con.keys ?? con.fk_attrs ?? []).map((k: any) => k.String?.sval).filter(Boolean);
     const name = con.conname ?? defaultConstraintName(t.name, con, column);

@@ -11,15 +11,14 @@
  * statement *after* it has judged that statement, so the log holds what ran before.
  */
 import type { Statement } from '../sql/types.js';
-import type { ConstraintInfo } from './catalog.js';
-import { defaultConstraintName, notNullColumns } from './constraints.js';
+import { constraintKind, defaultConstraintName, notNullColumns, type ConstraintKind } from './constraints.js';
 import { nameListToRange, type RangeVarLike } from './names.js';
 
 export interface LoggedConstraint {
   /** the table's catalog key (`schema.name`) */
   table: string;
   name: string;
-  kind: ConstraintInfo['kind'];
+  kind: ConstraintKind;
   /** added with NOT VALID (or NOT ENFORCED) */
   notValid: boolean;
   validated: boolean;
@@ -31,16 +30,6 @@ export interface LoggedConstraint {
   /** the statement that validated it (VALIDATE CONSTRAINT) */
   validatedBy?: Statement;
 }
-
-const KINDS: Record<string, ConstraintInfo['kind']> = {
-  CONSTR_CHECK: 'check',
-  CONSTR_FOREIGN: 'foreign',
-  CONSTR_UNIQUE: 'unique',
-  CONSTR_PRIMARY: 'primary',
-  CONSTR_EXCLUSION: 'exclusion',
-  CONSTR_NOTNULL: 'notnull',
-};
-
 
 export class ConstraintLog {
   private readonly tables = new Map<string, Map<string, LoggedConstraint>>();
@@ -140,7 +129,7 @@ export class ConstraintLog {
   }
 
   private add(table: string, relname: string, con: any, stmt: Statement, column?: string): void {
-    const kind = KINDS[con.contype];
+    const kind = constraintKind(con);
     if (!kind) return;
     const keys: any[] = con.contype === 'CONSTR_FOREIGN' ? con.fk_attrs ?? [] : con.keys ?? [];
     const columns = keys.map((k: any) => k?.String?.sval).filter((s: unknown): s is string => typeof s === 'string');

@@ -1,5 +1,22 @@
 /** Constraint facts read from the parse tree, shared by the catalog and the rules. */
 
+/** The table constraints the catalog and the constraint log keep. */
+export type ConstraintKind = 'check' | 'foreign' | 'unique' | 'primary' | 'exclusion' | 'notnull';
+
+const KINDS: Record<string, ConstraintKind> = {
+  CONSTR_CHECK: 'check',
+  CONSTR_FOREIGN: 'foreign',
+  CONSTR_UNIQUE: 'unique',
+  CONSTR_PRIMARY: 'primary',
+  CONSTR_EXCLUSION: 'exclusion',
+  CONSTR_NOTNULL: 'notnull',
+};
+
+/** The kind of a Constraint node (its `contype`); undefined for DEFAULT, IDENTITY, GENERATED, NULL and the other column options. */
+export function constraintKind(con: any): ConstraintKind | undefined {
+  return KINDS[con.contype];
+}
+
 /** The name PostgreSQL gives a constraint added without one (before truncation to 63 bytes). */
 export function defaultConstraintName(relname: string, con: any, column?: string): string {
   const cols = (list: any[] | undefined): string[] => (list ?? []).map((k: any) => String(k?.String?.sval ?? '')).filter(Boolean);

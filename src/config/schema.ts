@@ -7,27 +7,12 @@ import * as z from 'zod';
 import { rules as builtinRules } from '../../rules/index.js';
 import type { PresetName, RuleDefinition, RuleSetting } from '../engine/types.js';
 import { ConfigError, formatIssues } from './errors.js';
+import { RUNNERS } from '../sources/types.js';
 
 export const CONFIG_PRESETS = ['recommended', 'strict', 'all'] as const satisfies readonly PresetName[];
 export const CONFIG_SEVERITIES = ['off', 'warn', 'error'] as const satisfies readonly RuleSetting[];
-export const CONFIG_RUNNERS = [
-  'auto',
-  'plain',
-  'prisma',
-  'drizzle',
-  'golang-migrate',
-  'flyway',
-  'goose',
-  'dbmate',
-  'node-pg-migrate',
-  'knex',
-  'typeorm',
-  'mikro-orm',
-  'sequelize',
-  'kysely',
-  'atlas',
-  'diesel',
-] as const;
+/** `auto` (detect the runner from the project layout), or a runner (src/sources) */
+export const CONFIG_RUNNERS = ['auto', ...RUNNERS] as const;
 export const CONFIG_TRANSACTIONS = ['auto', 'none', 'file', 'all', 'implicit'] as const;
 
 export type ConfigRunner = (typeof CONFIG_RUNNERS)[number];

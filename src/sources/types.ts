@@ -6,25 +6,12 @@ import type { TransactionMode } from '../analysis/transactions.js';
 
 export type { TransactionMode };
 
-export type RunnerName =
-  | 'plain'
-  | 'prisma'
-  | 'drizzle'
-  | 'golang-migrate'
-  | 'flyway'
-  | 'goose'
-  | 'dbmate'
-  | 'node-pg-migrate'
-  | 'atlas'
-  | 'diesel'
-  // JS/TS migration runners (src/sources/js-roots.ts, src/sources/extract/)
-  | 'typeorm'
-  | 'knex'
-  | 'mikro-orm'
-  | 'sequelize'
-  | 'kysely';
-
-export const RUNNERS: readonly RunnerName[] = [
+/**
+ * The migration runners godwit knows, in the order messages list them (the config and the
+ * --runner flag also take `auto`). The JS/TS runners are read by src/sources/js-roots.ts and
+ * src/sources/extract/ (JS_RUNNERS).
+ */
+export const RUNNERS = [
   'plain',
   'prisma',
   'drizzle',
@@ -33,14 +20,16 @@ export const RUNNERS: readonly RunnerName[] = [
   'goose',
   'dbmate',
   'node-pg-migrate',
-  'atlas',
-  'diesel',
-  'typeorm',
   'knex',
+  'typeorm',
   'mikro-orm',
   'sequelize',
   'kysely',
-];
+  'atlas',
+  'diesel',
+] as const;
+
+export type RunnerName = (typeof RUNNERS)[number];
 
 export function isRunnerName(s: string): s is RunnerName {
   return (RUNNERS as readonly string[]).includes(s);
