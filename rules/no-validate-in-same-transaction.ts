@@ -57,7 +57,8 @@ export default defineRule({
       if (!rel || ctx.isNewTable(rel)) return;
       const table = displayName(rel);
       const cmds = alterCmds(body);
-      const spans = subcommandSpans(stmt, ctx.tokensOf(stmt));
+      // (the statement is scanned for its subcommands' positions only when one is a VALIDATE)
+      const spans = cmds.some((c) => c.subtype === 'AT_ValidateConstraint') ? subcommandSpans(stmt, ctx.tokensOf(stmt)) : undefined;
       const tx = ctx.tx(stmt);
       const txk = txKey(stmt);
       const advice = tx.id === null

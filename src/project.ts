@@ -17,10 +17,12 @@ import { catalogFromDump, replayParsed } from './analysis/history.js';
 import type { Finding, LintOptions, LintResult } from './engine/types.js';
 import type { TransactionMode } from './analysis/transactions.js';
 import { findRoots, rootOf, fileTransaction, blankRanges, isRunnerName, type MigrationRoot, type RunnerName } from './sources/index.js';
-import { ConfigLoader, isIncluded, type ResolvedConfig } from './config/index.js';
+import { ConfigLoader, type ResolvedConfig } from './config/load.js';
+import { isIncluded } from './config/match.js';
 import { discoverFiles } from './sources/discover.js';
 import { isJsMigrationPath, isJsRunnerName, prepareJsMigration, type PreparedJsMigration } from './sources/extract/index.js';
 import { jsMigrationsUnder } from './sources/js-roots.js';
+import { FileReadError, readSourceFile } from './sources/read.js';
 
 export interface ProjectOptions {
   cwd: string;
@@ -37,6 +39,12 @@ export interface ProjectOptions {
    * its config). Returns the lint to report; its catalog is the next migration's history.
    */
   fix?: (file: string, text: string, lintText: (text: string) => FileLint) => FileLint;
+  /**
+   * Worker threads for the migration roots (src/parallel/): a number (0, the default: none), or
+   * 'auto' (as many as the machine has cores beyond this one, for runs big enough to repay
+   * them). Results are the same either way, in the same order. Not with `fix`.
+   */
+  workers?: number | 'auto';
 }
 
 /** One lint of a file: the result (with `source`) and the catalog as the file leaves it. */
@@ -83,67 +91,20 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
   const results: LintResult[] = [];
   const done = new Set<string>();
 
+  // each root's history is replayed once, so a root is the unit of work (of a worker thread, too)
+  const units: RootUnit[] = [];
   for (const root of found.roots) {
     const targets = root.files.filter((f) => wanted.has(f.path));
-    if (targets.length === 0) continue;
-    for (const n of root.notes) warnings.push(`${root.dir}: ${n}`);
-    const last = root.files.indexOf(targets[targets.length - 1]);
-    const rootConfig = await configs.forFile(resolve(root.dir, 'x.sql'));
-    let catalog = seedCatalog(rootConfig, opts);
-    for (let i = 0; i <= last; i++) {
-      const f = root.files[i];
-      let raw: string;
-      try {
-        raw = readFileSync(f.path, 'utf8');
-      } catch (e) {
-        if (wanted.has(f.path)) {
-          ioFailure = true;
-          results.push(unreadable(f.path, e));
-          done.add(f.path);
-        }
-        continue;
-      }
-      const text = blankRanges(raw, f.exclude);
-      const js = isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }) : undefined;
-      const parsed = js ? js.parsed : parseFile(f.path, text);
-      if (!wanted.has(f.path)) {
-        replayParsed(catalog, parsed);
-        continue;
-      }
-      const resolved = await configs.forFile(f.path);
-      if (!isIncluded(resolved, f.path)) {
-        replayParsed(catalog, parsed);
-        continue;
-      }
-      const options = lintOptionsFor(resolved, opts, f.transaction);
-      let linted: FileLint;
-      if (opts.fix) {
-        const before = catalog;
-        // every version of the text starts from the same history (the linter clones `before`)
-        const lintText = (t: string): FileLint => {
-          if (js) return lintJs(t === raw ? js : prepareJsMigration(f.path, t, { runner: jsRunnerOf(root.runner) }), { ...options, catalog: before }, resolved, opts);
-          const ft = t === raw ? f : fileTransaction(root, f.path, t, { pgVersion });
-          const o = lintOptionsFor(resolved, opts, ft.transaction);
-          o.catalog = before;
-          const p = t === raw ? parsed : parseFile(f.path, blankRanges(t, ft.exclude));
-          const r = lintWithCatalog(p, rules, o);
-          return { result: { ...r.result, source: p.source.text }, catalog: r.catalog };
-        };
-        linted = opts.fix(f.path, raw, lintText);
-      } else {
-        options.catalog = catalog;
-        options.takeCatalog = true;
-        if (js) linted = lintJs(js, options, resolved, opts);
-        else {
-          const r = lintWithCatalog(parsed, rules, options);
-          linted = { result: { ...r.result, source: parsed.source.text }, catalog: r.catalog };
-        }
-      }
-      linted.catalog.sealAsHistory();
-      catalog = linted.catalog;
-      results.push(linted.result);
-      done.add(f.path);
-    }
+    if (targets.length) units.push({ root, wanted: targets.map((f) => f.path) });
+  }
+  const workers = await workerCount(units, opts);
+  const chunks = workers > 0 ? await (await import('./parallel/pool.js')).lintRootsInParallel(units, opts, configs, workers) : [];
+  if (workers === 0) for (const unit of units) chunks.push(await lintRoot(unit, configs, opts));
+  for (const chunk of chunks) {
+    warnings.push(...chunk.warnings);
+    if (chunk.ioFailure) ioFailure = true;
+    results.push(...chunk.results);
+    for (const f of chunk.done) done.add(f);
   }
 
   // files a runner does not apply as up migrations (down, undo, other dialects) are linted only
@@ -159,7 +120,7 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     if (!isIncluded(resolved, file) && !named.has(file)) continue;
     let raw: string;
     try {
-      raw = readFileSync(file, 'utf8');
+      raw = readSourceFile(file);
     } catch (e) {
       ioFailure = true;
       results.push(unreadable(file, e));
@@ -178,6 +139,115 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     results.push((opts.fix ? opts.fix(file, raw, (t) => lintText(t)) : lintText(raw, true)).result);
   }
   return { results, warnings, ioFailure };
+}
+
+/** A migration root and the files of it to lint (absolute paths; the others are history). */
+export interface RootUnit {
+  root: MigrationRoot;
+  wanted: string[];
+}
+
+/** What linting one root gives: its results in the root's order, notes for stderr, unreadable files. */
+export interface RootLint {
+  results: LintResult[];
+  warnings: string[];
+  ioFailure: boolean;
+  /** the files `results` are for */
+  done: string[];
+}
+
+/**
+ * Lint the wanted files of one root: replay its files in the runner's order up to the last
+ * wanted one, each wanted file linted against the history before it. (Also run by the worker
+ * threads of src/parallel/, one root at a time.)
+ */
+export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: ProjectOptions): Promise<RootLint> {
+  const { root } = unit;
+  const wanted = new Set(unit.wanted);
+  const pgVersion = opts.overrides.pgVersion;
+  const results: LintResult[] = [];
+  const warnings: string[] = [];
+  const done: string[] = [];
+  let ioFailure = false;
+  const targets = root.files.filter((f) => wanted.has(f.path));
+  if (targets.length === 0) return { results, warnings, ioFailure, done };
+  for (const n of root.notes) warnings.push(`${root.dir}: ${n}`);
+  const last = root.files.indexOf(targets[targets.length - 1]);
+  const rootConfig = await configs.forFile(resolve(root.dir, 'x.sql'));
+  let catalog = seedCatalog(rootConfig, opts);
+  for (let i = 0; i <= last; i++) {
+    const f = root.files[i];
+    let raw: string;
+    try {
+      raw = readSourceFile(f.path);
+    } catch (e) {
+      // a file over the size limit that the config excludes is skipped without a word (it is
+      // usually a data load); otherwise it is reported, or noted when it is only history
+      const tooLarge = e instanceof FileReadError && e.code === 'EFBIG';
+      const excluded = tooLarge && !isIncluded(await configs.forFile(f.path), f.path);
+      if (wanted.has(f.path) && !excluded) {
+        ioFailure = true;
+        results.push(unreadable(f.path, e));
+        done.push(f.path);
+      } else if (tooLarge && !excluded) {
+        warnings.push(`${f.path}: not replayed as history: ${(e as Error).message}`);
+      }
+      continue;
+    }
+    const text = blankRanges(raw, f.exclude);
+    const js = isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }) : undefined;
+    const parsed = js ? js.parsed : parseFile(f.path, text);
+    if (!wanted.has(f.path)) {
+      replayParsed(catalog, parsed);
+      continue;
+    }
+    const resolved = await configs.forFile(f.path);
+    if (!isIncluded(resolved, f.path)) {
+      replayParsed(catalog, parsed);
+      continue;
+    }
+    const options = lintOptionsFor(resolved, opts, f.transaction);
+    let linted: FileLint;
+    if (opts.fix) {
+      const before = catalog;
+      // every version of the text starts from the same history (the linter clones `before`)
+      const lintText = (t: string): FileLint => {
+        if (js) return lintJs(t === raw ? js : prepareJsMigration(f.path, t, { runner: jsRunnerOf(root.runner) }), { ...options, catalog: before }, resolved, opts);
+        const ft = t === raw ? f : fileTransaction(root, f.path, t, { pgVersion });
+        const o = lintOptionsFor(resolved, opts, ft.transaction);
+        o.catalog = before;
+        const p = t === raw ? parsed : parseFile(f.path, blankRanges(t, ft.exclude));
+        const r = lintWithCatalog(p, rules, o);
+        return { result: { ...r.result, source: p.source.text }, catalog: r.catalog };
+      };
+      linted = opts.fix(f.path, raw, lintText);
+    } else {
+      options.catalog = catalog;
+      options.takeCatalog = true;
+      if (js) linted = lintJs(js, options, resolved, opts);
+      else {
+        const r = lintWithCatalog(parsed, rules, options);
+        linted = { result: { ...r.result, source: parsed.source.text }, catalog: r.catalog };
+      }
+    }
+    linted.catalog.sealAsHistory();
+    catalog = linted.catalog;
+    results.push(linted.result);
+    done.push(f.path);
+  }
+  return { results, warnings, ioFailure, done };
+}
+
+/**
+ * How many worker threads to lint the roots with (0: this thread alone). `opts.workers` decides;
+ * 'auto' uses them for runs big enough to repay a worker's start-up (measured: bench/README.md).
+ */
+async function workerCount(units: RootUnit[], opts: ProjectOptions): Promise<number> {
+  const asked = opts.workers ?? 0;
+  if (asked === 0 || units.length < 2 || opts.fix) return 0;
+  if (asked !== 'auto') return Math.min(asked, units.length - 1);
+  const { autoWorkers } = await import('./parallel/plan.js');
+  return autoWorkers(units);
 }
 
 /**
@@ -243,7 +313,7 @@ function historyBefore(root: MigrationRoot | undefined, file: string, catalog: C
     if (f.path === file) break;
     let raw: string;
     try {
-      raw = readFileSync(f.path, 'utf8');
+      raw = readSourceFile(f.path);
     } catch {
       continue;
     }
@@ -283,7 +353,7 @@ export function seedCatalog(resolved: ResolvedConfig, opts: ProjectOptions): Cat
 }
 
 function unreadable(file: string, e: unknown): LintResult {
-  const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  const code = e instanceof FileReadError ? e.message : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
   const m: Finding = { ruleId: null as unknown as string, severity: 2, fatal: true, message: `cannot read file: ${code}`, line: 1, column: 1, endLine: 1, endColumn: 1 };
   return summarize(file, [m]);
 }

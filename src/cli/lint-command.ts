@@ -3,16 +3,16 @@ import { resolve, dirname, basename, join, relative } from 'node:path';
 import { rules } from '../lint.js';
 import { summarize } from '../engine/linter.js';
 import { lintProject, lintVirtualFile, type ProjectOptions } from '../project.js';
-import { ConfigError } from '../config/index.js';
+import { ConfigError } from '../config/errors.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
-import { changedSince, GitError } from '../sources/git.js';
+import { MAX_FILE_BYTES } from '../sources/read.js';
 import { isPreset } from '../engine/presets.js';
 import type { LintOptions, LintResult, RuleSetting } from '../engine/types.js';
 import type { TransactionMode } from '../analysis/transactions.js';
-import { FORMATS, formatResults, type FormatName } from '../report/index.js';
+import { FORMATS, formatResultsLazily, type FormatName } from '../report/formats.js';
 import { painter, useColor } from '../report/color.js';
 import { UsageError, type Io } from './main.js';
-import { FixSession } from '../fix/session.js';
+import type { FixSession } from '../fix/session.js';
 
 const TRANSACTIONS = ['auto', 'none', 'file', 'all', 'implicit'];
 
@@ -71,29 +71,37 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     cwd,
     configPath: values.config ? resolve(cwd, String(values.config)) : undefined,
     overrides: { ...options, runner: runnerFlag && isRunnerName(runnerFlag) ? runnerFlag : undefined, schema: values.schema ? String(values.schema) : undefined },
+    workers: workersFrom(io.env),
   };
   if (values.schema && !existsSync(resolve(cwd, String(values.schema)))) throw new UsageError(`--schema: no such file: ${values.schema}`);
   if (project.configPath && !existsSync(project.configPath)) throw new UsageError(`--config: no such file: ${values.config}`);
-  const fixing = fixSessionFor(values, useStdin);
+  const fixing = await fixSessionFor(values, useStdin);
   if (fixing) project.fix = fixing.fixer;
 
   const results: LintResult[] = [];
   let ioFailure = false;
   try {
     if (values['changed-since'] !== undefined) {
+      const { changedSince } = await import('../sources/git.js'); // (and child_process) only for --changed-since
       const changes = changedSince(String(values['changed-since']), cwd);
       project.only = changes.files;
       for (const f of changes.modified) io.stderr.write(`godwit: warning: ${relative(cwd, f)} was changed after ${values['changed-since']}: editing a migration that may already have run does not re-run it anywhere\n`);
     }
     if (useStdin) {
-      const text = await readStream(io.stdin);
+      const text = await readStream(io.stdin, MAX_FILE_BYTES);
       const name = values['stdin-filename'] ? resolve(cwd, String(values['stdin-filename'])) : '<stdin>';
-      results.push(await lintVirtualFile(text, name, project));
+      if (text !== undefined) results.push(await lintVirtualFile(text, name, project));
+      else {
+        // as a file over the size limit (src/sources/read.ts); reading stops at the limit
+        ioFailure = true;
+        const message = `cannot read file: too large to lint (standard input is over the limit of ${MAX_FILE_BYTES / 1048576} MB)`;
+        results.push(summarize(name, [{ ruleId: null as unknown as string, severity: 2, fatal: true, message, line: 1, column: 1, endLine: 1, endColumn: 1 }]));
+      }
     }
     if (filePaths.length) {
       const r = await lintProject(filePaths, project);
       for (const w of r.warnings) io.stderr.write(`godwit: ${w}\n`);
-      ioFailure = r.ioFailure;
+      ioFailure ||= r.ioFailure;
       results.push(...r.results);
     }
   } catch (e) {
@@ -101,7 +109,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
       io.stderr.write(`godwit: invalid configuration:\n${e.message}\n`);
       return 2;
     }
-    if (e instanceof GitError) throw new UsageError(e.message);
+    if (values['changed-since'] !== undefined && e instanceof (await import('../sources/git.js')).GitError) throw new UsageError(e.message);
     throw e;
   }
 
@@ -114,7 +122,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     const diffColor = useColor(values['no-color'] ? false : (values.color as boolean | undefined), io.stdout, io.env);
     io.stdout.write(fixing.diff(cwd, painter(diffColor)));
   }
-  const report = formatResults(format as FormatName, shown, { cwd: io.cwd, paint: painter(color) });
+  const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color) });
   if (values['output-file']) writeAtomic(resolve(io.cwd, String(values['output-file'])), report);
   else io.stdout.write(report);
 
@@ -129,6 +137,17 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   return 0;
 }
 
+/**
+ * Worker threads for big runs (src/parallel/): automatic, or `GODWIT_WORKERS=<n>` (`0`: none),
+ * which the tests use to compare a single-threaded run with a parallel one.
+ */
+function workersFrom(env: NodeJS.ProcessEnv): number | 'auto' {
+  const v = env.GODWIT_WORKERS;
+  if (v === undefined || v === '' || v === 'auto') return 'auto';
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : 'auto';
+}
+
 function errorsOnly(r: LintResult): LintResult {
   const kept = r.messages.filter((m) => m.severity === 2);
   return { ...summarize(r.filePath, kept), source: r.source, ...(r.output !== undefined ? { output: r.output } : {}) };
@@ -139,10 +158,11 @@ function errorsOnly(r: LintResult): LintResult {
  * piped-in code (use `--fix-dry-run`, whose `--format json` results carry the fixed `output`);
  * with `--quiet` only the errors are fixed.
  */
-function fixSessionFor(values: Values, useStdin: boolean): FixSession | undefined {
+async function fixSessionFor(values: Values, useStdin: boolean): Promise<FixSession | undefined> {
   if (!values.fix && !values['fix-dry-run']) return undefined;
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   if (values.fix && useStdin) throw new UsageError('--fix is not available for standard input; use --fix-dry-run (with --format json, each result has the fixed text as "output")');
+  const { FixSession } = await import('../fix/session.js'); // the fix loop and the diff library only for --fix
   return new FixSession({ filter: values.quiet ? (m) => m.severity === 2 : undefined });
 }
 
@@ -151,9 +171,16 @@ function decode(buf: Buffer): string {
   return utf8.decode(buf);
 }
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+/** The stream's text; undefined when it holds more than `limit` bytes (reading stops there: `cat /dev/zero |` ends). */
+async function readStream(stream: NodeJS.ReadableStream, limit: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  let size = 0;
+  for await (const c of stream) {
+    const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    size += b.length;
+    if (size > limit) return undefined;
+    chunks.push(b);
+  }
   return decode(Buffer.concat(chunks));
 }
 

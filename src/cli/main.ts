@@ -4,10 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { lintCommand } from './lint-command.js';
-import { rulesCommand } from './rules-command.js';
-import { planCommand } from './plan-command.js';
-import { initCommand } from './init-command.js';
+// each command's module (and what it imports) is loaded only when that command runs
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -138,16 +135,16 @@ async function run(argv: string[], io: Io): Promise<number> {
   const [first, ...rest] = positionals;
   switch (first) {
     case 'rules':
-      return rulesCommand(rest, values, io);
+      return (await import('./rules-command.js')).rulesCommand(rest, values, io);
     case 'lint':
-      return lintCommand(rest, values, io);
+      return (await import('./lint-command.js')).lintCommand(rest, values, io);
     case 'init':
-      return initCommand(rest, values, io);
+      return (await import('./init-command.js')).initCommand(rest, values, io);
     case 'plan':
-      return planCommand(rest, values, io);
+      return (await import('./plan-command.js')).planCommand(rest, values, io);
     case 'trace':
       return (await import('./trace-command.js')).traceCommand(rest, values, io);
     default:
-      return lintCommand(positionals, values, io);
+      return (await import('./lint-command.js')).lintCommand(positionals, values, io);
   }
 }

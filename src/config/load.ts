@@ -3,13 +3,14 @@
  * across levels); the search stops at the first directory holding `.git` or at the
  * filesystem root. `--config <path>` loads exactly that file for every linted file.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as jsonc from 'jsonc-parser';
+import { createRequire } from 'node:module';
 import type { ParseError } from 'jsonc-parser';
 import { ConfigError } from './errors.js';
-import { validateConfig, type GodwitConfig } from './schema.js';
+import type { GodwitConfig } from './schema.js';
 
 /** Config file names, in the order they are tried within one directory. */
 export const CONFIG_FILE_NAMES = [
@@ -84,7 +85,7 @@ export class ConfigLoader {
   }
 
   private async search(dir: string): Promise<ResolvedConfig> {
-    const names = await listDir(dir);
+    const names = listDir(dir);
     for (const name of CONFIG_FILE_NAMES) {
       if (!names.has(name)) continue;
       const file = join(dir, name);
@@ -103,9 +104,14 @@ export class ConfigLoader {
   }
 }
 
-async function listDir(dir: string): Promise<Set<string>> {
+/**
+ * The names of a directory's files (and links, and `.git`). Synchronous on purpose: one listing
+ * per directory is cheap, while awaiting hundreds of them one after another (one per migration
+ * folder) cost more than the lint itself.
+ */
+function listDir(dir: string): Set<string> {
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
+    const entries = readdirSync(dir, { withFileTypes: true });
     return new Set(entries.filter((e) => e.name === '.git' || e.isFile() || e.isSymbolicLink()).map((e) => e.name));
   } catch {
     return new Set(); // missing or unreadable directory: keep looking upward
@@ -125,6 +131,8 @@ export interface LoadOptions {
  */
 export async function loadConfigFile(file: string, opts: LoadOptions = {}): Promise<GodwitConfig | undefined> {
   const display = opts.display ?? file;
+  // the schema (and zod under it) is loaded when a config file is actually found
+  const { validateConfig } = await import('./schema.js');
   const ext = extname(file).toLowerCase();
   if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
     // ?mtime= makes a long-lived process (an editor's ESLint) see edits to the file
@@ -215,6 +223,8 @@ function parseJson(text: string, display: string): unknown {
 
 function locateJsonError(text: string, err: Error): { offset: number; what: string } {
   const errors: ParseError[] = [];
+  // (loaded only for an invalid JSON config)
+  const jsonc = createRequire(import.meta.url)('jsonc-parser') as typeof import('jsonc-parser');
   jsonc.parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first) {

@@ -1,6 +1,7 @@
 /** `include` / `exclude`: globs relative to the config file's directory (picomatch syntax). */
 import { relative, resolve, sep } from 'node:path';
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+import type picomatchType from 'picomatch';
 import type { ResolvedConfig } from './load.js';
 import type { GodwitConfig } from './schema.js';
 
@@ -11,6 +12,8 @@ const compiled = new WeakMap<GodwitConfig, { include: Matcher | null; exclude: M
 function compile(patterns: string[] | undefined): Matcher | null {
   if (!patterns?.length) return null;
   const cleaned = patterns.map((p) => p.replace(/^(?:\.\/)+/, '').replace(/\/+$/, ''));
+  // picomatch is loaded only for a config that has include/exclude globs
+  const picomatch = createRequire(import.meta.url)('picomatch') as typeof picomatchType;
   return picomatch(cleaned, { dot: true });
 }
 

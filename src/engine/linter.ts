@@ -42,6 +42,14 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
   const lockCache = new Map<Statement, Lock[]>();
   const source = parsed.source;
 
+  /** code tokens starting in [start, end) (ParsedFile.tokensIn scans only that part of the file) */
+  const tokensIn = (start: number, end: number): ParsedFile['tokens'] => {
+    if (parsed.tokensIn) return parsed.tokensIn(start, end);
+    const all = parsed.tokens;
+    const out = [];
+    for (let i = firstTokenAt(all, start); i < all.length && all[i].start < end; i++) out.push(all[i]);
+    return out;
+  };
   const topOf = (s: Statement): Statement => s.parent ?? s;
   const txOf = (s: Statement): TxInfo => txModel.info[topOf(s).index] ?? { inTransaction: false, id: null, explicit: false };
   const lockList = (s: Statement): Lock[] => {
@@ -87,18 +95,11 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
       cmdEffects: (rel, cmd) => alterCmdEffects(rel, cmd, { pgVersion, catalog }),
       isSet: (name) => settings.has(name),
       tokensOf(stmt) {
-        const out = [];
-        for (let i = firstTokenAt(parsed.tokens, stmt.start); i < parsed.tokens.length && parsed.tokens[i].start < stmt.end; i++) {
-          if (parsed.tokens[i].end <= stmt.end) out.push(parsed.tokens[i]);
-        }
-        return out;
+        return tokensIn(stmt.start, stmt.end).filter((t) => t.end <= stmt.end);
       },
       findToken(stmt, keyword, from = stmt.start) {
         const kw = keyword.toLowerCase();
-        for (let i = firstTokenAt(parsed.tokens, from); i < parsed.tokens.length && parsed.tokens[i].start < stmt.end; i++) {
-          const t = parsed.tokens[i];
-          if (t.end <= stmt.end && t.text.toLowerCase() === kw) return t;
-        }
+        for (const t of tokensIn(from, stmt.end)) if (t.end <= stmt.end && t.text.toLowerCase() === kw) return t;
         return undefined;
       },
     };
@@ -147,7 +148,7 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
   for (const fn of onExit) fn();
 
   const kept = options.inlineConfig === false ? findings : applySuppressions(parsed, findings, enabled, allRules);
-  kept.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
+  kept.sort((a, b) => a.start - b.start || a.end - b.end || compareRuleIds(a.ruleId, b.ruleId));
   const messages: Finding[] = kept.map((f) => {
     const p = source.position(f.start);
     const e = source.position(f.end);
@@ -155,6 +156,18 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
     return { ...rest, line: p.line, column: p.column, endLine: e.line, endColumn: e.column };
   });
   return { result: summarize(parsed.path, messages), catalog };
+}
+
+const PLAIN_ID = /^[a-z0-9-]*$/;
+
+/**
+ * `a.localeCompare(b)` for rule ids. Ids of lowercase letters, digits and `-` (all of godwit's)
+ * compare by code unit, which orders them exactly as localeCompare does, without loading the ICU
+ * collator (7 ms on a one-file run).
+ */
+function compareRuleIds(a: string, b: string): number {
+  if (PLAIN_ID.test(a) && PLAIN_ID.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return a.localeCompare(b);
 }
 
 /** Index of the first token starting at or after `pos` (tokens are in file order). */

@@ -136,7 +136,18 @@ export function analyze(input: AnalysisInput): LintResult {
 
   const parsed = body === input.text && input.parsed ? input.parsed : parseFile(file, body);
   // ESLint applies its own directive comments (and reports the unused ones); godwit, its own
-  const own: ParsedFile = { ...parsed, directives: parsed.directives.filter((d) => d.kind === 'ignore' || d.kind === 'ignore-file') };
+  // (not a spread: that would read `tokens`, which scans the whole file when no rule needs it)
+  const own: ParsedFile = {
+    path: parsed.path,
+    source: parsed.source,
+    statements: parsed.statements,
+    comments: parsed.comments,
+    directives: parsed.directives.filter((d) => d.kind === 'ignore' || d.kind === 'ignore-file'),
+    get tokens() {
+      return parsed.tokens;
+    },
+    ...(parsed.tokensIn ? { tokensIn: parsed.tokensIn } : {}),
+  };
   return lintWithCatalog(own, godwitRules, options).result;
 }
 

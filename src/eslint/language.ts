@@ -10,6 +10,7 @@
  */
 import type { Language, File, OkParseResult, NotOkParseResult } from '@eslint/core';
 import { parseFile } from '../sql/parse.js';
+import { MAX_FILE_BYTES } from '../sources/read.js';
 import { buildProgram, type SqlNode, type SqlProgram } from './ast.js';
 import { SqlSourceCode, type SqlLanguageOptions } from './source-code.js';
 
@@ -35,6 +36,11 @@ export const sqlLanguage: SqlLanguage = {
 
   parse(file: File): OkParseResult<SqlProgram> | NotOkParseResult {
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
+    // the CLI's size limit (src/sources/read.ts): a bigger file is reported, not parsed
+    const bytes = typeof file.body === 'string' ? Buffer.byteLength(text, 'utf8') : file.body.byteLength;
+    if (bytes > MAX_FILE_BYTES) {
+      return { ok: false, errors: [{ message: `godwit: too large to lint (${(bytes / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB)`, line: 1, column: 1 }] };
+    }
     try {
       return { ok: true, ast: buildProgram(parseFile(file.path, text)) };
     } catch (err) {

@@ -15,7 +15,7 @@ export interface Tok {
 
 /** The code tokens of a statement, in order. */
 export function tokensOf(file: ParsedFile, stmt: Statement): Tok[] {
-  return file.tokens.filter((t) => t.start >= stmt.start && t.end <= stmt.end);
+  return (file.tokensIn ? file.tokensIn(stmt.start, stmt.end) : file.tokens).filter((t) => t.start >= stmt.start && t.end <= stmt.end);
 }
 
 /** The span of every subcommand of an ALTER TABLE (undefined when the split fails). */

@@ -1,6 +1,5 @@
 /** Output formats (CLI.md `-f, --format`): name → formatter. One formatter per file. */
 import type { LintResult } from '../engine/types.js';
-import type { Paint } from './color.js';
 import { formatStylish } from './stylish.js';
 import { formatJson } from './json.js';
 import { formatSarif } from './sarif.js';
@@ -9,19 +8,9 @@ import { formatGitlab } from './gitlab.js';
 import { formatJunit } from './junit.js';
 import { formatMarkdown } from './markdown.js';
 
-export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'gitlab', 'junit', 'markdown'] as const;
-export type FormatName = (typeof FORMATS)[number];
+import type { FormatContext, FormatName } from './formats.js';
 
-export function isFormat(s: string): s is FormatName {
-  return (FORMATS as readonly string[]).includes(s);
-}
-
-export interface FormatContext {
-  /** paths are reported relative to it */
-  cwd: string;
-  /** colours for the stylish format (the others never colour) */
-  paint: Paint;
-}
+export { FORMATS, isFormat, formatResultsLazily, type FormatName, type FormatContext } from './formats.js';
 
 /** The whole report text for `results` in a format. */
 export function formatResults(format: FormatName, results: LintResult[], ctx: FormatContext): string {

@@ -3,9 +3,11 @@
  * extension; directories are searched recursively for `*.sql` (node_modules and dot
  * directories skipped). Symlinked directories are not followed, so a link loop cannot hang.
  */
-import fg from 'fast-glob';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+
+/** fast-glob, loaded when a directory is searched (a run on files alone never needs it). */
+const glob = async () => (await import('fast-glob')).default;
 
 export interface Discovered {
   files: string[];
@@ -29,7 +31,7 @@ export async function discoverFiles(paths: string[], cwd: string = process.cwd()
       continue;
     }
     if (st.isDirectory()) {
-      const found = await fg(SQL_GLOB, { cwd: abs, absolute: true, ignore: IGNORE, followSymbolicLinks: false, dot: false, suppressErrors: true });
+      const found = await (await glob())(SQL_GLOB, { cwd: abs, absolute: true, ignore: IGNORE, followSymbolicLinks: false, dot: false, suppressErrors: true });
       for (const f of found.sort()) files.add(f);
     } else {
       files.add(abs);

@@ -13,8 +13,7 @@
  *   node-pg-migrate  the numeric prefix (13-digit ms or 17-digit UTC), then name; its .sql
  *                    migrations in the same folder take part (sqlMigration.ts)
  */
-import fg from 'fast-glob';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { extractMigration } from './extract/extract.js';
 import { isJsMigrationPath } from './extract/parse.js';
@@ -22,6 +21,10 @@ import { isJsRunnerName, type ExtractedMigration, type JsRunnerName } from './ex
 import { compareDigits, compareStrings, naturalCompare } from './order.js';
 import { fileTransaction } from './transaction.js';
 import type { FindOptions, MigrationFile, MigrationRoot, SkippedFile } from './types.js';
+import { readSourceFileOr } from './read.js';
+
+/** fast-glob, loaded when a directory is searched (a run on files alone never needs it). */
+const glob = async () => (await import('fast-glob')).default;
 
 const JS_GLOB = '*.{js,cjs,mjs,ts,cts,mts}';
 const IGNORE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/build/**', '**/coverage/**'];
@@ -48,7 +51,7 @@ export async function jsCandidateDirs(paths: string[], opts: FindOptions = {}): 
     // the folder itself, when it is named like migrations or holds files named like migrations
     const own = jsFiles(abs);
     if ((forced && own.length) || /migrat/i.test(basename(abs)) || own.some((n) => /^(\d|Migration\d)/.test(n))) dirs.add(abs);
-    const found = await fg([`**/*migrat*/${JS_GLOB}`], { cwd: abs, absolute: true, ignore: IGNORE, caseSensitiveMatch: false, followSymbolicLinks: false, dot: false, onlyFiles: true, suppressErrors: true });
+    const found = await (await glob())([`**/*migrat*/${JS_GLOB}`], { cwd: abs, absolute: true, ignore: IGNORE, caseSensitiveMatch: false, followSymbolicLinks: false, dot: false, onlyFiles: true, suppressErrors: true });
     for (const f of found) if (isJsMigrationPath(f)) dirs.add(dirname(resolve(f)));
   }
   return [...dirs].sort(compareStrings);
@@ -83,11 +86,7 @@ function jsFiles(dir: string): string[] {
 }
 
 function read(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
+  return readSourceFileOr(path, ''); // (not a FIFO, nor a file over the size limit: read.ts)
 }
 
 /**

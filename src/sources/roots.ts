@@ -25,8 +25,7 @@
  *
  * Symlinked directories are never followed (no link loops).
  */
-import fg from 'fast-glob';
-import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { initParser } from '../sql/pg.js';
 import { compareDigits, compareFlywayVersions, compareStrings, naturalCompare } from './order.js';
@@ -35,6 +34,10 @@ import { lineComments } from './comments.js';
 import type { FindOptions, MigrationFile, MigrationRoot, RunnerName, SkippedFile } from './types.js';
 import { findJsRoots, jsCandidateDirs, jsRootOf } from './js-roots.js';
 import { isJsMigrationPath } from './extract/parse.js';
+import { readSourceFileOr } from './read.js';
+
+/** fast-glob, loaded when a directory is searched (a run on files alone never needs it). */
+const glob = async () => (await import('fast-glob')).default;
 
 const IGNORE = ['**/node_modules/**', '**/.git/**'];
 const SQL_PATTERNS = ['**/*.sql', '**/*.sql.postgres'];
@@ -71,7 +74,7 @@ export async function findRoots(paths: string[], opts: FindOptions = {}): Promis
       continue; // missing paths are reported by the caller
     }
     if (isDir) {
-      const files = await fg(SQL_PATTERNS, { cwd: abs, absolute: true, ignore: IGNORE, followSymbolicLinks: false, dot: false, onlyFiles: true, suppressErrors: true });
+      const files = await (await glob())(SQL_PATTERNS, { cwd: abs, absolute: true, ignore: IGNORE, followSymbolicLinks: false, dot: false, onlyFiles: true, suppressErrors: true });
       for (const f of files) found.add(resolve(f));
     } else {
       explicit.push(abs);
@@ -548,9 +551,5 @@ function isFile(path: string): boolean {
 }
 
 function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
+  return readSourceFileOr(path, ''); // (not a FIFO, nor a file over the size limit: read.ts)
 }

@@ -8,12 +8,13 @@
  * transaction block, so `CREATE INDEX CONCURRENTLY` fails there unless it is the file's only
  * statement.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Statement } from '../sql/types.js';
 import { parseFile } from '../sql/parse.js';
 import { lineComments, type LineComment } from './comments.js';
 import type { FileTransaction, Range, RunnerName, TransactionMode } from './types.js';
+import { readSourceFileOr } from './read.js';
 
 export interface FileTransactionOptions {
   /** the file's top-level statements if already parsed (Flyway inspects them); parsed here otherwise */
@@ -376,9 +377,5 @@ function readToml(path: string): Map<string, string> {
 }
 
 function safeRead(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
+  return readSourceFileOr(path, ''); // (not a FIFO, nor a file over the size limit: read.ts)
 }

@@ -1,7 +1,16 @@
 /**
  * Split a file into statements with per-statement error recovery.
  *
- * Fast path: the whole file is parsed once. When PostgreSQL's parser rejects it, the
+ * Fast path: the whole file is parsed once. When PostgreSQL's parser accepts it, the parser's
+ * statement locations already split it, and PostgreSQL's scanner is run only where it can
+ * tell something the parse does not: on the statements and the gaps between them whose text
+ * holds `--` or `/*` (a comment can only be there; a string that merely contains them is
+ * scanned too, which is slower but not wrong), and lazily, per statement, when a rule or a
+ * fix asks for tokens. Scanning a statement alone yields the tokens a whole-file scan would:
+ * statement boundaries are token boundaries, and PostgreSQL's core scanner carries no state
+ * across them.
+ *
+ * Error path: when PostgreSQL's parser rejects the file, the whole file is scanned, the
  * statement holding the error position is cut out at the surrounding top-level `;`
  * tokens (found by PostgreSQL's own scanner), becomes a syntax-error statement, and the
  * text before and after it is parsed again: the text before in one parse, the text after in
@@ -26,7 +35,15 @@ interface FileToken {
 
 const COMMENT_TOKENS = new Set(['SQL_COMMENT', 'C_COMMENT']);
 
-export function parseFile(path: string, raw: string): ParsedFile {
+export interface ParseFileOptions {
+  /**
+   * Scan the whole file up front, as the error-recovery path does, even when it parses (the
+   * reference the lazy fast path is tested against).
+   */
+  fullScan?: boolean;
+}
+
+export function parseFile(path: string, raw: string, opts: ParseFileOptions = {}): ParsedFile {
   // PostgreSQL rejects NUL characters in a query, and the parser reads C strings that a NUL
   // would cut short: each NUL becomes its own syntax error, and the text is parsed with a
   // space in its place so positions stay exact and the other statements are still linted.
@@ -37,6 +54,25 @@ export function parseFile(path: string, raw: string): ParsedFile {
     raw = raw.replaceAll('\0', ' ');
   }
   const source = new SourceText(raw);
+  let firstError: PgSyntaxError | undefined;
+  if (!opts.fullScan) {
+    let raws: RawStmt[] | undefined;
+    try {
+      raws = parseSql(source.text);
+    } catch (e) {
+      if (!(e instanceof PgSyntaxError)) throw e;
+      firstError = e;
+    }
+    if (raws) {
+      const fast = parseValid(path, source, raws, nuls);
+      if (fast) return fast;
+    }
+  }
+  return parseWithRecovery(path, source, nuls, firstError);
+}
+
+/** The error path: scan the whole file, then parse with per-statement recovery. */
+function parseWithRecovery(path: string, source: SourceText, nuls: number[], firstError?: PgSyntaxError): ParsedFile {
   const text = source.text;
   const { tokens, scannedTo } = scanFile(source);
   const semicolons: number[] = [];
@@ -45,14 +81,7 @@ export function parseFile(path: string, raw: string): ParsedFile {
   const depth = new StatementDepth();
   for (const t of tokens) {
     if (COMMENT_TOKENS.has(t.name)) {
-      comments.push({
-        text: t.text,
-        start: t.start,
-        end: t.end,
-        line: source.position(t.start).line,
-        endLine: source.position(Math.max(t.start, t.end - 1)).line,
-        block: t.name === 'C_COMMENT',
-      });
+      comments.push(commentOf(source, t));
     } else {
       codeTokens.push(t);
       // only a top-level `;` ends a statement (not one inside parentheses or a BEGIN ATOMIC body)
@@ -62,7 +91,32 @@ export function parseFile(path: string, raw: string): ParsedFile {
 
   const statements: Statement[] = [];
   const ctx: SplitContext = { source, codeTokens, semicolons, scannedTo, out: statements };
-  parseRange(ctx, 0, text.length);
+  parseRange(ctx, 0, text.length, firstError);
+  finishStatements(statements, nuls, source, (pos) => tokenStartingAt(tokens, pos));
+  return {
+    path,
+    source,
+    statements,
+    comments,
+    directives: parseDirectives(comments),
+    tokens: codeTokens,
+    tokensIn: (start, end) => codeTokens.slice(lowerBound(codeTokens, start), lowerBound(codeTokens, end)),
+  };
+}
+
+function commentOf(source: SourceText, t: FileToken): Comment {
+  return {
+    text: t.text,
+    start: t.start,
+    end: t.end,
+    line: source.position(t.start).line,
+    endLine: source.position(Math.max(t.start, t.end - 1)).line,
+    block: t.name === 'C_COMMENT',
+  };
+}
+
+/** NUL errors in place, indexes, DO blocks expanded. */
+function finishStatements(statements: Statement[], nuls: number[], source: SourceText, tokenAt: (pos: number) => FileToken | undefined): void {
   for (const at of nuls) {
     statements.push({
       index: 0, kind: 'SyntaxError', body: {}, start: at, end: at + 1, text: '\0',
@@ -72,9 +126,220 @@ export function parseFile(path: string, raw: string): ParsedFile {
   }
   if (nuls.length) statements.sort((a, b) => a.start - b.start);
   statements.forEach((s, i) => { s.index = i; });
-  for (const s of statements) if (s.kind === 'DoStmt') expandDoBlock(s, source, tokens);
+  for (const s of statements) if (s.kind === 'DoStmt') expandDoBlock(s, source, tokenAt);
+}
 
-  return { path, source, statements, comments, directives: parseDirectives(comments), tokens: codeTokens };
+function tokenStartingAt(tokens: FileToken[], pos: number): FileToken | undefined {
+  const i = lowerBound(tokens, pos);
+  return i < tokens.length && tokens[i].start === pos ? tokens[i] : undefined;
+}
+
+/**
+ * A part of a file that parsed: a statement (from its first token to the `;` that ends it)
+ * or the gap before, between or after statements (`;`, comments, whitespace). Both start and
+ * end at token boundaries. Its tokens (comments included) are scanned when first needed.
+ */
+interface Segment {
+  start: number;
+  end: number;
+  /** all tokens of the segment, comments included; undefined until scanned */
+  tokens?: FileToken[];
+}
+
+/** The fast path: the file parsed as a whole. Undefined when the parser's locations are unusable. */
+function parseValid(path: string, source: SourceText, raws: RawStmt[], nuls: number[]): ParsedFile | undefined {
+  const text = source.text;
+  const segments: Segment[] = [];
+  const stmtSegments: Segment[] = [];
+  const totalBytes = source.byteOfIndex(text.length);
+  let pos = 0;
+  for (const r of raws) {
+    const locByte = r.stmt_location ?? 0;
+    const lenByte = r.stmt_len ? r.stmt_len : totalBytes - locByte;
+    const s = source.indexOfByte(locByte);
+    const e = source.indexOfByte(locByte + lenByte);
+    if (s < pos || e <= s) return undefined; // not in file order: let the full scan decide
+    if (s > pos) segments.push({ start: pos, end: s });
+    const seg: Segment = { start: s, end: e };
+    segments.push(seg);
+    stmtSegments.push(seg);
+    pos = e;
+  }
+  if (pos < text.length) segments.push({ start: pos, end: text.length });
+
+  const lazy = new LazyTokens(source, segments);
+  const statements: Statement[] = [];
+  for (let i = 0; i < raws.length; i++) {
+    const r = raws[i];
+    const seg = stmtSegments[i];
+    let ts: number;
+    let te: number;
+    const codeEnd = isPgSpace(text.charCodeAt(seg.start)) ? -1 : lastCodeEnd(text, seg.start, seg.end);
+    if (codeEnd !== -1) {
+      // from its first token (the parser's location) to the end of its last token
+      ts = seg.start;
+      te = codeEnd;
+    } else {
+      [ts, te] = trimToTokens(lazy.segmentTokens(seg).filter((t) => !COMMENT_TOKENS.has(t.name)), seg.start, seg.end);
+    }
+    const kind = Object.keys(r.stmt)[0];
+    statements.push({
+      index: 0,
+      kind,
+      node: r.stmt,
+      body: (r.stmt as Record<string, unknown>)[kind],
+      start: ts,
+      end: te,
+      text: text.slice(ts, te),
+      locate: (loc) => (loc === undefined || loc < 0 ? ts : source.indexOfByte(loc)),
+    });
+  }
+  finishStatements(statements, nuls, source, (p) => lazy.tokenAt(p));
+
+  // comments, directives and tokens are found when first asked for: replaying a migration as
+  // history needs none of them, and linting one needs its comments only when it may hold a
+  // suppression directive
+  let comments: Comment[] | undefined;
+  let directives: ParsedFile['directives'] | undefined;
+  const commentsOf = (): Comment[] => {
+    if (!comments) {
+      comments = [];
+      for (const seg of segments) {
+        if (!mayHoldComment(text, seg.start, seg.end)) continue;
+        for (const t of lazy.segmentTokens(seg)) if (COMMENT_TOKENS.has(t.name)) comments.push(commentOf(source, t));
+      }
+    }
+    return comments;
+  };
+  const file = { path, source, statements, tokensIn: (start: number, end: number) => lazy.codeTokensIn(start, end) } as ParsedFile;
+  Object.defineProperties(file, {
+    comments: { enumerable: true, configurable: true, get: commentsOf },
+    directives: {
+      enumerable: true,
+      configurable: true,
+      // a directive comment starts with one of these words (directives.ts): without them, none
+      get: () => (directives ??= mayHoldDirective(text) ? parseDirectives(commentsOf()) : []),
+    },
+    tokens: { enumerable: true, configurable: true, get: () => lazy.allCodeTokens() },
+  });
+  return file;
+}
+
+/**
+ * The end of the last token of a statement that runs from `start` to `end` (its `;` or the end
+ * of the file), when provable without scanning; -1 when only the scanner can tell. The last
+ * non-blank character is part of a token unless it ends a comment: a `--` comment starts on
+ * its line, and a block comment ends with `/`. (`end` is never inside a comment: the scanner
+ * found the `;` there, or the file ends, which an open comment would have made an error.)
+ */
+function lastCodeEnd(text: string, start: number, end: number): number {
+  let i = end;
+  while (i > start && isPgSpace(text.charCodeAt(i - 1))) i--;
+  if (i === start || text.charCodeAt(i - 1) === 0x2f) return -1;
+  let lineStart = i - 1;
+  while (lineStart > start && text.charCodeAt(lineStart - 1) !== 10 && text.charCodeAt(lineStart - 1) !== 13) lineStart--;
+  return text.slice(lineStart, i).includes('--') ? -1 : i;
+}
+
+/** Could the text hold a suppression directive (directives.ts)? Without these words it cannot. */
+function mayHoldDirective(text: string): boolean {
+  return text.includes('godwit-ignore') || text.includes('eslint-');
+}
+
+/** A comment starts with `--` or `/*`: a range holding neither holds no comment. */
+function mayHoldComment(text: string, start: number, end: number): boolean {
+  // (a slice, not indexOf from `start`: that would search on to the end of the file)
+  const range = text.slice(start, end);
+  return range.includes('--') || range.includes('/*');
+}
+
+/** PostgreSQL's whitespace (scan.l `space`): space, tab, newline, carriage return, form feed, vertical tab. */
+function isPgSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+}
+
+/** The tokens of a parsed file's segments, scanned per segment on demand. */
+class LazyTokens {
+  private all: FileToken[] | undefined;
+  private readonly starts: number[];
+
+  constructor(
+    private readonly source: SourceText,
+    private readonly segments: Segment[],
+  ) {
+    this.starts = segments.map((s) => s.start);
+  }
+
+  segmentTokens(seg: Segment): FileToken[] {
+    if (seg.tokens) return seg.tokens;
+    const { source } = this;
+    const slice = source.text.slice(seg.start, seg.end);
+    const scanned = scanSql(slice);
+    if (scanned === null) {
+      // cannot happen for text the parser accepted; should it, the whole file's scan decides
+      this.scanWholeFile();
+      return seg.tokens!;
+    }
+    const ascii = source.isAscii;
+    const base = ascii ? seg.start : source.byteOfIndex(seg.start);
+    const out: FileToken[] = new Array(scanned.length);
+    for (let i = 0; i < scanned.length; i++) {
+      const t: Token = scanned[i];
+      out[i] = {
+        start: ascii ? base + t.start : source.indexOfByte(base + t.start),
+        end: ascii ? base + t.end : source.indexOfByte(base + t.end),
+        name: t.name,
+        text: t.text,
+        keyword: t.keyword,
+      };
+    }
+    seg.tokens = out;
+    return out;
+  }
+
+  private scanWholeFile(): void {
+    const { tokens } = scanFile(this.source);
+    for (const seg of this.segments) seg.tokens = tokens.filter((t) => t.start >= seg.start && t.start < seg.end);
+  }
+
+  /** Index of the segment holding `pos` (the last one starting at or before it). */
+  private segmentAt(pos: number): number {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid] <= pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return Math.max(0, lo - 1);
+  }
+
+  /** Code tokens (no comments) starting in [start, end), in order. */
+  codeTokensIn(start: number, end: number): FileToken[] {
+    if (this.all) return this.all.slice(lowerBound(this.all, start), lowerBound(this.all, end));
+    const out: FileToken[] = [];
+    for (let i = this.segmentAt(start); i < this.segments.length && this.segments[i].start < end; i++) {
+      for (const t of this.segmentTokens(this.segments[i])) {
+        if (t.start >= start && t.start < end && !COMMENT_TOKENS.has(t.name)) out.push(t);
+      }
+    }
+    return out;
+  }
+
+  /** The token (comments included) starting at `pos`. */
+  tokenAt(pos: number): FileToken | undefined {
+    if (this.segments.length === 0) return undefined;
+    return tokenStartingAt(this.segmentTokens(this.segments[this.segmentAt(pos)]), pos);
+  }
+
+  allCodeTokens(): FileToken[] {
+    if (!this.all) {
+      const out: FileToken[] = [];
+      for (const seg of this.segments) for (const t of this.segmentTokens(seg)) if (!COMMENT_TOKENS.has(t.name)) out.push(t);
+      this.all = out;
+    }
+    return this.all;
+  }
 }
 
 /**
@@ -126,19 +391,31 @@ interface SplitContext {
  * they parse, so each error costs a parse of its neighbourhood rather than of the rest of the
  * file, and the work is a loop, not a recursion per error.
  */
-function parseRange(ctx: SplitContext, start: number, end: number): void {
+function parseRange(ctx: SplitContext, start: number, end: number, firstError?: PgSyntaxError): void {
   const { source } = ctx;
   let pos = start;
   let span = Infinity; // top-level statements per parse
+  let known = firstError; // the whole range's parse already failed with this error
   while (pos < end) {
     const wEnd = windowEnd(ctx.semicolons, pos, end, span);
     const chunk = source.text.slice(pos, wEnd);
     let raws: RawStmt[];
     try {
+      if (known) {
+        const e = known;
+        known = undefined;
+        throw e;
+      }
       raws = parseSql(chunk);
     } catch (e) {
       if (!(e instanceof PgSyntaxError)) throw e;
-      const errIndex = pos + indexOfCodePoint(chunk, e.cursor);
+      if (!e.located && span !== 1) {
+        // the parser did not say where: parse statement by statement to find the one that fails
+        span = 1;
+        continue;
+      }
+      // (an error without a position is reported at its statement's first token)
+      const errIndex = e.located ? pos + indexOfCodePoint(chunk, e.cursor) : Math.min(ctx.codeTokens[lowerBound(ctx.codeTokens, pos)]?.start ?? pos, wEnd);
       if (wEnd < end && errIndex >= pos + chunk.trimEnd().length - 1) {
         // an error at the window's last `;` or at its end: the window may have cut a statement
         span *= 2;

@@ -24,7 +24,8 @@ interface InnerSql {
   inLoop: boolean;
 }
 
-export function expandDoBlock(stmt: Statement, source: SourceText, tokens: FileToken[]): void {
+/** `tokenAt(pos)`: the file's token (comments included) starting at `pos`, if any. */
+export function expandDoBlock(stmt: Statement, source: SourceText, tokenAt: (pos: number) => FileToken | undefined): void {
   const args: any[] = stmt.body.args ?? [];
   let bodyArg: any;
   let language = 'plpgsql';
@@ -39,7 +40,7 @@ export function expandDoBlock(stmt: Statement, source: SourceText, tokens: FileT
 
   // where the body text starts in the file: after the dollar-quote tag (or the quote)
   const literalStart = stmt.locate(bodyArg.location);
-  const token = tokens.find((t) => t.start === literalStart);
+  const token = tokenAt(literalStart);
   let bodyStart = literalStart;
   let exact = false;
   if (token && token.text.startsWith('$')) {

@@ -29,6 +29,11 @@ export class SourceText {
     this.byteToIndex = this.byteLength === this.text.length ? null : buildByteMap(this.text, this.byteLength);
   }
 
+  /** the text is ASCII-only: UTF-8 byte offsets and string indexes coincide */
+  get isAscii(): boolean {
+    return this.byteToIndex === null;
+  }
+
   /** UTF-16 string index for a UTF-8 byte offset into `text`. */
   indexOfByte(byte: number): number {
     if (byte <= 0) return 0;

@@ -44,6 +44,11 @@ export interface ParsedFile {
   statements: Statement[];
   comments: Comment[];
   directives: Directive[];
-  /** code tokens (no comments), UTF-16 positions, in order */
+  /** code tokens (no comments), UTF-16 positions, in order (may be scanned on first access) */
   tokens: Array<{ start: number; end: number; name: string; text: string }>;
+  /**
+   * The code tokens starting in [start, end), as `tokens` filtered, but scanning only that part
+   * of the file when the tokens were not needed before. Prefer it over `tokens`.
+   */
+  tokensIn?(start: number, end: number): Array<{ start: number; end: number; name: string; text: string; keyword?: boolean }>;
 }

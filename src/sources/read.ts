@@ -1,0 +1,66 @@
+/**
+ * Reading the files godwit lints or replays (README, "Decisions"):
+ *
+ * - only regular files (or links to them) are read: a FIFO would block the run until
+ *   something writes to it, and a device such as /dev/zero never ends; text to lint from a
+ *   pipe comes through `--stdin`;
+ * - files over MAX_FILE_BYTES are not parsed: the syntax tree of a 10 MB migration takes
+ *   about 0.6 GB and 4 s to build (bench/README.md, "Big inputs"), so a bigger file (in practice
+ *   a data load, not a schema change) is reported instead, and can be excluded in the config;
+ * - text is decoded as UTF-8; invalid byte sequences become U+FFFD, as everywhere in godwit.
+ */
+import { readFileSync, statSync } from 'node:fs';
+
+/** The largest file godwit lints or replays as history: 10 MiB. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** A file that cannot be linted; `message` says why (shown after "cannot read file: "). */
+export class FileReadError extends Error {
+  constructor(
+    message: string,
+    /** the errno code (ENOENT, EACCES, EISDIR, …), or EFBIG (too large), ENOTREG (not a regular file) */
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Read a migration file as text. Throws FileReadError. */
+export function readSourceFile(path: string, limit = MAX_FILE_BYTES): string {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new FileReadError('EISDIR', 'EISDIR');
+    if (!st.isFile()) throw new FileReadError('not a regular file (a FIFO, socket or device); pipe text to --stdin instead', 'ENOTREG');
+    size = st.size;
+  } catch (e) {
+    throw asReadError(e);
+  }
+  if (size > limit) {
+    throw new FileReadError(`too large to lint (${megabytes(size)}; the limit is ${megabytes(limit)}): exclude it in the config`, 'EFBIG');
+  }
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw asReadError(e);
+  }
+}
+
+/** `readSourceFile`, or `fallback` when the file cannot be read (best-effort reads: runner detection). */
+export function readSourceFileOr(path: string, fallback: string, limit = MAX_FILE_BYTES): string {
+  try {
+    return readSourceFile(path, limit);
+  } catch {
+    return fallback;
+  }
+}
+
+function asReadError(e: unknown): FileReadError {
+  if (e instanceof FileReadError) return e;
+  const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+  return new FileReadError(code, code);
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
