@@ -4,15 +4,17 @@
  * - only regular files (or links to them) are read: a FIFO would block the run until
  *   something writes to it, and a device such as /dev/zero never ends; text to lint from a
  *   pipe comes through `--stdin`;
- * - files over MAX_FILE_BYTES are not parsed: the syntax tree of a 10 MB migration takes
- *   about 0.6 GB and 4 s to build (bench/README.md, "Big inputs"), so a bigger file (in practice
- *   a data load, not a schema change) is reported instead, and can be excluded in the config;
+ * - files over MAX_FILE_BYTES are not parsed: at the limit, 5 MB of a real schema (harbor's,
+ *   repeated) takes 2 s and 0.36 GB, and 5 MB of one-line statements (134,000 of them) 7 s and
+ *   about 1 GB; 10 MB of those took 12 s and 1.8 GB (bench/README.md, "Big inputs"). A bigger
+ *   file (in practice a data load, not a schema change: the corpus's largest migration is
+ *   53 kB) is reported instead, and can be excluded in the config;
  * - text is decoded as UTF-8; invalid byte sequences become U+FFFD, as everywhere in godwit.
  */
 import { readFileSync, statSync } from 'node:fs';
 
-/** The largest file godwit lints or replays as history: 10 MiB. */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** The largest file godwit lints or replays as history: 5 MiB. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 /** A file that cannot be linted; `message` says why (shown after "cannot read file: "). */
 export class FileReadError extends Error {

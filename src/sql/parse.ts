@@ -421,7 +421,8 @@ function parseRange(ctx: SplitContext, start: number, end: number, firstError?: 
         span *= 2;
         continue;
       }
-      if (isMetaCommand(ctx, errIndex)) {
+      // (not at the range's very end: that is "end of input" before a `\` that a caller's range stops at)
+      if (errIndex < end && isMetaCommand(ctx, errIndex)) {
         // a psql meta-command (`\connect db`, `\set x 1`) runs to the end of its line, not to a `;`
         const line = source.position(errIndex).line;
         const lineEnd = Math.min(end, source.lineStarts[line - 1] + source.lineText(line).length);

@@ -239,15 +239,20 @@ function directBackend(m: PgModule): Backend {
     const end = heap.indexOf(0, ptr);
     return decoder.decode(heap.subarray(ptr, end === -1 ? heap.length : end));
   };
-  /** A call returning a C string (freed afterwards); `check` throws on an error message. */
-  const stringCall = (fn: (ptr: number) => number, sql: string, check: (s: string) => void): unknown => {
+  /** A call returning a C string (freed afterwards); `check` throws on an error message; `repair` mends JSON that did not parse. */
+  const stringCall = (fn: (ptr: number) => number, sql: string, check: (s: string) => void, repair?: (s: string) => string): unknown => {
     const input = write(sql);
     let result = 0;
     try {
       result = fn(input);
       const s = read(result);
       check(s);
-      return JSON.parse(s);
+      try {
+        return JSON.parse(s);
+      } catch (e) {
+        if (!repair) throw e;
+        return JSON.parse(repair(s));
+      }
     } finally {
       m._free(input);
       if (result) m._wasm_free_string(result);
@@ -306,7 +311,7 @@ function directBackend(m: PgModule): Backend {
   function scan(sql: string): { tokens: ScanToken[] } {
     return stringCall(m._wasm_scan, sql, (s) => {
       if (s.startsWith('syntax error') || s.startsWith('deparse error') || s.startsWith('ERROR')) throw new Error(s);
-    }) as { tokens: ScanToken[] };
+    }, escapeControlCharacters) as { tokens: ScanToken[] };
   }
   function plpgsql(sql: string): PlpgsqlResult {
     // success is always a JSON object; anything else is an error message
@@ -350,8 +355,18 @@ function glueExportNames(): { save: string; restore: string } | undefined {
 /** The module's WebAssembly instance (kept by `instantiateWasm`). */
 const INSTANCE = Symbol('godwit.wasmInstance');
 
+/**
+ * libpg-query's scanner writes token text into its JSON without escaping control characters
+ * (a string or comment holding U+0003 made the whole scan fail, and with it the file's
+ * tokens). Its JSON is compact, so a control character can only be inside a string: escaped.
+ */
+function escapeControlCharacters(json: string): string {
+  return json.replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Is the JSON text nested more than `limit` levels (objects and arrays; strings skipped)? */
 function nestedDeeperThan(s: string, limit: number): boolean {
+  if (s.length <= 2 * limit) return false; // each level takes an opening and a closing character
   let depth = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
