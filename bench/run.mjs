@@ -186,7 +186,7 @@ function machineInfo() {
   }
   const sq = spawnSync(squawkWrapper, ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/^squawk\s*/, '');
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  return { cpu, cores: availableParallelism(), memGb: Math.round(Number(readMem()) / 1e9), node: process.version, godwit: pkg.version, squawk: sq };
+  return { cpu, cores: availableParallelism(), memGb: Math.round(Number(readMem()) / 2 ** 30), node: process.version, godwit: pkg.version, squawk: sq };
 }
 
 function readMem() {

@@ -36,7 +36,8 @@ export default defineRule({
   },
   create: (ctx) => ({
     AlterTableStmt(node, stmt) {
-      forEachSubcommand(ctx, node, stmt, (cmd, { rel, table, range, effects }) => {
+      forEachSubcommand(ctx, node, stmt, (cmd, site) => {
+        const { rel, table, effects } = site; // (`site.range` and `site.span` are read only to report: reading them scans the statement)
         if (cmd.subtype !== 'AT_AddColumn') return;
         const def = cmd.def?.ColumnDef;
         if (!def) return;
@@ -60,8 +61,8 @@ export default defineRule({
         const effect = effects()[0];
         ctx.report({
           stmt,
-          range,
-          node: range ? undefined : def,
+          range: site.range,
+          node: site.range ? undefined : def,
           message:
             `ADD COLUMN "${def.colname}" ${what} ${defaults.length ? 'with DEFAULT NULL' : 'without a DEFAULT'} on existing table "${table}": every existing row gets NULL, so the migration fails on any non-empty table. ` +
             `Add it nullable (ALTER TABLE ${rs} ADD COLUMN ${col} …;), backfill it in batches, then enforce it: ` +

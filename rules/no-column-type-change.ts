@@ -42,7 +42,8 @@ export default defineRule({
   },
   create: (ctx) => ({
     AlterTableStmt(node, stmt) {
-      forEachSubcommand(ctx, node, stmt, (cmd, { rel, table, span, range, effects }) => {
+      forEachSubcommand(ctx, node, stmt, (cmd, site) => {
+        const { rel, table, effects } = site; // (`site.range` and `site.span` are read only to report: reading them scans the statement)
         if (cmd.subtype !== 'AT_AlterColumnType' || !cmd.name) return;
         // the lock facts decide: 'instant' when the catalog proves the change binary-coercible
         const effect = effects()[0];
@@ -51,7 +52,7 @@ export default defineRule({
         const column: string = cmd.name;
         const def = cmd.def?.ColumnDef;
         // the new type as written (`TYPE bigint USING …` → `bigint`)
-        const to = clauseText(ctx.file.source.text, ctx.tokensOf(stmt), span, 'type', TYPE_END) ?? (def?.typeName ? typeSql(typeFromNode(def.typeName)) : 'the new type');
+        const to = clauseText(ctx.file.source.text, ctx.tokensOf(stmt), site.span, 'type', TYPE_END) ?? (def?.typeName ? typeSql(typeFromNode(def.typeName)) : 'the new type');
         const old = ctx.catalog.table(rel)?.columns.get(column);
 
         let why: string;
@@ -66,8 +67,8 @@ export default defineRule({
         const tmp = quoteIdent(`${column}_new`);
         ctx.report({
           stmt,
-          range,
-          node: range ? undefined : def,
+          range: site.range,
+          node: site.range ? undefined : def,
           message:
             `ALTER COLUMN "${column}" TYPE ${to} on existing table "${table}": ${why}. ${describeLock(lock)}. ` +
             `Expand-contract instead: ALTER TABLE ${relationSql(rel)} ADD COLUMN ${tmp} ${to}; keep it in sync with a trigger, backfill it in batches, ` +

@@ -25,14 +25,15 @@ export default defineRule({
   },
   create: (ctx) => ({
     AlterTableStmt(node, stmt) {
-      forEachSubcommand(ctx, node, stmt, (cmd, { table, range, effects }) => {
+      forEachSubcommand(ctx, node, stmt, (cmd, site) => {
+        const { table, effects } = site; // (`site.range` and `site.span` are read only to report: reading them scans the statement)
         const con = cmd.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : undefined;
         if (con?.contype !== 'CONSTR_EXCLUSION') return;
         const lock = effectLock(effects()[0] ?? { table, mode: 'ACCESS EXCLUSIVE', duration: 'long' });
         ctx.report({
           stmt,
-          range,
-          node: range ? undefined : con,
+          range: site.range,
+          node: site.range ? undefined : con,
           message:
             `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}EXCLUDE${con.access_method ? ` USING ${con.access_method}` : ''} on existing table "${table}" builds its index under the lock: ${describeLock(lock)}. ` +
             'An exclusion constraint cannot be built concurrently: add it to a new table and backfill, or accept the lock for a small table with a suppression',

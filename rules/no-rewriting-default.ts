@@ -36,7 +36,8 @@ export default defineRule({
   },
   create: (ctx) => ({
     AlterTableStmt(node, stmt) {
-      forEachSubcommand(ctx, node, stmt, (cmd, { rel, table, span, range, effects }) => {
+      forEachSubcommand(ctx, node, stmt, (cmd, site) => {
+        const { rel, table, effects } = site; // (`site.range` and `site.span` are read only to report: reading them scans the statement)
         if (cmd.subtype !== 'AT_AddColumn') return;
         const def = cmd.def?.ColumnDef;
         if (!def) return;
@@ -74,15 +75,15 @@ export default defineRule({
               : fns.length
                 ? `its DEFAULT calls ${fns.map((f) => `${f}()`).join(', ')} (volatile), so it is evaluated and stored for every existing row`
                 : 'its volatile DEFAULT is evaluated and stored for every existing row';
-          const expr = clauseText(ctx.file.source.text, ctx.tokensOf(stmt), span, 'default', CONSTRAINT_START) ?? '…';
+          const expr = clauseText(ctx.file.source.text, ctx.tokensOf(stmt), site.span, 'default', CONSTRAINT_START) ?? '…';
           plan =
             `Add the column without the default (ALTER TABLE ${rs} ADD COLUMN ${col} …;), then ALTER TABLE ${rs} ALTER COLUMN ${col} SET DEFAULT ${expr}; ` +
             '(catalog-only: applies to new rows), then backfill the existing rows in batches';
         }
         ctx.report({
           stmt,
-          range,
-          node: range ? undefined : def,
+          range: site.range,
+          node: site.range ? undefined : def,
           message: `ADD COLUMN "${def.colname}" rewrites existing table "${table}": ${cause}. ${describeLock(lock)}. ${plan}`,
           lock,
           // godwit plan rewrites volatile defaults and serials; identity and generated columns have no online plan

@@ -72,7 +72,8 @@ export default defineRule({
         if (stmt.kind !== 'AlterTableStmt') log.observe(stmt, key);
       },
       AlterTableStmt(node, stmt) {
-        forEachSubcommand(ctx, node, stmt, (cmd, { rel, table, range, effects }) => {
+        forEachSubcommand(ctx, node, stmt, (cmd, site) => {
+          const { rel, table, effects } = site; // (`site.range` and `site.span` are read only to report: reading them scans the statement)
           let column: string | undefined;
           let what: string;
           if (cmd.subtype === 'AT_SetNotNull') {
@@ -99,7 +100,7 @@ export default defineRule({
               : plan(rel, column);
           ctx.report({
             stmt,
-            range,
+            range: site.range,
             message: `${what} on existing table "${table}" checks every row for NULLs: ${describeLock(lock)}. ${advice}`,
             lock,
             plan: cmd.subtype === 'AT_SetNotNull' ? 'set-not-null' : undefined,

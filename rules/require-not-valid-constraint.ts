@@ -55,8 +55,13 @@ export default defineRule({
     };
     return {
       AlterTableStmt(node, stmt) {
-        forEachSubcommand(ctx, node, stmt, (cmd, { rel, table, index, span }) => {
-          const range: [number, number] | undefined = span && index > 0 ? [span.start, span.end] : undefined;
+        forEachSubcommand(ctx, node, stmt, (cmd, site) => {
+          const { rel, table, index } = site;
+          // (read only to report: reading `site.span` scans the statement)
+          const rangeOf = (): [number, number] | undefined => {
+            const span = site.span;
+            return span && index > 0 ? [span.start, span.end] : undefined;
+          };
 
           if (cmd.subtype === 'AT_AddConstraint') {
             const con = cmd.def?.Constraint;
@@ -90,12 +95,14 @@ export default defineRule({
             let suggestions: Array<{ desc: string; fix: Edit }> | undefined;
             // before PostgreSQL 18 a foreign key on a partitioned table cannot be added NOT VALID
             const partitionedFk = con.contype === 'CONSTR_FOREIGN' && ctx.pgVersion < 18 && !!ctx.catalog.table(rel)?.partitioned;
+            const span = site.span;
             if (validate && span && !stmt.parent && !partitionedFk) {
               const notValid: Edit = { range: [span.end, span.end], text: ' NOT VALID' };
               const later = validateLater(stmt, validate);
               if (later) fix = [notValid, later];
               else suggestions = [{ desc: `Add NOT VALID, then run ${validate}; in a later migration, outside this transaction`, fix: notValid }];
             }
+            const range = rangeOf();
             ctx.report({ stmt, node: range ? undefined : con, range, message, lock, fix, suggestions, plan: 'add-constraint-not-valid' });
             return;
           }
@@ -114,8 +121,8 @@ export default defineRule({
             if (check) {
               ctx.report({
                 stmt,
-                node: range ? undefined : def,
-                range,
+                node: rangeOf() ? undefined : def,
+                range: rangeOf(),
                 message:
                   `ADD COLUMN "${def.colname}" with a CHECK constraint on existing table "${table}" validates every row: ${describeLock(lock)}. ` +
                   `Add the column without the CHECK, then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT … CHECK (…) NOT VALID; and VALIDATE CONSTRAINT it in a separate transaction`,
@@ -126,8 +133,8 @@ export default defineRule({
             if (fk && hasDefault) {
               ctx.report({
                 stmt,
-                node: range ? undefined : def,
-                range,
+                node: rangeOf() ? undefined : def,
+                range: rangeOf(),
                 message:
                   `ADD COLUMN "${def.colname}" with a DEFAULT and REFERENCES "${displayName(fk.pktable)}" on existing table "${table}" validates the foreign key for every row: ${describeLock(lock)}. ` +
                   `Add the column, then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT … FOREIGN KEY (${col}) REFERENCES … NOT VALID; and VALIDATE CONSTRAINT it in a separate transaction`,

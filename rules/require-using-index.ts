@@ -38,7 +38,8 @@ export default defineRule({
         if (stmt.kind !== 'AlterTableStmt') log.observe(stmt, key);
       },
       AlterTableStmt(node, stmt) {
-        forEachSubcommand(ctx, node, stmt, (cmd, { rel, table, range, effects }) => {
+        forEachSubcommand(ctx, node, stmt, (cmd, site) => {
+          const { rel, table, effects } = site; // (`site.range` and `site.span` are read only to report: reading them scans the statement)
           if (cmd.subtype === 'AT_AddConstraint') {
             const con = cmd.def?.Constraint;
             if (!con || (con.contype !== 'CONSTR_UNIQUE' && con.contype !== 'CONSTR_PRIMARY')) return;
@@ -60,8 +61,8 @@ export default defineRule({
               const lock = effectLock(effect, 'scan');
               ctx.report({
                 stmt,
-                range,
-                node: range ? undefined : con,
+                range: site.range,
+                node: site.range ? undefined : con,
                 message:
                   `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}PRIMARY KEY USING INDEX "${con.indexname}" on existing table "${table}" must make ${nullable.map((c) => `"${c}"`).join(', ')} NOT NULL first: ${describeLock(lock)}. ` +
                   `Prove the column${nullable.length > 1 ? 's' : ''} NOT NULL without a scan first: ` +
@@ -84,8 +85,8 @@ export default defineRule({
               `then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)}${deferrable};`;
             ctx.report({
               stmt,
-              range,
-              node: range ? undefined : con,
+              range: site.range,
+              node: site.range ? undefined : con,
               message:
                 `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}${kind} (${cols}) on existing table "${table}" builds a unique index under the lock: ${describeLock(lock)}. ` +
                 `Build the index first, outside a transaction: ${plan}` +
@@ -108,8 +109,8 @@ export default defineRule({
             const col = quoteIdent(String(def.colname));
             ctx.report({
               stmt,
-              range,
-              node: range ? undefined : def,
+              range: site.range,
+              node: site.range ? undefined : def,
               message:
                 `ADD COLUMN "${def.colname}" … ${kind} on existing table "${table}" builds a unique index over every row under the lock: ${describeLock(lock)}. ` +
                 `Add the column without ${kind}, then CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${relationSql(rel)} (${col}); ` +

@@ -83,6 +83,13 @@ export class Catalog {
   searchPath = 'public';
   /** where newly replayed objects come from */
   origin: Origin = 'file';
+  /**
+   * What the next sealAsHistory must visit: the objects replay created since the last seal (a
+   * table also when it got a column or constraint, an enum when it got a value). null: not
+   * known (a new or cloned catalog), everything. Sealing only these keeps lintRoot's
+   * seal-after-every-file linear in the history instead of quadratic.
+   */
+  private unsealed: { tables: Set<TableInfo>; indexes: Set<IndexInfo>; enums: Set<EnumInfo> } | null = null;
 
   key(rel: RangeVarLike | string): string {
     return qualify(rel, this.searchPath);
@@ -115,23 +122,28 @@ export class Catalog {
     }
     for (const [k, i] of this.indexes) c.indexes.set(k, { ...i });
     for (const [k, e] of this.enums) c.enums.set(k, { ...e, values: new Map(e.values) });
+    // a copy of a sealed catalog is sealed too
+    const u = this.unsealed;
+    if (u && u.tables.size === 0 && u.indexes.size === 0 && u.enums.size === 0) c.unsealed = { tables: new Set(), indexes: new Set(), enums: new Set() };
     return c;
   }
 
   /** Mark everything as history (after replaying earlier migrations). */
   sealAsHistory(): void {
     this.origin = 'history';
-    for (const t of this.tables.values()) {
+    const u = this.unsealed;
+    for (const t of u ? u.tables : this.tables.values()) {
       t.origin = 'history';
       delete t.createdInTx;
       for (const col of t.columns.values()) col.origin = 'history';
       for (const con of t.constraints.values()) { con.origin = 'history'; delete con.addedAt; }
     }
-    for (const i of this.indexes.values()) i.origin = 'history';
-    for (const e of this.enums.values()) {
+    for (const i of u ? u.indexes : this.indexes.values()) i.origin = 'history';
+    for (const e of u ? u.enums : this.enums.values()) {
       e.origin = 'history';
       for (const [v] of e.values) e.values.set(v, { origin: 'history' });
     }
+    this.unsealed = { tables: new Set(), indexes: new Set(), enums: new Set() };
   }
 
   /** Replay one statement (and a DO block's inner statements). */
@@ -163,12 +175,17 @@ export class Catalog {
         const r = nameListToRange(b.typeName);
         const values = new Map<string, { origin: Origin; addedAt?: number; tx?: number | null }>();
         for (const v of b.vals ?? []) values.set(v.String?.sval, { origin: this.origin, addedAt: stmt.index, tx });
-        this.enums.set(this.key(r), { schema: r.schemaname ?? this.searchPath, name: String(r.relname), values, origin: this.origin });
+        const created: EnumInfo = { schema: r.schemaname ?? this.searchPath, name: String(r.relname), values, origin: this.origin };
+        this.enums.set(this.key(r), created);
+        this.unsealed?.enums.add(created);
         return;
       }
       case 'AlterEnumStmt': {
         const e = this.enumType(b.typeName);
-        if (e && b.newVal && !b.oldVal) e.values.set(b.newVal, { origin: this.origin, addedAt: stmt.index, tx });
+        if (e && b.newVal && !b.oldVal) {
+          e.values.set(b.newVal, { origin: this.origin, addedAt: stmt.index, tx });
+          this.unsealed?.enums.add(e);
+        }
         return;
       }
       case 'CreateSchemaStmt':
@@ -199,6 +216,7 @@ export class Catalog {
       createdInTx: this.origin === 'file' ? tx : undefined,
     };
     this.tables.set(this.key(rel), t);
+    this.unsealed?.tables.add(t);
     return t;
   }
 
@@ -224,6 +242,7 @@ export class Catalog {
     };
     if (col.type.serial) { col.notNull = true; col.hasDefault = true; }
     t.columns.set(col.name, col);
+    this.unsealed?.tables.add(t);
     for (const c of def.constraints ?? []) {
       const con = c.Constraint;
       if (!con) continue;
@@ -249,6 +268,7 @@ export class Catalog {
     };
     if (kind === 'foreign' && con.pktable) info.references = this.key(con.pktable);
     t.constraints.set(name, info);
+    this.unsealed?.tables.add(t);
     if (kind === 'primary' || (kind === 'notnull' && info.validated)) {
       for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
     }
@@ -406,7 +426,7 @@ export class Catalog {
   private createIndex(b: any): void {
     if (!b.relation || !b.idxname) return;
     const schema = b.relation.schemaname ?? this.searchPath;
-    this.indexes.set(`${schema}.${b.idxname}`, {
+    const index: IndexInfo = {
       schema,
       name: b.idxname,
       table: this.key(b.relation),
@@ -416,6 +436,8 @@ export class Catalog {
       partial: !!b.whereClause,
       expressions: (b.indexParams ?? []).some((p: any) => !p.IndexElem?.name),
       method: b.accessMethod ?? 'btree',
-    });
+    };
+    this.indexes.set(`${schema}.${b.idxname}`, index);
+    this.unsealed?.indexes.add(index);
   }
 }

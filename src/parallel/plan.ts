@@ -62,10 +62,11 @@ export function autoWorkers(units: RootUnit[], cores = availableParallelism()): 
 
 /**
  * Share the units among `threads` threads (thread 0: the main thread, which starts at once; the
- * others start after WORKER_START_BYTES): unit indexes per thread, each list in unit order.
+ * others start `workerStart` bytes late, WORKER_START_BYTES unless the thread count was forced):
+ * unit indexes per thread, each list in unit order.
  */
-export function assign(units: RootUnit[], threads: number): number[][] {
-  const load = Array.from({ length: threads }, (_, t) => (t === 0 ? 0 : WORKER_START_BYTES));
+export function assign(units: RootUnit[], threads: number, workerStart = WORKER_START_BYTES): number[][] {
+  const load = Array.from({ length: threads }, (_, t) => (t === 0 ? 0 : workerStart));
   const bins: number[][] = Array.from({ length: threads }, () => []);
   const order = units.map((_, i) => i).sort((a, b) => unitCost(units[b]) - unitCost(units[a]) || a - b);
   for (const i of order) {

@@ -14,7 +14,8 @@ import { assign } from './plan.js';
 import type { WorkerInput, WorkerOutput } from './worker.js';
 
 export async function lintRootsInParallel(units: RootUnit[], opts: ProjectOptions, configs: ConfigLoader, workers: number): Promise<RootLint[]> {
-  const script = new URL('./worker.js', import.meta.url);
+  // (by way of ../parallel/: this module may run from the CLI bundle in dist/src/cli/, scripts/bundle-cli.mjs)
+  const script = new URL('../parallel/worker.js', import.meta.url);
   const serial = async (): Promise<RootLint[]> => {
     const out: RootLint[] = [];
     for (const u of units) out.push(await lintRoot(u, configs, opts));
@@ -30,7 +31,8 @@ export async function lintRootsInParallel(units: RootUnit[], opts: ProjectOption
     for (const f of u.wanted) await configs.forFile(f);
   }
 
-  const bins = assign(units, workers + 1);
+  // a forced thread count (`GODWIT_WORKERS=n`) gives every thread work; 'auto' counts start-up
+  const bins = assign(units, workers + 1, opts.workers === 'auto' ? undefined : 0);
   const shared: WorkerInput['opts'] = { cwd: opts.cwd, configPath: opts.configPath, overrides: opts.overrides };
   const started: Array<Promise<RootLint[]>> = [];
   for (let t = 1; t < bins.length; t++) {
@@ -53,10 +55,14 @@ export async function lintRootsInParallel(units: RootUnit[], opts: ProjectOption
   return out;
 }
 
+/** Worker threads started by this process so far (for tests and diagnostics). */
+export let workersStarted = 0;
+
 function runWorker(script: URL, input: WorkerInput): Promise<RootLint[]> {
   return new Promise((resolvePromise, reject) => {
     let settled = false;
     const worker = new Worker(script, { workerData: input });
+    workersStarted++;
     worker.once('message', (msg: WorkerOutput) => {
       settled = true;
       if (msg.ok) resolvePromise(msg.chunks);

@@ -5,9 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-
-/** fast-glob, loaded when a directory is searched (a run on files alone never needs it). */
-const glob = async () => (await import('fast-glob')).default;
+import { sqlFilesUnder } from './walk.js';
 
 export interface Discovered {
   files: string[];
@@ -16,7 +14,6 @@ export interface Discovered {
 }
 
 export const SQL_GLOB = '**/*.sql';
-const IGNORE = ['**/node_modules/**', '**/.git/**'];
 
 export async function discoverFiles(paths: string[], cwd: string = process.cwd()): Promise<Discovered> {
   const files = new Set<string>();
@@ -31,7 +28,7 @@ export async function discoverFiles(paths: string[], cwd: string = process.cwd()
       continue;
     }
     if (st.isDirectory()) {
-      const found = await (await glob())(SQL_GLOB, { cwd: abs, absolute: true, ignore: IGNORE, followSymbolicLinks: false, dot: false, suppressErrors: true });
+      const found = sqlFilesUnder(abs); // SQL_GLOB, node_modules skipped (walk.ts)
       for (const f of found.sort()) files.add(f);
     } else {
       files.add(abs);

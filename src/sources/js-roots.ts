@@ -22,12 +22,9 @@ import { compareDigits, compareStrings, naturalCompare } from './order.js';
 import { fileTransaction } from './transaction.js';
 import type { FindOptions, MigrationFile, MigrationRoot, SkippedFile } from './types.js';
 import { readSourceFileOr } from './read.js';
+import { jsMigrationCandidatesUnder } from './walk.js';
 
-/** fast-glob, loaded when a directory is searched (a run on files alone never needs it). */
-const glob = async () => (await import('fast-glob')).default;
 
-const JS_GLOB = '*.{js,cjs,mjs,ts,cts,mts}';
-const IGNORE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/build/**', '**/coverage/**'];
 
 /**
  * Folders that may hold JS/TS migrations under `paths` (directories searched, files: their
@@ -51,7 +48,8 @@ export async function jsCandidateDirs(paths: string[], opts: FindOptions = {}): 
     // the folder itself, when it is named like migrations or holds files named like migrations
     const own = jsFiles(abs);
     if ((forced && own.length) || /migrat/i.test(basename(abs)) || own.some((n) => /^(\d|Migration\d)/.test(n))) dirs.add(abs);
-    const found = await (await glob())([`**/*migrat*/${JS_GLOB}`], { cwd: abs, absolute: true, ignore: IGNORE, caseSensitiveMatch: false, followSymbolicLinks: false, dot: false, onlyFiles: true, suppressErrors: true });
+    // **/*migrat*/*.{js,cjs,mjs,ts,cts,mts}, any case; node_modules, dist, build, coverage skipped (walk.ts)
+    const found = jsMigrationCandidatesUnder(abs);
     for (const f of found) if (isJsMigrationPath(f)) dirs.add(dirname(resolve(f)));
   }
   return [...dirs].sort(compareStrings);

@@ -35,12 +35,9 @@ import type { FindOptions, MigrationFile, MigrationRoot, RunnerName, SkippedFile
 import { findJsRoots, jsCandidateDirs, jsRootOf } from './js-roots.js';
 import { isJsMigrationPath } from './extract/parse.js';
 import { readSourceFileOr } from './read.js';
+import { sqlFilesUnder } from './walk.js';
 
-/** fast-glob, loaded when a directory is searched (a run on files alone never needs it). */
-const glob = async () => (await import('fast-glob')).default;
 
-const IGNORE = ['**/node_modules/**', '**/.git/**'];
-const SQL_PATTERNS = ['**/*.sql', '**/*.sql.postgres'];
 
 const GOLANG_MIGRATE = /^(\d+)_(.*)\.(up|down)\.sql$/;
 const POP = /^(\d+)_(.+?)(?:\.(postgres|mysql|sqlite3|cockroach|mssql))?(?:\.(autocommit))?\.(up|down)\.sql$/;
@@ -74,7 +71,7 @@ export async function findRoots(paths: string[], opts: FindOptions = {}): Promis
       continue; // missing paths are reported by the caller
     }
     if (isDir) {
-      const files = await (await glob())(SQL_PATTERNS, { cwd: abs, absolute: true, ignore: IGNORE, followSymbolicLinks: false, dot: false, onlyFiles: true, suppressErrors: true });
+      const files = sqlFilesUnder(abs, true); // **/*.sql and **/*.sql.postgres, node_modules skipped (walk.ts)
       for (const f of files) found.add(resolve(f));
     } else {
       explicit.push(abs);
