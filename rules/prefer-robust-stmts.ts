@@ -71,9 +71,9 @@ export default defineRule({
   hasSuggestions: true,
   create: (ctx) => {
     const laterWork = (stmt: Statement): boolean => ctx.statements.some((s) => s.index > stmt.index && !TRIVIAL.has(s.kind));
-    /** an insertion right after a keyword token of the statement */
-    const after = (stmt: Statement, keyword: string, text: string, from?: number): Edit | undefined => {
-      const t = ctx.findToken(stmt, keyword, from);
+    /** an insertion right after a keyword token of the statement (written before the node `before`, if given) */
+    const after = (stmt: Statement, keyword: string, text: string, before?: { location?: number }): Edit | undefined => {
+      const t = ctx.findToken(stmt, keyword, undefined, before);
       return t ? { range: [t.end, t.end], text } : undefined;
     };
     const flag = (stmt: Statement, message: string, fix?: Edit, suggestion?: { desc: string; fix: Edit }, range?: [number, number]): void => {
@@ -91,7 +91,7 @@ export default defineRule({
           case 'CreateStmt': {
             if (b.if_not_exists || b.relation?.relpersistence === 't') return;
             const name = displayName(b.relation);
-            flag(stmt, `CREATE TABLE "${name}" without IF NOT EXISTS ${RERUN} "relation "${b.relation?.relname}" already exists"; write CREATE TABLE IF NOT EXISTS`, after(stmt, 'table', ' IF NOT EXISTS'));
+            flag(stmt, `CREATE TABLE "${name}" without IF NOT EXISTS ${RERUN} "relation "${b.relation?.relname}" already exists"; write CREATE TABLE IF NOT EXISTS`, after(stmt, 'table', ' IF NOT EXISTS', b.relation));
             return;
           }
           case 'CreateTableAsStmt': {
@@ -99,7 +99,7 @@ export default defineRule({
             if (b.if_not_exists || !rel || rel.relpersistence === 't') return;
             const mat = b.objtype === 'OBJECT_MATVIEW';
             const what = mat ? 'CREATE MATERIALIZED VIEW' : 'CREATE TABLE';
-            flag(stmt, `${what} "${displayName(rel)}" … AS without IF NOT EXISTS ${RERUN} "relation "${rel.relname}" already exists"; write ${what} IF NOT EXISTS`, after(stmt, mat ? 'view' : 'table', ' IF NOT EXISTS'));
+            flag(stmt, `${what} "${displayName(rel)}" … AS without IF NOT EXISTS ${RERUN} "relation "${rel.relname}" already exists"; write ${what} IF NOT EXISTS`, after(stmt, mat ? 'view' : 'table', ' IF NOT EXISTS', rel));
             return;
           }
           case 'IndexStmt': {
@@ -115,8 +115,8 @@ export default defineRule({
               );
               return;
             }
-            const idx = ctx.findToken(stmt, 'index');
-            const anchor = b.concurrent && idx ? ctx.findToken(stmt, 'concurrently', idx.end) : idx;
+            const idx = ctx.findToken(stmt, 'index', undefined, b.relation);
+            const anchor = b.concurrent && idx ? ctx.findToken(stmt, 'concurrently', idx.end, b.relation) : idx;
             flag(
               stmt,
               `CREATE INDEX "${b.idxname}" on "${on}" without IF NOT EXISTS ${b.concurrent ? 'outside a transaction: if it or a later statement fails, rerunning the migration stops here with' : RERUN} "relation "${b.idxname}" already exists"; write CREATE ${b.unique ? 'UNIQUE ' : ''}INDEX ${b.concurrent ? 'CONCURRENTLY ' : ''}IF NOT EXISTS${caveat}`,
@@ -134,7 +134,7 @@ export default defineRule({
           }
           case 'CreateSeqStmt': {
             if (b.if_not_exists || b.sequence?.relpersistence === 't') return;
-            flag(stmt, `CREATE SEQUENCE "${displayName(b.sequence)}" without IF NOT EXISTS ${RERUN} "relation "${b.sequence?.relname}" already exists"; write CREATE SEQUENCE IF NOT EXISTS`, after(stmt, 'sequence', ' IF NOT EXISTS'));
+            flag(stmt, `CREATE SEQUENCE "${displayName(b.sequence)}" without IF NOT EXISTS ${RERUN} "relation "${b.sequence?.relname}" already exists"; write CREATE SEQUENCE IF NOT EXISTS`, after(stmt, 'sequence', ' IF NOT EXISTS', b.sequence));
             return;
           }
           case 'CreateExtensionStmt': {
@@ -144,7 +144,7 @@ export default defineRule({
           }
           case 'ViewStmt': {
             if (b.replace || b.view?.relpersistence === 't') return;
-            const create = after(stmt, 'create', ' OR REPLACE');
+            const create = after(stmt, 'create', ' OR REPLACE', b.view);
             flag(
               stmt,
               `CREATE VIEW "${displayName(b.view)}" without OR REPLACE ${RERUN} "relation "${b.view?.relname}" already exists"; write CREATE OR REPLACE VIEW`,
@@ -157,7 +157,7 @@ export default defineRule({
             if (b.replace) return;
             const what = b.is_procedure ? 'PROCEDURE' : 'FUNCTION';
             const name = nameListToString(b.funcname);
-            const create = after(stmt, 'create', ' OR REPLACE');
+            const create = after(stmt, 'create', ' OR REPLACE', b.returnType); // (RETURNS comes before the body)
             flag(
               stmt,
               `CREATE ${what} "${name}" without OR REPLACE ${RERUN} "${what.toLowerCase()} "${name}" already exists"; write CREATE OR REPLACE ${what}`,

@@ -24,7 +24,7 @@ export default defineRule({
     IndexStmt(node, stmt) {
       if (node.concurrent || ctx.isNewTable(node.relation)) return;
       const lock = ctx.lockOf(stmt);
-      const index = ctx.findToken(stmt, 'index');
+      const index = ctx.findToken(stmt, 'index', undefined, node.relation); // (written before the table)
       // the fix is only offered where CONCURRENTLY can run: outside a transaction block
       const fix = index && !ctx.inTransaction(stmt) && !stmt.parent ? { range: [index.end, index.end] as [number, number], text: ' CONCURRENTLY' } : undefined;
       ctx.report({

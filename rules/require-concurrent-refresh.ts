@@ -40,7 +40,7 @@ export default defineRule({
         if (idx.table === key && idx.unique && idx.columns.length && !idx.partial && !idx.expressions) uniqueIndex = idx.name;
       }
 
-      const view = ctx.findToken(stmt, 'view');
+      const view = ctx.findToken(stmt, 'view', undefined, node.relation); // (written before the view's name)
       const edit = view && !stmt.parent ? { range: [view.end, view.end] as [number, number], text: ' CONCURRENTLY' } : undefined;
       const message =
         `REFRESH MATERIALIZED VIEW "${name}" without CONCURRENTLY: ` +

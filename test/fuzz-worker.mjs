@@ -162,6 +162,7 @@ function check(text, i) {
   for (const c of parsed.comments) if (!(c.start >= 0 && c.end <= n && c.start < c.end)) problems.push(`comment [${c.start}, ${c.end}) outside the text`);
   // the lazy fast path must give what scanning the whole file gives
   const full = parseFile('fuzz.sql', text, { fullScan: true });
+  problems.push(...checkTokensBetween(text, full));
   const a = view(parsed);
   const b = view(full);
   for (const k of Object.keys(a)) if (!isDeepStrictEqual(a[k], b[k])) problems.push(`fast path and full scan differ in ${k}`);
@@ -178,6 +179,39 @@ function check(text, i) {
   }
   // PostgreSQL's parser must be intact after every input (a stack overflow inside it once corrupted it)
   if (JSON.stringify(parseSql(REFERENCE_SQL)) !== reference) problems.push('the parser gives a different tree for the reference statements afterwards');
+  return problems;
+}
+
+/** The locations in a parse tree, in tree order. */
+function locations(node, out = []) {
+  if (Array.isArray(node)) for (const n of node) locations(n, out);
+  else if (node !== null && typeof node === 'object') {
+    if (typeof node.location === 'number' && node.location >= 0) out.push(node.location);
+    for (const k in node) if (k !== 'location') locations(node[k], out);
+  }
+  return out;
+}
+
+/**
+ * tokensBetween (scanning from a statement's start to a location of its parse tree only, as
+ * ctx.findToken does with a bound) gives the whole file's tokens there: a location starts a token.
+ */
+function checkTokensBetween(text, full) {
+  const problems = [];
+  const fresh = parseFile('fuzz.sql', text); // nothing scanned yet
+  if (!fresh.tokensBetween) return problems;
+  for (const s of fresh.statements.slice(0, 5)) {
+    if (s.kind === 'SyntaxError' || !s.node) continue;
+    const all = locations(s.node);
+    for (const loc of all.length <= 4 ? all : [all[0], all[all.length >> 2], all[all.length >> 1], all[all.length - 1]]) {
+      const pos = s.locate(loc);
+      if (pos <= s.start || pos > s.end) continue;
+      const got = fresh.tokensBetween(s.start, pos).map((t) => [t.start, t.end, t.name, t.text]);
+      const want = full.tokens.filter((t) => t.start >= s.start && t.start < pos).map((t) => [t.start, t.end, t.name, t.text]);
+      if (!full.tokens.some((t) => t.start === pos)) problems.push(`location ${pos} does not start a token`);
+      else if (!isDeepStrictEqual(got, want)) problems.push(`tokensBetween(${s.start}, ${pos}) differs from the full scan`);
+    }
+  }
   return problems;
 }
 

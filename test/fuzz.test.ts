@@ -7,7 +7,8 @@
  * flips, two files spliced, a slice repeated, an expression nested thousands deep — drawn
  * from a fixed-seed PRNG, so a run is reproducible. For each input (test/fuzz-worker.mjs):
  *   - parseFile returns statements in order, inside the text, and the lazy fast path gives
- *     exactly what scanning the whole file gives;
+ *     exactly what scanning the whole file gives (also when it scans a statement only up to a
+ *     relation's location, as a bounded ctx.findToken does);
  *   - lintSql (every rule) returns, with every message inside the text;
  *   - the fix loop returns (every 4th input);
  *   - PostgreSQL's parser still gives the reference tree afterwards;

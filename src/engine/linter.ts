@@ -8,9 +8,10 @@ import { modelTransactions, txControl, type TxInfo } from '../analysis/transacti
 import { locksOf, primaryLock, alterCmdEffects } from '../analysis/locks.js';
 import type { Lock } from '../analysis/lock-types.js';
 import type { ParsedFile, Statement } from '../sql/types.js';
-import type { Finding, LintOptions, LintResult, RuleContext, RuleDefinition, Severity, Visitors, Edit } from './types.js';
+import type { Finding, LintOptions, LintResult, ReportDescriptor, RuleContext, RuleDefinition, Severity, Edit } from './types.js';
 import { resolveRules, type EnabledRule } from './presets.js';
 import { applySuppressions } from './suppressions.js';
+import { firstTokenAt } from '../sql/search.js';
 
 export const DEFAULT_PG_VERSION = 15;
 
@@ -61,7 +62,47 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
     return l;
   };
 
-  const visitorsByRule: Array<{ rule: EnabledRule; visitors: Visitors }> = [];
+  // the context's functions are the same for every rule: made once per file, not once per rule
+  // (42 rules × every file of a run), only `report` knows its rule
+  const isNewTable = (rel: Parameters<RuleContext['isNewTable']>[0]): boolean => {
+    if (!rel) return false;
+    const t = catalog.table(rel);
+    return !!t && t.origin === 'file';
+  };
+  const inTransaction = (s: Statement): boolean => txOf(s).inTransaction;
+  const lockOf = (s: Statement): Lock | undefined => primaryLock(lockList(s));
+  const cmdEffects: RuleContext['cmdEffects'] = (rel, cmd) => alterCmdEffects(rel, cmd, { pgVersion, catalog });
+  const isSet = (name: string): boolean => settings.has(name);
+  const tokensOf: RuleContext['tokensOf'] = (stmt) => tokensIn(stmt.start, stmt.end).filter((t) => t.end <= stmt.end);
+  const findToken: RuleContext['findToken'] = (stmt, keyword, from = stmt.start, before) => {
+    const kw = keyword.toLowerCase();
+    // a bound from the parse tree (a location starts a token): only the statement's text up to
+    // it is scanned, which finds the same first match when the keyword is there (a DO block's
+    // statements have no tokens of their own: the file's scan sees the body as one string)
+    const bound = typeof before?.location === 'number' && before.location >= 0 && !stmt.parent ? stmt.locate(before.location) : -1;
+    if (bound !== -1 && parsed.tokensBetween && from <= bound && bound <= stmt.end) {
+      for (const t of parsed.tokensBetween(stmt.start, bound)) if (t.start >= from && t.text.toLowerCase() === kw) return t;
+    }
+    for (const t of tokensIn(from, stmt.end)) if (t.end <= stmt.end && t.text.toLowerCase() === kw) return t;
+    return undefined;
+  };
+
+  const report = (rule: EnabledRule, d: ReportDescriptor): void => {
+    const start = d.range ? d.range[0] : d.node && typeof d.node.location === 'number' && d.node.location >= 0 ? d.stmt.locate(d.node.location) : d.stmt.start;
+    const end = Math.max(start, d.range ? d.range[1] : d.stmt.end);
+    const lock = d.lock === null ? undefined : d.lock ?? primaryLock(lockList(d.stmt));
+    const f = makeFinding(rule.def.id, rule.severity, d.message, start, end);
+    if (lock) f.lock = lock;
+    if (d.fix) f.fix = mergeEdits(Array.isArray(d.fix) ? d.fix : [d.fix], source.text);
+    if (d.suggestions?.length) f.suggestions = d.suggestions.map((s) => ({ desc: s.desc, fix: mergeEdits(Array.isArray(s.fix) ? s.fix : [s.fix], source.text) }));
+    if (d.plan) f.plan = { kind: d.plan };
+    findings.push({ ...f, start, end, stmtIndex: topOf(d.stmt).index });
+  };
+
+  // dispatch table: node kind → handlers
+  const handlers = new Map<string, Array<(node: any, stmt: Statement) => void>>();
+  const onStatement: Array<(s: Statement) => void> = [];
+  const onExit: Array<() => void> = [];
   for (const rule of enabled) {
     if (rule.def.id === 'syntax-error' || rule.def.id === 'unused-suppression') continue;
     const ctx: RuleContext = {
@@ -72,46 +113,21 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
       catalog,
       transactionMode: mode,
       statements,
-      report(d) {
-        const start = d.range ? d.range[0] : d.node && typeof d.node.location === 'number' && d.node.location >= 0 ? d.stmt.locate(d.node.location) : d.stmt.start;
-        const end = Math.max(start, d.range ? d.range[1] : d.stmt.end);
-        const lock = d.lock === null ? undefined : d.lock ?? primaryLock(lockList(d.stmt));
-        const f = makeFinding(rule.def.id, rule.severity, d.message, start, end);
-        if (lock) f.lock = lock;
-        if (d.fix) f.fix = mergeEdits(Array.isArray(d.fix) ? d.fix : [d.fix], source.text);
-        if (d.suggestions?.length) f.suggestions = d.suggestions.map((s) => ({ desc: s.desc, fix: mergeEdits(Array.isArray(s.fix) ? s.fix : [s.fix], source.text) }));
-        if (d.plan) f.plan = { kind: d.plan };
-        findings.push({ ...f, start, end, stmtIndex: topOf(d.stmt).index });
-      },
-      isNewTable(rel) {
-        if (!rel) return false;
-        const t = catalog.table(rel);
-        return !!t && t.origin === 'file';
-      },
+      report: (d) => report(rule, d),
+      isNewTable,
       tx: txOf,
-      inTransaction: (s) => txOf(s).inTransaction,
+      inTransaction,
       locksOf: lockList,
-      lockOf: (s) => primaryLock(lockList(s)),
-      cmdEffects: (rel, cmd) => alterCmdEffects(rel, cmd, { pgVersion, catalog }),
-      isSet: (name) => settings.has(name),
-      tokensOf(stmt) {
-        return tokensIn(stmt.start, stmt.end).filter((t) => t.end <= stmt.end);
-      },
-      findToken(stmt, keyword, from = stmt.start) {
-        const kw = keyword.toLowerCase();
-        for (const t of tokensIn(from, stmt.end)) if (t.end <= stmt.end && t.text.toLowerCase() === kw) return t;
-        return undefined;
-      },
+      lockOf,
+      cmdEffects,
+      isSet,
+      tokensOf,
+      findToken,
     };
-    visitorsByRule.push({ rule, visitors: rule.def.create(ctx) });
-  }
-
-  // dispatch table: node kind → handlers
-  const handlers = new Map<string, Array<(node: any, stmt: Statement) => void>>();
-  const onStatement: Array<(s: Statement) => void> = [];
-  const onExit: Array<() => void> = [];
-  for (const { visitors } of visitorsByRule) {
-    for (const [key, fn] of Object.entries(visitors)) {
+    const visitors = rule.def.create(ctx);
+    // (for…in: no entries array per rule and file)
+    for (const key in visitors) {
+      const fn = (visitors as Record<string, unknown>)[key];
       if (typeof fn !== 'function') continue;
       if (key === 'Statement') onStatement.push(fn as (s: Statement) => void);
       else if (key === 'File:exit') onExit.push(fn as () => void);
@@ -168,18 +184,6 @@ const PLAIN_ID = /^[a-z0-9-]*$/;
 function compareRuleIds(a: string, b: string): number {
   if (PLAIN_ID.test(a) && PLAIN_ID.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return a.localeCompare(b);
-}
-
-/** Index of the first token starting at or after `pos` (tokens are in file order). */
-function firstTokenAt(tokens: ParsedFile['tokens'], pos: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid].start < pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export function summarize(filePath: string, messages: Finding[]): LintResult {

@@ -23,7 +23,7 @@ interface Scope {
   unknowable?: boolean;
 }
 
-export function applySuppressions<T extends Positioned>(parsed: ParsedFile, findings: T[], enabled: EnabledRule[], all: RuleDefinition[]): T[] {
+export function applySuppressions<T extends Positioned>(parsed: ParsedFile, findings: T[], enabled: readonly EnabledRule[], all: RuleDefinition[]): T[] {
   const scopes: Scope[] = [];
   const src = parsed.source;
   const lineOf = (i: number): number => src.position(i).line;
@@ -94,7 +94,8 @@ export function applySuppressions<T extends Positioned>(parsed: ParsedFile, find
   }
 
   const unused = enabled.find((r) => r.def.id === 'unused-suppression');
-  if (unused) {
+  // (most files have no directive: then there is nothing to check, nor rule sets to build)
+  if (unused && scopes.length) {
     const known = new Set(all.map((r) => r.id));
     const on = new Set(enabled.map((r) => r.def.id));
     for (const s of scopes) {

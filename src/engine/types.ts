@@ -119,8 +119,13 @@ export interface RuleContext {
   cmdEffects(rel: RangeVarLike, cmd: any): LockEffect[];
   /** a session setting (lock_timeout, statement_timeout, search_path…) set before the statement */
   isSet(name: string): boolean;
-  /** first code token of the statement matching a keyword (case-insensitive) */
-  findToken(stmt: Statement, keyword: string, from?: number): { start: number; end: number; text: string } | undefined;
+  /**
+   * first code token of the statement matching a keyword (case-insensitive), at or after `from`.
+   * `before`: a node of the statement's parse tree (with a `location`, e.g. the table of CREATE
+   * INDEX) that the keyword is written before: only the text up to it is scanned then, when
+   * the keyword is there (the same token either way).
+   */
+  findToken(stmt: Statement, keyword: string, from?: number, before?: { location?: number } | null): { start: number; end: number; text: string } | undefined;
   tokensOf(stmt: Statement): Array<{ start: number; end: number; name: string; text: string }>;
 }
 

@@ -147,6 +147,7 @@ export function analyze(input: AnalysisInput): LintResult {
       return parsed.tokens;
     },
     ...(parsed.tokensIn ? { tokensIn: parsed.tokensIn } : {}),
+    ...(parsed.tokensBetween ? { tokensBetween: parsed.tokensBetween } : {}),
   };
   return lintWithCatalog(own, godwitRules, options).result;
 }

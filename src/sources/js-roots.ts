@@ -22,7 +22,7 @@ import { compareDigits, compareStrings, naturalCompare } from './order.js';
 import { fileTransaction } from './transaction.js';
 import type { FindOptions, MigrationFile, MigrationRoot, SkippedFile } from './types.js';
 import { readSourceFileOr } from './read.js';
-import { jsMigrationCandidatesUnder } from './walk.js';
+import { jsMigrationCandidatesUnder, type ListDir } from './walk.js';
 
 
 
@@ -30,7 +30,7 @@ import { jsMigrationCandidatesUnder } from './walk.js';
  * Folders that may hold JS/TS migrations under `paths` (directories searched, files: their
  * folder). With a JS runner forced (`--runner knex`), a folder given holding JS/TS files is one.
  */
-export async function jsCandidateDirs(paths: string[], opts: FindOptions = {}): Promise<string[]> {
+export async function jsCandidateDirs(paths: string[], opts: FindOptions = {}, list?: ListDir): Promise<string[]> {
   const forced = !!opts.runner && opts.runner !== 'auto' && isJsRunnerName(opts.runner);
   const dirs = new Set<string>();
   for (const p of paths) {
@@ -49,7 +49,7 @@ export async function jsCandidateDirs(paths: string[], opts: FindOptions = {}): 
     const own = jsFiles(abs);
     if ((forced && own.length) || /migrat/i.test(basename(abs)) || own.some((n) => /^(\d|Migration\d)/.test(n))) dirs.add(abs);
     // **/*migrat*/*.{js,cjs,mjs,ts,cts,mts}, any case; node_modules, dist, build, coverage skipped (walk.ts)
-    const found = jsMigrationCandidatesUnder(abs);
+    const found = jsMigrationCandidatesUnder(abs, list);
     for (const f of found) if (isJsMigrationPath(f)) dirs.add(dirname(resolve(f)));
   }
   return [...dirs].sort(compareStrings);

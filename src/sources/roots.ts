@@ -35,7 +35,7 @@ import type { FindOptions, MigrationFile, MigrationRoot, RunnerName, SkippedFile
 import { findJsRoots, jsCandidateDirs, jsRootOf } from './js-roots.js';
 import { isJsMigrationPath } from './extract/parse.js';
 import { readSourceFileOr } from './read.js';
-import { sqlFilesUnder } from './walk.js';
+import { listDirOnce, sqlFilesUnder, type ListDir } from './walk.js';
 
 
 
@@ -59,7 +59,9 @@ export interface FoundRoots {
  */
 export async function findRoots(paths: string[], opts: FindOptions = {}): Promise<FoundRoots> {
   await initParser();
-  const ctx = new Context(opts);
+  // the tree is walked three times (SQL files, JS/TS folders, runner detection): read each folder once
+  const list = listDirOnce();
+  const ctx = new Context(opts, list);
   const found = new Set<string>();
   const explicit: string[] = [];
   for (const p of paths) {
@@ -71,7 +73,7 @@ export async function findRoots(paths: string[], opts: FindOptions = {}): Promis
       continue; // missing paths are reported by the caller
     }
     if (isDir) {
-      const files = sqlFilesUnder(abs, true); // **/*.sql and **/*.sql.postgres, node_modules skipped (walk.ts)
+      const files = sqlFilesUnder(abs, true, list); // **/*.sql and **/*.sql.postgres, node_modules skipped (walk.ts)
       for (const f of files) found.add(resolve(f));
     } else {
       explicit.push(abs);
@@ -102,7 +104,7 @@ export async function findRoots(paths: string[], opts: FindOptions = {}): Promis
     if (root && !roots.has(root.dir)) roots.set(root.dir, root);
   }
   // JS/TS migration roots (js-roots.ts); a node-pg-migrate root also holds the folder's .sql files
-  for (const js of findJsRoots(await jsCandidateDirs(paths, opts), opts)) {
+  for (const js of findJsRoots(await jsCandidateDirs(paths, opts, list), opts)) {
     const sql = roots.get(js.dir);
     roots.set(sql && !(js.runner === 'node-pg-migrate' && sql.runner !== 'prisma' && sql.runner !== 'diesel') ? `${js.dir}\0js` : js.dir, js);
   }
@@ -151,7 +153,10 @@ class Context {
   private readonly forced: RunnerName | undefined;
   private readonly pgVersion: number | undefined;
 
-  constructor(opts: FindOptions) {
+  constructor(
+    opts: FindOptions,
+    private readonly list: ListDir = (dir) => readdirSync(dir, { withFileTypes: true }),
+  ) {
     this.forced = opts.runner && opts.runner !== 'auto' ? opts.runner : undefined;
     this.pgVersion = opts.pgVersion;
   }
@@ -178,7 +183,7 @@ class Context {
     info = { files: [], subdirs: [] };
     let entries: Dirent[] = [];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = this.list(dir);
     } catch {
       // unreadable: no entries
     }

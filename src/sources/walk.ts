@@ -22,14 +22,41 @@ export interface WalkOptions {
   skipDir(name: string): boolean;
 }
 
-export function walkFiles(dir: string, opts: WalkOptions): string[] {
+/** A directory's entries with their types; throws when it cannot be read. */
+export type ListDir = (dir: string) => Dirent[];
+
+const listDir: ListDir = (dir) => readdirSync(dir, { withFileTypes: true });
+
+/**
+ * A ListDir that reads each directory once (an unreadable one fails each time alike): for one
+ * search that walks the same tree several times. findRoots walks it for SQL files, for JS/TS
+ * migration folders and for the runner detection: three `readdir`s of every folder were one.
+ */
+export function listDirOnce(): ListDir {
+  const seen = new Map<string, Dirent[] | { error: unknown }>();
+  return (dir) => {
+    let entries = seen.get(dir);
+    if (entries === undefined) {
+      try {
+        entries = listDir(dir);
+      } catch (error) {
+        entries = { error };
+      }
+      seen.set(dir, entries);
+    }
+    if (!Array.isArray(entries)) throw entries.error;
+    return entries;
+  };
+}
+
+export function walkFiles(dir: string, opts: WalkOptions, list: ListDir = listDir): string[] {
   const out: string[] = [];
   const stack: string[] = [''];
   while (stack.length) {
     const rel = stack.pop()!;
     let entries: Dirent[];
     try {
-      entries = readdirSync(rel ? join(dir, rel) : dir, { withFileTypes: true });
+      entries = list(rel ? join(dir, rel) : dir);
     } catch {
       continue;
     }
@@ -46,11 +73,15 @@ export function walkFiles(dir: string, opts: WalkOptions): string[] {
 }
 
 /** `**∕*.sql` (and `**∕*.sql.postgres` with `postgres`), node_modules skipped: discover.ts and roots.ts. */
-export function sqlFilesUnder(dir: string, postgres = false): string[] {
-  return walkFiles(dir, {
-    file: (name) => name.endsWith('.sql') || (postgres && name.endsWith('.sql.postgres')),
-    skipDir: (name) => name === 'node_modules',
-  });
+export function sqlFilesUnder(dir: string, postgres = false, list?: ListDir): string[] {
+  return walkFiles(
+    dir,
+    {
+      file: (name) => name.endsWith('.sql') || (postgres && name.endsWith('.sql.postgres')),
+      skipDir: (name) => name === 'node_modules',
+    },
+    list,
+  );
 }
 
 const JS_EXTENSION = /\.(?:js|cjs|mjs|ts|cts|mts)$/i;
@@ -60,9 +91,13 @@ const JS_SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'coverage']);
  * `**∕*migrat*∕*.{js,cjs,mjs,ts,cts,mts}`, any case, node_modules, dist, build and coverage
  * skipped (any case): js-roots.ts. The file's own folder, below `dir`, is named like migrations.
  */
-export function jsMigrationCandidatesUnder(dir: string): string[] {
-  return walkFiles(dir, {
-    file: (name, parent) => parent !== '' && /migrat/i.test(basename(parent)) && JS_EXTENSION.test(name),
-    skipDir: (name) => JS_SKIPPED_DIRS.has(name.toLowerCase()),
-  });
+export function jsMigrationCandidatesUnder(dir: string, list?: ListDir): string[] {
+  return walkFiles(
+    dir,
+    {
+      file: (name, parent) => parent !== '' && /migrat/i.test(basename(parent)) && JS_EXTENSION.test(name),
+      skipDir: (name) => JS_SKIPPED_DIRS.has(name.toLowerCase()),
+    },
+    list,
+  );
 }

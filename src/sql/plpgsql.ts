@@ -38,16 +38,28 @@ export function expandDoBlock(stmt: Statement, source: SourceText, tokenAt: (pos
   if (!bodyArg || language !== 'plpgsql') return;
   const body: string = bodyArg.arg?.String?.sval ?? '';
 
-  // where the body text starts in the file: after the dollar-quote tag (or the quote)
+  // where the body text starts in the file: after the dollar-quote tag. Positions are exact
+  // only in a dollar-quoted body (a quoted one has its escapes resolved in `body`).
   const literalStart = stmt.locate(bodyArg.location);
-  const token = tokenAt(literalStart);
   let bodyStart = literalStart;
   let exact = false;
-  if (token && token.text.startsWith('$')) {
-    bodyStart = literalStart + token.text.indexOf('$', 1) + 1;
-    exact = true;
-  } else if (token) {
-    bodyStart = literalStart + (token.text[0] === "'" ? 1 : 2);
+  if (source.text.charCodeAt(literalStart) === 0x24) {
+    // the parser's location is the string constant's first token; a `$` starts a dollar quote,
+    // whose tag holds no `$`: the tag runs to the next one. Checked against the parsed body and
+    // the closing tag, which spares scanning the whole DO statement (the scanner is the
+    // fallback, as it was the only way before)
+    const open = source.text.indexOf('$', literalStart + 1) + 1;
+    const tag = source.text.slice(literalStart, open);
+    if (open > 0 && source.text.startsWith(body, open) && source.text.startsWith(tag, open + body.length)) {
+      bodyStart = open;
+      exact = true;
+    } else {
+      const token = tokenAt(literalStart);
+      if (token && token.text.startsWith('$')) {
+        bodyStart = literalStart + token.text.indexOf('$', 1) + 1;
+        exact = true;
+      }
+    }
   }
 
   let tag = '$godwit$';

@@ -51,4 +51,10 @@ export interface ParsedFile {
    * of the file when the tokens were not needed before. Prefer it over `tokens`.
    */
   tokensIn?(start: number, end: number): Array<{ start: number; end: number; name: string; text: string; keyword?: boolean }>;
+  /**
+   * The code tokens of [start, end) when both are token boundaries of one top-level statement
+   * (its start, a parse-tree location): what `tokensIn` gives, but scanning only that range
+   * instead of the whole statement when it was not scanned before.
+   */
+  tokensBetween?(start: number, end: number): Array<{ start: number; end: number; name: string; text: string; keyword?: boolean }>;
 }
