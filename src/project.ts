@@ -22,7 +22,9 @@ import { isIncluded } from './config/match.js';
 import { discoverFiles } from './sources/discover.js';
 import { isJsMigrationPath, isJsRunnerName, prepareJsMigration, type PreparedJsMigration } from './sources/extract/index.js';
 import { jsMigrationsUnder } from './sources/js-roots.js';
-import { FileReadError, readSourceFile } from './sources/read.js';
+import { FileReadError, MAX_SCHEMA_BYTES, readSourceFile } from './sources/read.js';
+import { ConfigError } from './config/errors.js';
+import type { CacheEntry, FreshEntry, LintCache } from './cache/lint-cache.js';
 
 export interface ProjectOptions {
   cwd: string;
@@ -45,6 +47,11 @@ export interface ProjectOptions {
    * them). Results are the same either way, in the same order. Not with `fix`.
    */
   workers?: number | 'auto';
+  /**
+   * `--cache` (src/cache): results of unchanged migrations (same text, history, config, flags
+   * and godwit build) are taken from it, and the others stored in it. Not with `fix`.
+   */
+  cache?: LintCache;
 }
 
 /** One lint of a file: the result (with `source`) and the catalog as the file leaves it. */
@@ -62,7 +69,7 @@ export interface ProjectResult {
 }
 
 export async function lintProject(paths: string[], opts: ProjectOptions): Promise<ProjectResult> {
-  await initParser();
+  // (the parser is loaded when something is parsed: not at all when every result comes from the cache)
   const warnings: string[] = [];
   let ioFailure = false;
   const configs = new ConfigLoader({ explicitPath: opts.configPath, cwd: opts.cwd });
@@ -93,9 +100,23 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
 
   // each root's history is replayed once, so a root is the unit of work (of a worker thread, too)
   const units: RootUnit[] = [];
+  const cache = opts.fix ? undefined : opts.cache;
+  // (node:crypto and the cache code are loaded only with --cache)
+  const { cacheKey, cacheable } = cache ? await import('./cache/lint-cache.js') : NO_CACHE;
+  const run = cache ? cacheKey(cache.build, JSON.stringify(opts.overrides), schemaDigest(opts.overrides.schema ? resolve(opts.cwd, opts.overrides.schema) : undefined, cacheKey)) : '';
   for (const root of found.roots) {
     const targets = root.files.filter((f) => wanted.has(f.path));
-    if (targets.length) units.push({ root, wanted: targets.map((f) => f.path) });
+    if (!targets.length) continue;
+    const unit: RootUnit = { root, wanted: targets.map((f) => f.path) };
+    if (cache) {
+      const entries: Record<string, CacheEntry> = {};
+      for (const f of unit.wanted) {
+        const e = cache.get(f);
+        if (e) entries[f] = e;
+      }
+      unit.cache = { run, entries };
+    }
+    units.push(unit);
   }
   const workers = await workerCount(units, opts);
   const chunks = workers > 0 ? await (await import('./parallel/pool.js')).lintRootsInParallel(units, opts, configs, workers) : [];
@@ -105,6 +126,7 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     if (chunk.ioFailure) ioFailure = true;
     results.push(...chunk.results);
     for (const f of chunk.done) done.add(f);
+    if (cache) for (const e of chunk.fresh ?? []) cache.set(e);
   }
 
   // files a runner does not apply as up migrations (down, undo, other dialects) are linted only
@@ -126,6 +148,13 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
       results.push(unreadable(file, e));
       continue;
     }
+    const key = cache ? cacheKey(run, file, raw, JSON.stringify(resolved.config), schemaDigest(schemaPathOf(resolved, opts), cacheKey)) : '';
+    const hit = cache?.get(file);
+    if (hit && hit.key === key) {
+      results.push(hit.result);
+      continue;
+    }
+    await initParser();
     const seed = seedCatalog(resolved, opts);
     const lintText = (t: string, take = false): FileLint => {
       const options = lintOptionsFor(resolved, opts, undefined);
@@ -136,7 +165,9 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
       const r = lintWithCatalog(parsed, rules, options);
       return { result: { ...r.result, source: parsed.source.text }, catalog: r.catalog };
     };
-    results.push((opts.fix ? opts.fix(file, raw, (t) => lintText(t)) : lintText(raw, true)).result);
+    const result = (opts.fix ? opts.fix(file, raw, (t) => lintText(t)) : lintText(raw, true)).result;
+    results.push(result);
+    if (cache) cache.set({ file, key, result: cacheable(result) });
   }
   return { results, warnings, ioFailure };
 }
@@ -145,6 +176,8 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
 export interface RootUnit {
   root: MigrationRoot;
   wanted: string[];
+  /** with `--cache`: the run's key (build, flags, schema dump) and the cached entries of `wanted` */
+  cache?: { run: string; entries: Record<string, CacheEntry> };
 }
 
 /** What linting one root gives: its results in the root's order, notes for stderr, unreadable files. */
@@ -154,6 +187,8 @@ export interface RootLint {
   ioFailure: boolean;
   /** the files `results` are for */
   done: string[];
+  /** with `--cache`: the results linted now (not taken from the cache), to store */
+  fresh?: FreshEntry[];
 }
 
 /**
@@ -168,6 +203,7 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
   const results: LintResult[] = [];
   const warnings: string[] = [];
   const done: string[] = [];
+  const fresh: FreshEntry[] = [];
   let ioFailure = false;
   const targets = root.files.filter((f) => wanted.has(f.path));
   if (targets.length === 0) return { results, warnings, ioFailure, done };
@@ -175,12 +211,27 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
   const last = root.files.indexOf(targets[targets.length - 1]);
   const rootConfig = await configs.forFile(resolve(root.dir, 'x.sql'));
   let catalog = seedCatalog(rootConfig, opts);
+  const cache = opts.fix ? undefined : unit.cache;
+  if (!cache) await initParser();
+  const { cacheKey, cacheable } = cache ? await import('./cache/lint-cache.js') : NO_CACHE;
+  // with the cache: the chained key of the history so far (src/cache/lint-cache.ts)
+  let link = cache ? cacheKey(cache.run, root.dir, root.runner, schemaDigest(schemaPathOf(rootConfig, opts), cacheKey)) : '';
+  // files whose replay is put off until a later file has to be linted: with the cache, a run
+  // whose results all come from it parses nothing
+  const pending: Array<{ file: MigrationRoot['files'][number]; raw: string }> = [];
+  const replayPending = async (): Promise<void> => {
+    if (!pending.length) return;
+    await initParser();
+    for (const { file, raw } of pending.splice(0)) replayParsed(catalog, parseRootFile(root, file, raw));
+    catalog.sealAsHistory();
+  };
   for (let i = 0; i <= last; i++) {
     const f = root.files[i];
     let raw: string;
     try {
       raw = readSourceFile(f.path);
     } catch (e) {
+      if (cache) link = cacheKey(link, f.path, 'unreadable');
       // a file over the size limit that the config excludes is skipped without a word (it is
       // usually a data load); otherwise it is reported, or noted when it is only history
       const tooLarge = e instanceof FileReadError && e.code === 'EFBIG';
@@ -194,18 +245,26 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
       }
       continue;
     }
-    const text = blankRanges(raw, f.exclude);
+    if (cache) link = cacheKey(link, f.path, String(f.transaction), JSON.stringify(f.exclude ?? null), raw);
+    const resolved = wanted.has(f.path) ? await configs.forFile(f.path) : undefined;
+    if (!resolved || !isIncluded(resolved, f.path)) {
+      // history only
+      if (cache) pending.push({ file: f, raw });
+      else replayParsed(catalog, parseRootFile(root, f, raw));
+      continue;
+    }
+    const key = cache ? cacheKey(link, JSON.stringify(resolved.config)) : '';
+    const hit = cache?.entries[f.path];
+    if (hit && hit.key === key) {
+      results.push(hit.result);
+      done.push(f.path);
+      pending.push({ file: f, raw });
+      continue;
+    }
+    await replayPending();
+    await initParser();
     const js = isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }) : undefined;
-    const parsed = js ? js.parsed : parseFile(f.path, text);
-    if (!wanted.has(f.path)) {
-      replayParsed(catalog, parsed);
-      continue;
-    }
-    const resolved = await configs.forFile(f.path);
-    if (!isIncluded(resolved, f.path)) {
-      replayParsed(catalog, parsed);
-      continue;
-    }
+    const parsed = js ? js.parsed : parseFile(f.path, blankRanges(raw, f.exclude));
     const options = lintOptionsFor(resolved, opts, f.transaction);
     let linted: FileLint;
     if (opts.fix) {
@@ -234,8 +293,14 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
     catalog = linted.catalog;
     results.push(linted.result);
     done.push(f.path);
+    if (cache) fresh.push({ file: f.path, key, result: cacheable(linted.result) });
   }
-  return { results, warnings, ioFailure, done };
+  return cache ? { results, warnings, ioFailure, done, fresh } : { results, warnings, ioFailure, done };
+}
+
+/** A file of a root as it is replayed or linted: a JS/TS migration's extracted SQL, or the SQL with the runner's excluded parts blanked. */
+function parseRootFile(root: MigrationRoot, f: MigrationRoot['files'][number], raw: string) {
+  return isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }).parsed : parseFile(f.path, blankRanges(raw, f.exclude));
 }
 
 /**
@@ -301,7 +366,7 @@ export async function migrationContext(
   const runnerOpt = opts.overrides.runner ?? (resolved.config.runner && isRunnerName(resolved.config.runner) ? resolved.config.runner : 'auto');
   const pgVersion = opts.overrides.pgVersion ?? resolved.config.pgVersion ?? 15;
   const root = await rootOf(filePath, { runner: runnerOpt, pgVersion });
-  const raw = readFileSync(filePath, 'utf8');
+  const raw = readSourceFile(filePath); // (FileReadError: too large, not a regular file, unreadable)
   const exclude = root ? fileTransaction(root, filePath, raw, { pgVersion }).exclude : [];
   return { root, catalog: historyBefore(root, filePath, seedCatalog(resolved, opts)), text: blankRanges(raw, exclude), pgVersion };
 }
@@ -317,7 +382,7 @@ function historyBefore(root: MigrationRoot | undefined, file: string, catalog: C
     } catch {
       continue;
     }
-    replayParsed(catalog, isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }).parsed : parseFile(f.path, blankRanges(raw, f.exclude)));
+    replayParsed(catalog, parseRootFile(root, f, raw));
   }
   catalog.sealAsHistory();
   return catalog;
@@ -341,15 +406,44 @@ const dumpCache = new Map<string, Catalog>();
 
 /** A fresh catalog: empty, or seeded from the schema dump of `--schema` / the config's `schema`. */
 export function seedCatalog(resolved: ResolvedConfig, opts: ProjectOptions): Catalog {
-  const c = resolved.config;
-  const schemaPath = opts.overrides.schema ? resolve(opts.cwd, opts.overrides.schema) : c.schema ? resolve(resolved.dir, c.schema) : undefined;
+  const schemaPath = schemaPathOf(resolved, opts);
   if (!schemaPath) return new Catalog();
   let seeded = dumpCache.get(schemaPath);
   if (!seeded) {
-    seeded = catalogFromDump(readFileSync(schemaPath, 'utf8'), schemaPath);
+    let text: string;
+    try {
+      text = readSourceFile(schemaPath, MAX_SCHEMA_BYTES);
+    } catch (e) {
+      throw new ConfigError(schemaPath, `the schema dump cannot be read: ${(e as Error).message}`);
+    }
+    seeded = catalogFromDump(text, schemaPath);
     dumpCache.set(schemaPath, seeded);
   }
   return seeded.clone();
+}
+
+/** Stand-ins for the cache module's functions when there is no cache (they are never called). */
+const NO_CACHE = {
+  cacheKey: (): string => '',
+  cacheable: (r: LintResult): LintResult => r,
+};
+
+/** The schema dump that seeds the catalog: `--schema`, or the config's `schema`. */
+function schemaPathOf(resolved: ResolvedConfig, opts: ProjectOptions): string | undefined {
+  const c = resolved.config;
+  return opts.overrides.schema ? resolve(opts.cwd, opts.overrides.schema) : c.schema ? resolve(resolved.dir, c.schema) : undefined;
+}
+
+/** The schema dump's part of a cache key: its path and text (a missing dump fails the run elsewhere). */
+function schemaDigest(path: string | undefined, cacheKey: (...parts: string[]) => string): string {
+  if (!path) return '';
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    text = '\0missing';
+  }
+  return cacheKey(path, text);
 }
 
 function unreadable(file: string, e: unknown): LintResult {

@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -26,10 +26,11 @@ interface Run {
   results: Array<{ filePath: string; messages: Array<{ ruleId: string | null; message: string; line: number; column: number; fatal?: boolean }> }>;
 }
 
-function godwit(args: string[], opts: { cwd?: string; input?: string; timeout?: number } = {}): Run {
+function godwit(args: string[], opts: { cwd?: string; input?: string; timeout?: number; uid?: number } = {}): Run {
   const start = performance.now();
   const r = spawnSync(process.execPath, ['--import', RSS_HOOK, bin, ...args], {
     cwd: opts.cwd ?? root,
+    ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
     input: opts.input,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
@@ -63,14 +64,21 @@ function alone(name: string, content: string | Buffer): string {
   return f;
 }
 
+/** A 50 MB migration of real DDL (written once). */
+function hugeFile(): string {
+  const f = join(dir, 'big', 'huge.sql');
+  if (existsSync(f)) return f;
+  mkdirSync(join(dir, 'big'), { recursive: true });
+  const fd = openSync(f, 'w');
+  const chunk = Buffer.from('CREATE TABLE t (id bigint PRIMARY KEY, name text);\nCREATE INDEX t_name ON t (name);\n'.repeat(12_000));
+  for (let written = 0; written < 50 * MB; written += chunk.length) writeSync(fd, chunk);
+  closeSync(fd);
+  return f;
+}
+
 describe('huge inputs', () => {
   it('a 50 MB file is reported as too large (exit 2) without being parsed, in bounded time and memory', () => {
-    const f = join(dir, 'big', 'huge.sql');
-    mkdirSync(join(dir, 'big'), { recursive: true });
-    const fd = openSync(f, 'w');
-    const chunk = Buffer.from('CREATE TABLE t (id bigint PRIMARY KEY, name text);\nCREATE INDEX t_name ON t (name);\n'.repeat(12_000));
-    for (let written = 0; written < 50 * MB; written += chunk.length) writeSync(fd, chunk);
-    closeSync(fd);
+    const f = hugeFile();
     const r = godwit(['lint', f, '-f', 'json']);
     expect(r.code).toBe(2);
     expect(r.results[0].messages[0]).toMatchObject({ ruleId: null, fatal: true });
@@ -78,6 +86,21 @@ describe('huge inputs', () => {
     console.log(`50 MB file: ${Math.round(r.ms)} ms, peak RSS ${Math.round(r.rssMb)} MB`);
     expect(r.ms).toBeLessThan(10_000);
     expect(r.rssMb).toBeLessThan(200);
+  });
+
+  it('the 50 MB file given to plan and trace, or as the --schema dump: a clear message, exit 2, nothing parsed', () => {
+    const f = hugeFile();
+    const plan = godwit(['plan', f]);
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toMatch(/cannot read .*huge\.sql: too large to lint/);
+    const trace = godwit(['trace', f], { timeout: 60_000 });
+    expect(trace.code).toBe(2);
+    expect(trace.stderr).toMatch(/too large to lint/);
+    const small = alone('0001_small.sql', 'CREATE INDEX i ON t (c);\n');
+    const schema = godwit(['lint', small, '--schema', f, '-f', 'json']);
+    expect(schema.code).toBe(2);
+    expect(schema.stderr).toMatch(/huge\.sql: the schema dump cannot be read: too large to lint \(5\d\.\d MB; the limit is 20\.0 MB\)/);
+    expect(Math.max(plan.rssMb, schema.rssMb)).toBeLessThan(200);
   });
 
   it('standard input over the limit (an endless stream) stops at the limit: exit 2', () => {
@@ -190,6 +213,24 @@ describe('the file system', () => {
     const r = godwit(['lint', join(project, 'db'), '-f', 'json'], { timeout: 30_000 });
     expect(r.code).toBe(1);
     expect(r.results.map((x) => x.filePath.slice(project.length + 1)).sort()).toEqual(['db/migrations/0001_index.sql', 'db/migrations/0004_folder.sql/inside.sql']);
+  });
+
+  it('an unreadable migration: "cannot read file: EACCES" (exit 2); the rest of the folder is still linted', () => {
+    // as root, permission bits do not stop reads: the run is then made as nobody
+    const asRoot = process.getuid?.() === 0;
+    const d = join(dir, 'unreadable', 'migrations');
+    mkdirSync(d, { recursive: true });
+    mkdirSync(join(dir, 'unreadable', '.git'));
+    writeFileSync(join(d, '0001_users.sql'), 'CREATE TABLE users (id bigint, email text);\n');
+    writeFileSync(join(d, '0002_secret.sql'), 'SELECT 1;\n');
+    writeFileSync(join(d, '0003_index.sql'), 'CREATE INDEX users_email ON users (email);\n');
+    chmodSync(join(d, '0002_secret.sql'), 0o000);
+    if (asRoot) for (const p of [dir, join(dir, 'unreadable'), d]) chmodSync(p, 0o755);
+    const r = godwit(['lint', d, '-f', 'json'], { cwd: join(dir, 'unreadable'), uid: asRoot ? 65534 : undefined });
+    expect(r.code, r.stderr).toBe(2);
+    const byName = Object.fromEntries(r.results.map((x) => [x.filePath.split('/').at(-1), x.messages]));
+    expect(byName['0002_secret.sql']).toEqual([expect.objectContaining({ fatal: true, message: 'cannot read file: EACCES' })]);
+    expect(byName['0003_index.sql'].map((m) => m.ruleId)).toContain('require-concurrent-index');
   });
 
   it('a FIFO named on the command line is "not a regular file" (exit 2), never read', () => {

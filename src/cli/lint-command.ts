@@ -1,4 +1,4 @@
-import { writeFileSync, renameSync, existsSync } from 'node:fs';
+import { writeFileSync, renameSync, existsSync, statSync } from 'node:fs';
 import { resolve, dirname, basename, join, relative } from 'node:path';
 import { rules } from '../lint.js';
 import { summarize } from '../engine/linter.js';
@@ -77,6 +77,9 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   if (project.configPath && !existsSync(project.configPath)) throw new UsageError(`--config: no such file: ${values.config}`);
   const fixing = await fixSessionFor(values, useStdin);
   if (fixing) project.fix = fixing.fixer;
+  if (values['cache-location'] !== undefined && !values.cache) throw new UsageError('--cache-location needs --cache');
+  // (not with --fix: a fixed file is linted again anyway, and its result is what is written)
+  if (values.cache && !fixing) project.cache = await loadCache(cwd, values['cache-location'] as string | undefined);
 
   const results: LintResult[] = [];
   let ioFailure = false;
@@ -113,6 +116,9 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     throw e;
   }
 
+  const cacheError = project.cache?.save();
+  if (cacheError) io.stderr.write(`godwit: warning: ${cacheError}\n`);
+
   const shown = values.quiet ? results.map(errorsOnly) : results;
   const color = useColor(values['no-color'] ? false : (values.color as boolean | undefined), values['output-file'] ? {} : io.stdout, io.env);
   // --fix writes the files before the report of what remains; --fix-dry-run shows the diff first
@@ -135,6 +141,14 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     return 1;
   }
   return 0;
+}
+
+/** `--cache`: the cache file (`--cache-location`: a file, or a directory to keep `.godwitcache` in). */
+async function loadCache(cwd: string, location: string | undefined) {
+  const { LintCache, DEFAULT_CACHE_FILE } = await import('../cache/lint-cache.js');
+  let path = resolve(cwd, location ?? DEFAULT_CACHE_FILE);
+  if (location !== undefined && (/[\\/]$/.test(location) || statSync(path, { throwIfNoEntry: false })?.isDirectory())) path = join(path, DEFAULT_CACHE_FILE);
+  return LintCache.load(path);
 }
 
 /**

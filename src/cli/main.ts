@@ -44,6 +44,9 @@ Lint options:
                                      must parse), then report what remains
       --fix-dry-run                  show the fixes as a unified diff (json: each result's "output"),
                                      write nothing
+      --cache                        reuse the results of unchanged migrations (same text, history,
+                                     config, flags and godwit build) from the last run
+      --cache-location <path>        the cache file, or a directory for it (default: ./.godwitcache)
       --max-warnings <n>             exit 1 when there are more warnings than n
       --quiet                        report errors only
       --stdin                        lint standard input (or give - as a path)
@@ -113,6 +116,8 @@ async function run(argv: string[], io: Io): Promise<number> {
         emit: { type: 'string' },
         fix: { type: 'boolean' },
         'fix-dry-run': { type: 'boolean' },
+        cache: { type: 'boolean' },
+        'cache-location': { type: 'string' },
         force: { type: 'boolean' },
         hook: { type: 'string' },
         help: { type: 'boolean', short: 'h' },

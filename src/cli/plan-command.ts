@@ -9,6 +9,7 @@ import { relative, resolve } from 'node:path';
 import { parseFile } from '../sql/parse.js';
 import { migrationContext, type ProjectOptions } from '../project.js';
 import { ConfigError } from '../config/index.js';
+import { FileReadError } from '../sources/read.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
 import { EMITS, namesIn, OutputExistsError, PlanError, planParsed, renderPlan, writeFilesNoClobber, type Emit } from '../plan/index.js';
 import { lintOptionsFrom } from './lint-command.js';
@@ -41,6 +42,10 @@ export async function planCommand(args: string[], values: Values, io: Io): Promi
   } catch (e) {
     if (e instanceof ConfigError) {
       io.stderr.write(`godwit: invalid configuration:\n${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof FileReadError) {
+      io.stderr.write(`godwit: cannot read ${args[0]}: ${e.message}\n`);
       return 2;
     }
     throw e;

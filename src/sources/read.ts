@@ -16,6 +16,12 @@ import { readFileSync, statSync } from 'node:fs';
 /** The largest file godwit lints or replays as history: 5 MiB. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
+/**
+ * The largest schema dump read (`--schema`, config `schema`): a whole schema in one file, so
+ * more than a migration, but bounded (a schema dump is DDL: ~70 MB of memory per MB parsed).
+ */
+export const MAX_SCHEMA_BYTES = 4 * MAX_FILE_BYTES;
+
 /** A file that cannot be linted; `message` says why (shown after "cannot read file: "). */
 export class FileReadError extends Error {
   constructor(

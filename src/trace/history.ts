@@ -5,7 +5,7 @@
  * replayed twice: statically into godwit's catalog (for the lock facts to compare with), and
  * for real into the engine (executed, statement by statement, in autocommit).
  */
-import { readFileSync } from 'node:fs';
+import { MAX_SCHEMA_BYTES, readSourceFile } from '../sources/read.js';
 import { relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { initParser } from '../sql/pg.js';
@@ -42,7 +42,7 @@ export interface PreparedFile {
 export async function prepareFile(file: string, opts: HistoryOptions): Promise<PreparedFile> {
   await initParser();
   const path = resolve(opts.cwd, file);
-  const raw = readFileSync(path, 'utf8');
+  const raw = readSourceFile(path); // (too large, not a regular file: FileReadError, "trace failed: …")
   const configs = new ConfigLoader({ explicitPath: opts.configPath, cwd: opts.cwd });
   const resolved = await configs.forFile(path);
   const cfgRunner = resolved.config.runner && isRunnerName(resolved.config.runner) ? resolved.config.runner : 'auto';
@@ -58,7 +58,7 @@ export async function prepareFile(file: string, opts: HistoryOptions): Promise<P
   let source: HistoryReport['source'] = 'none';
   const schemaPath = opts.schema ? resolve(opts.cwd, opts.schema) : resolved.config.schema ? resolve(resolved.dir, resolved.config.schema) : undefined;
   if (schemaPath) {
-    const dump = readFileSync(schemaPath, 'utf8');
+    const dump = readSourceFile(schemaPath, MAX_SCHEMA_BYTES);
     history.push(parseFile(schemaPath, dump));
     catalog = catalogFromDump(dump, schemaPath);
     source = 'schema';
@@ -68,7 +68,7 @@ export async function prepareFile(file: string, opts: HistoryOptions): Promise<P
       if (f.path === path) break;
       let body: string;
       try {
-        body = readFileSync(f.path, 'utf8');
+        body = readSourceFile(f.path);
       } catch {
         continue;
       }

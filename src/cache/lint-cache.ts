@@ -1,0 +1,132 @@
+/**
+ * The lint cache (`godwit lint --cache`, as ESLint's): each linted migration's result, stored
+ * under a key that covers everything the result depends on, so a run over unchanged migrations
+ * parses nothing (README, "Cache").
+ *
+ * A migration's result depends on its text, its config, the run's flags, godwit's build, and
+ * its history: the text of every migration before it in its root (the schema it runs against)
+ * and the schema dump that seeds the catalog. So keys are chained along a root: each file's
+ * link hashes the previous link with the file's path, text and runner facts, and a linted file's
+ * key hashes its link with its config. Editing, adding or reordering an earlier migration
+ * changes every later key; nothing is decided by modification times.
+ *
+ * The store is one JSON file (default `.godwitcache` in the working directory), read once and
+ * written once at the end of a run (atomically; a failed write is a warning, never a failed
+ * lint). A file that is missing, unreadable, corrupt or from another godwit build is an empty
+ * cache.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../fix/write.js';
+import type { LintResult } from '../engine/types.js';
+
+/** Where the cache lives when `--cache-location` is not given (relative to the working directory). */
+export const DEFAULT_CACHE_FILE = '.godwitcache';
+
+/** One cached lint: the key it was computed under and the result (with `source` when it has messages). */
+export interface CacheEntry {
+  key: string;
+  result: LintResult;
+}
+
+/** A new or changed entry, as linting a root reports it (it crosses worker threads: plain data). */
+export interface FreshEntry extends CacheEntry {
+  file: string;
+}
+
+interface StoredCache {
+  godwit: string;
+  files: Record<string, CacheEntry>;
+}
+
+/** Hash of the parts, separated so that ('ab', 'c') and ('a', 'bc') differ. */
+export function cacheKey(...parts: string[]): string {
+  const h = createHash('sha1');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('base64url');
+}
+
+export class LintCache {
+  private files: Record<string, CacheEntry>;
+  private changed = false;
+
+  private constructor(
+    readonly path: string,
+    /** this build of godwit; part of every run key */
+    readonly build: string,
+    files: Record<string, CacheEntry>,
+  ) {
+    this.files = files;
+  }
+
+  /** The cache at `path` (an empty one when the file is missing, unreadable, corrupt or from another build). */
+  static load(path: string): LintCache {
+    const build = buildId();
+    let files: Record<string, CacheEntry> = Object.create(null);
+    try {
+      const stored = JSON.parse(readFileSync(path, 'utf8')) as StoredCache;
+      if (stored && stored.godwit === build && stored.files && typeof stored.files === 'object') files = Object.assign(Object.create(null), stored.files);
+    } catch {
+      // no usable cache: start empty
+    }
+    return new LintCache(path, build, files);
+  }
+
+  get(file: string): CacheEntry | undefined {
+    return this.files[file];
+  }
+
+  set(entry: FreshEntry): void {
+    this.files[entry.file] = { key: entry.key, result: entry.result };
+    this.changed = true;
+  }
+
+  /** Write the cache if this run changed it. Returns an error message instead of throwing. */
+  save(): string | undefined {
+    if (!this.changed) return undefined;
+    try {
+      writeFileAtomic(this.path, JSON.stringify({ godwit: this.build, files: this.files } satisfies StoredCache));
+      this.changed = false;
+      return undefined;
+    } catch (e) {
+      return `could not write the cache ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+    }
+  }
+}
+
+/** What to store for a result: without `output` (fix runs are not cached), `source` only for code frames. */
+export function cacheable(result: LintResult): LintResult {
+  const { output: _output, source, ...rest } = result;
+  return result.messages.length && source !== undefined ? { ...rest, source } : rest;
+}
+
+let build: string | undefined;
+
+/**
+ * This build of godwit: the stamp `npm run build` writes (dist/build-id), or, without it (a
+ * bare `tsc`), the version and this module's modification time. A cache from another build
+ * is not used: a changed rule may change any result.
+ */
+function buildId(): string {
+  if (build) return build;
+  // this module is dist/src/cache/lint-cache.js, or a chunk in dist/src/cli/ when bundled
+  const dist = new URL('../../', import.meta.url);
+  try {
+    build = readFileSync(new URL('build-id', dist), 'utf8').trim();
+  } catch {
+    let version = '?';
+    try {
+      version = (JSON.parse(readFileSync(new URL('../package.json', dist), 'utf8')) as { version: string }).version;
+    } catch {
+      // (not in a package)
+    }
+    let mtime = 0;
+    try {
+      mtime = statSync(new URL(import.meta.url)).mtimeMs;
+    } catch {
+      // (not a file)
+    }
+    build = `${version}+${mtime}`;
+  }
+  return build;
+}
