@@ -69,6 +69,14 @@ describe('lint --cache on a golang-migrate project', () => {
     expect(godwit(['lint', 'db', '-f', 'json'], dir).stdout).not.toContain('FROM THE CACHE');
   });
 
+  it('entries of deleted migrations are dropped when the cache is written', () => {
+    godwit(['lint', 'db', '--cache'], dir);
+    rmSync(mig('000003_orders.up.sql'));
+    writeFileSync(mig('000004_more.up.sql'), 'SELECT 1;\n');
+    expectSameAsUncached(['lint', 'db', '-f', 'json'], dir);
+    expect(Object.keys(JSON.parse(readFileSync(cacheFile(), 'utf8')).files).sort()).toEqual(['000001_users.up.sql', '000002_index.up.sql', '000004_more.up.sql'].map((f) => mig(f)));
+  });
+
   it('an edited migration is linted again', () => {
     godwit(['lint', 'db', '--cache'], dir);
     writeFileSync(mig('000002_index.up.sql'), 'CREATE INDEX CONCURRENTLY users_email ON users (email);\n');

@@ -16,7 +16,7 @@
  * cache.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../fix/write.js';
 import type { LintResult } from '../engine/types.js';
 
@@ -84,6 +84,8 @@ export class LintCache {
   /** Write the cache if this run changed it. Returns an error message instead of throwing. */
   save(): string | undefined {
     if (!this.changed) return undefined;
+    // entries of migrations deleted (or renamed) since they were cached go: the file stays bounded
+    for (const file of Object.keys(this.files)) if (!existsSync(file)) delete this.files[file];
     try {
       writeFileAtomic(this.path, JSON.stringify({ godwit: this.build, files: this.files } satisfies StoredCache));
       this.changed = false;
