@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ready, rules, fixtureOptions } from './helpers.js';
+import { ready, rules, fixtureOptions, sqlFiles } from './helpers.js';
 import { lintSql } from '../src/lint.js';
 import { catalogFromDump } from '../src/analysis/history.js';
 import { fixText, RUNTIME_FAILURE_RULES, type Linted } from '../src/fix/loop.js';
@@ -58,14 +58,6 @@ function fixtureLinter(file: string, extra: LintOptions = {}): (text: string) =>
     if (existsSync(history)) o.catalog = catalogFromDump(readFileSync(history, 'utf8'), history);
     return { result: lintSql(t, file, o) };
   };
-}
-
-function sqlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.sql') && !f.endsWith('.fixed.sql') && !f.endsWith('.history.sql'))
-    .sort()
-    .map((f) => join(dir, f));
 }
 
 const count = (r: LintResult, ruleId: string): number => r.messages.filter((m) => m.ruleId === ruleId).length;

@@ -1,4 +1,5 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { catalogFromDump } from '../src/analysis/history.js';
 import { initParser } from '../src/sql/pg.js';
 import { lintSql, rules } from '../src/lint.js';
@@ -30,4 +31,13 @@ export function lintFixture(path: string, ruleId: string): { text: string; resul
   const history = path.replace(/\.sql$/, '.history.sql');
   if (existsSync(history)) options.catalog = catalogFromDump(readFileSync(history, 'utf8'), history);
   return { text, result: lintWithRule(text, ruleId, options, path) };
+}
+
+/** The fixtures of a folder (sorted), without the expected outputs (.fixed.sql) and histories (.history.sql). */
+export function sqlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql') && !f.endsWith('.fixed.sql') && !f.endsWith('.history.sql'))
+    .sort()
+    .map((f) => join(dir, f));
 }

@@ -6,8 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../src/cli/main.js';
+import { runMain } from './plan-helpers.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const docs = join(repo, 'docs', 'plans.md');
@@ -15,15 +14,9 @@ const example = join(repo, 'fixtures', 'plan', 'example');
 const file = 'db/migrations/000002_rename_email.up.sql';
 
 async function godwit(args: string[], cwd: string): Promise<string> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(args, { stdout, stderr, stdin: new PassThrough(), cwd, env: {} });
-  if (code !== 0) throw new Error(`godwit ${args.join(' ')} exited ${code}: ${err}`);
-  return out;
+  const r = await runMain(args, cwd);
+  if (r.code !== 0) throw new Error(`godwit ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
 }
 
 function block(name: string, lang: string, body: string): string {

@@ -7,6 +7,20 @@ import { catalogFromDump } from '../src/analysis/history.js';
 import { Catalog } from '../src/analysis/catalog.js';
 import { planParsed } from '../src/plan/planner.js';
 import type { Phase, Plan, PlanOptions } from '../src/plan/types.js';
+import { PassThrough } from 'node:stream';
+import { main } from '../src/cli/main.js';
+
+/** Run the CLI in-process (no environment, empty stdin). */
+export async function runMain(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await main(args, { stdout, stderr, stdin: new PassThrough(), cwd, env: {} });
+  return { code, stdout: out, stderr: err };
+}
 
 export const fixturesDir = resolve(import.meta.dirname, '..', 'fixtures', 'plan');
 

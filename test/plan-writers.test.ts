@@ -8,15 +8,13 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 import { initParser } from '../src/sql/pg.js';
 import { parseFile } from '../src/sql/parse.js';
 import { findRoots, fileTransaction, blankRanges, type RunnerName } from '../src/sources/index.js';
 import { lintProject, migrationContext } from '../src/project.js';
 import { baseName, planParsed, renderPlan, writeFilesNoClobber, nextVersions, markdownRunbook, pgrollMigrations, type Plan } from '../src/plan/index.js';
-import { main } from '../src/cli/main.js';
-import { comparable, fixture, planFixture, snapshot } from './plan-helpers.js';
+import { comparable, fixture, planFixture, runMain, snapshot } from './plan-helpers.js';
 
 const HISTORY = 'CREATE TABLE users (\n  id bigserial PRIMARY KEY,\n  email varchar(200) NOT NULL,\n  name text\n);\nCREATE INDEX users_email_idx ON users (email);\n';
 const RENAME = 'ALTER TABLE users RENAME COLUMN email TO email_address;\n';
@@ -357,16 +355,7 @@ describe('markdown runbook', () => {
 });
 
 describe('godwit plan (command line)', () => {
-  async function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += d));
-    stderr.on('data', (d) => (err += d));
-    const code = await main(args, { stdout, stderr, stdin: new PassThrough(), cwd, env: {} });
-    return { code, stdout: out, stderr: err };
-  }
+  const run = runMain;
   const l = LAYOUTS[0];
 
   it('prints the phase files without --out', async () => {

@@ -6,21 +6,13 @@
  *   -- fixture: {"pgVersion": 10, "transaction": "file"}
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ready, rules, lintFixture } from './helpers.js';
+import { ready, rules, lintFixture, sqlFiles } from './helpers.js';
 import { applyEdits } from '../src/fix/apply.js';
 import { parseFile } from '../src/sql/parse.js';
 
 const root = join(import.meta.dirname, '..', 'fixtures');
-
-function sqlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.sql') && !f.endsWith('.fixed.sql') && !f.endsWith('.history.sql'))
-    .sort()
-    .map((f) => join(dir, f));
-}
 
 beforeAll(ready);
 

@@ -183,17 +183,7 @@ function parseValid(path: string, source: SourceText, raws: RawStmt[], nuls: num
     } else {
       [ts, te] = trimToTokens(lazy.segmentTokens(seg).filter((t) => !COMMENT_TOKENS.has(t.name)), seg.start, seg.end);
     }
-    const kind = Object.keys(r.stmt)[0];
-    statements.push({
-      index: 0,
-      kind,
-      node: r.stmt,
-      body: (r.stmt as Record<string, unknown>)[kind],
-      start: ts,
-      end: te,
-      text: text.slice(ts, te),
-      locate: (loc) => (loc === undefined || loc < 0 ? ts : source.indexOfByte(loc)),
-    });
+    statements.push(statementOf(r, source, ts, te, 0));
   }
   finishStatements(statements, nuls, source, (p) => lazy.tokenAt(p));
 
@@ -512,18 +502,26 @@ function pushStatements(ctx: SplitContext, start: number, chunk: string, raws: R
     const s = source.indexOfByte(baseByte + locByte);
     const e = source.indexOfByte(baseByte + locByte + lenByte);
     const [ts, te] = trimToTokens(ctx.codeTokens, s, e);
-    const kind = Object.keys(r.stmt)[0];
-    ctx.out.push({
-      index: 0,
-      kind,
-      node: r.stmt,
-      body: (r.stmt as Record<string, unknown>)[kind],
-      start: ts,
-      end: te,
-      text: source.text.slice(ts, te),
-      locate: (loc) => (loc === undefined || loc < 0 ? ts : source.indexOfByte(baseByte + loc)),
-    });
+    ctx.out.push(statementOf(r, source, ts, te, baseByte));
   }
+}
+
+/**
+ * A parsed statement at [start, end) of the text; the parser's byte locations in its tree are
+ * relative to `baseByte` (the start of the chunk that was parsed). `index` is set later.
+ */
+function statementOf(r: RawStmt, source: SourceText, start: number, end: number, baseByte: number): Statement {
+  const kind = Object.keys(r.stmt)[0];
+  return {
+    index: 0,
+    kind,
+    node: r.stmt,
+    body: (r.stmt as Record<string, unknown>)[kind],
+    start,
+    end,
+    text: source.text.slice(start, end),
+    locate: (loc) => (loc === undefined || loc < 0 ? start : source.indexOfByte(baseByte + loc)),
+  };
 }
 
 function pushError(ctx: SplitContext, start: number, end: number, message: string, errIndex: number): void {

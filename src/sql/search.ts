@@ -1,7 +1,7 @@
 /** Binary searches over positions in file order (tokens, statement boundaries, `;`s). */
 
 /** Index of the first number at or after `pos` in an ascending array (its length when none is). */
-export function lowerBound(sorted: readonly number[], pos: number): number {
+export function lowerBound(sorted: ArrayLike<number>, pos: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -6,6 +6,7 @@
  * The text a SourceText holds has its BOM removed (as ESLint's SourceCode#text does);
  * `bom` remembers it so a fix can write it back.
  */
+import { lowerBound } from './search.js';
 
 export interface Position {
   line: number; // 1-based
@@ -48,27 +49,15 @@ export class SourceText {
     if (map === null) return index;
     if (index <= 0) return 0;
     if (index >= this.text.length) return this.byteLength;
-    // the first byte of the character at `index` (the map is non-decreasing): a binary search
-    let lo = 0;
-    let hi = this.byteLength;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (map[mid] < index) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    // the first byte of the character at `index` (the map is non-decreasing)
+    return lowerBound(map, index);
   }
 
   position(index: number): Position {
     const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: index - starts[lo] + 1 };
+    // the last line starting at or before `index`
+    const line = Math.max(0, lowerBound(starts, index + 1) - 1);
+    return { line: line + 1, column: index - starts[line] + 1 };
   }
 
   lineText(line: number): string {

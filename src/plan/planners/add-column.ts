@@ -19,8 +19,9 @@ import { typeFromNode } from '../../analysis/types.js';
 import { addColumnRewrites } from '../../analysis/locks.js';
 import {
   batchLoop, loopStep, columnExists, dropTriggerSql, fillTrigger, ident, inSchema, keyOf, lit, longTransactions, notNullSteps, quoteIdent, remaining,
-  replicationLag, rowExpr, tableRef, triggerExists, triggerNames,
+  replicationLag, rowExpr, tableRef, triggerExists, triggerNames, type Loop, type TableRef,
 } from '../sql.js';
+import type { Step } from '../types.js';
 import { add, change, existing, type CmdInput, type PlanOutcome } from './common.js';
 import { columnTypeText, defaultText } from '../text.js';
 
@@ -79,13 +80,7 @@ export function planAddColumn(ci: CmdInput): PlanOutcome {
     });
     const needs = `${cq} IS NULL`;
     const loop = batchLoop({ t, key: keyOf(t, ctx.catalog), set: `${cq} = ${expr}`, needs }, ctx);
-    add(c, 'backfill', {
-      ...loopStep(loop),
-      rollback: [],
-      verify: [remaining(t, needs, `rows where ${name} is still NULL`), replicationLag()],
-      derived: [`${t.name}.${name}`],
-      notes: [`nothing to undo: the backfill only sets ${name}, which rolling back the expand phase drops`],
-    });
+    add(c, 'backfill', backfillStep(loop, t, name, needs));
     if (nn) {
       add(c, 'constrain', nn.constrain);
       add(c, 'validate', nn.validate);
@@ -122,13 +117,7 @@ export function planAddColumn(ci: CmdInput): PlanOutcome {
     { t, key: keyOf(t, ctx.catalog), set: `${cq} = ${value}`, needs, guard: given ? undefined : `godwit: set the value of ${t.name}.${name} for existing rows in this phase and in the expand trigger, then delete this RAISE` },
     ctx,
   );
-  add(c, 'backfill', {
-    ...loopStep(loop),
-    rollback: [],
-    verify: [remaining(t, needs, `rows where ${name} is still NULL`), replicationLag()],
-    derived: [`${t.name}.${name}`],
-    notes: [`nothing to undo: the backfill only sets ${name}, which rolling back the expand phase drops`],
-  });
+  add(c, 'backfill', backfillStep(loop, t, name, needs));
   const steps = notNullSteps(t, name, ctx);
   add(c, 'constrain', steps.constrain);
   add(c, 'validate', steps.validate);
@@ -142,4 +131,15 @@ export function planAddColumn(ci: CmdInput): PlanOutcome {
   });
   c.pgroll = [{ add_column: { table: t.name, up: given ?? `NULL /* the value of ${name} for rows written by old code */`, column: { name, type, nullable: false } } }];
   return c;
+}
+
+/** The backfill phase of a column the expand phase added: its batches, and the check that none is left. */
+function backfillStep(loop: Loop, t: TableRef, name: string, needs: string): Step {
+  return {
+    ...loopStep(loop),
+    rollback: [],
+    verify: [remaining(t, needs, `rows where ${name} is still NULL`), replicationLag()],
+    derived: [`${t.name}.${name}`],
+    notes: [`nothing to undo: the backfill only sets ${name}, which rolling back the expand phase drops`],
+  };
 }
