@@ -1,7 +1,7 @@
 import { defineRule, type NodeKind, type Visitors } from '../src/engine/types.js';
 import { MAX_IDENTIFIER_BYTES } from '../src/analysis/names.js';
 import { identifierBytes, identifierOfToken, mayBeTruncated, truncateIdentifier } from '../src/analysis/identifier-bytes.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 
 const last = (list: any[] | undefined): string | undefined => {
   const n = list?.[list.length - 1];

@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/types.js';
 import { concurrentOp } from '../src/analysis/concurrent-ops.js';
 import { describeTransactionOrigin } from '../src/analysis/tx-origin.js';
 import { txControl } from '../src/analysis/transactions.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 import type { Edit, RuleContext } from '../src/engine/types.js';
 
 export default defineRule({

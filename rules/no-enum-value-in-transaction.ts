@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import { nameListToRange, nameListToString } from '../src/analysis/names.js';
 import { describeTransactionOrigin } from '../src/analysis/tx-origin.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 
 interface PendingValue {
   value: string;

@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import type { RangeVarLike } from '../src/analysis/names.js';
 import { RELATION_KINDS, reportBreakingChange } from '../src/analysis/breaking-changes.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 
 export default defineRule({
   id: 'no-rename-table',

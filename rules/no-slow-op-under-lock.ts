@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 import { describeLock, lockStrength, type Lock } from '../src/analysis/lock-types.js';
 import { blocksWritesWhileHeld, HeldLocks, lockedByIndexName, lockScope, type HeldLock } from '../src/analysis/lock-scope.js';
 import { analyzeBatch } from '../src/analysis/batching.js';

@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/types.js';
 import { describeLock, type Lock } from '../src/analysis/lock-types.js';
 import { displayName } from '../src/analysis/names.js';
 import { booleanOption } from '../src/analysis/concurrent-ops.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 
 /** ALTER TABLE subcommands that rewrite the relation under ACCESS EXCLUSIVE */
 const REWRITE_CMDS: Record<string, (cmd: any) => string> = {

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 import { txControl } from '../src/analysis/transactions.js';
 import { openingBegin } from '../src/analysis/tx-origin.js';
 

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 import { describeLock, type Lock } from '../src/analysis/lock-types.js';
 import { displayName, type RangeVarLike } from '../src/analysis/names.js';
 import { alterCmds, effectLock, lineOf, quoteIdent, relationSql, subcommandSpans } from '../src/analysis/alter-subcommands.js';

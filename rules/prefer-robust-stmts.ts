@@ -1,7 +1,7 @@
 import { defineRule, type Edit } from '../src/engine/types.js';
 import { displayName, nameListToString } from '../src/analysis/names.js';
 import { subcommandTokens } from '../src/analysis/alter-subcommands.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 
 /** statements after which nothing can fail that a rerun would have to repeat */
 const TRIVIAL = new Set(['VariableSetStmt', 'VariableShowStmt', 'TransactionStmt']);

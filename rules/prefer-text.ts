@@ -2,7 +2,7 @@ import { defineRule, type Edit } from '../src/engine/types.js';
 import { displayName } from '../src/analysis/names.js';
 import { isBuiltinType, type WrittenColumn } from '../src/analysis/column-defs.js';
 import { replaceTypeFix, typeModifiers, writtenColumnVisitors, writtenTypeSpan } from '../src/analysis/type-fixes.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 
 export default defineRule({
   id: 'prefer-text',

@@ -3,7 +3,7 @@ import { describeLock } from '../src/analysis/lock-types.js';
 import { displayName } from '../src/analysis/names.js';
 import { booleanOption } from '../src/analysis/concurrent-ops.js';
 import { concurrentlyNeedsOwnMigration } from '../src/analysis/tx-origin.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 
 const KIND_WORD: Record<string, string> = {
   REINDEX_OBJECT_INDEX: 'INDEX',

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 import type { Lock } from '../src/analysis/lock-types.js';
 import { describeLock, lockStrength } from '../src/analysis/lock-types.js';
 import { fileSetInsertion, trafficBlockingLock, waitsForOtherTransactions, setWouldWrap, settingClearedBefore } from '../src/analysis/timeouts.js';

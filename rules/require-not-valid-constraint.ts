@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import type { Edit } from '../src/engine/types.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 import { txControl } from '../src/analysis/transactions.js';
 import { describeLock } from '../src/analysis/lock-types.js';
 import { displayName } from '../src/analysis/names.js';

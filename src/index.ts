@@ -1,5 +1,5 @@
 export { lint, lintSql, initParser, rules } from './lint.js';
-export { parseFile } from './sql/parse.js';
+export { parseFile } from './dialects/postgresql/parse.js';
 export { lintParsed } from './engine/linter.js';
 export { defineRule } from './engine/types.js';
 export type * from './engine/types.js';

@@ -1,6 +1,6 @@
 /** The programmatic API: parse and lint SQL text. Every front end (CLI, ESLint, trace) calls this. */
-import { initParser } from './sql/pg.js';
-import { parseFile } from './sql/parse.js';
+import { initParser } from './dialects/postgresql/pg.js';
+import { parseFile } from './dialects/postgresql/parse.js';
 import { lintParsed } from './engine/linter.js';
 import type { LintOptions, LintResult, RuleDefinition } from './engine/types.js';
 import { rules as builtinRules } from '../rules/index.js';

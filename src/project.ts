@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { initParser } from './sql/pg.js';
-import { parseFile } from './sql/parse.js';
+import { initParser } from './dialects/postgresql/pg.js';
+import { parseFile } from './dialects/postgresql/parse.js';
 import { lintWithCatalog, summarize } from './engine/linter.js';
 import { rules } from './lint.js';
 import { Catalog } from './analysis/catalog.js';

@@ -4,8 +4,8 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initParser } from '../src/lint.js';
-import { parseFile } from '../src/sql/parse.js';
-import type { Statement } from '../src/sql/types.js';
+import { parseFile } from '../src/dialects/postgresql/parse.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 import { modelTransactions, txControl, type TransactionMode } from '../src/analysis/transactions.js';
 import { expressionVolatility, isVolatile } from '../src/analysis/volatility.js';
 import { locksOf, primaryLock, addColumnRewrites } from '../src/analysis/locks.js';

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initParser, parseSql } from '../src/sql/pg.js';
+import { initParser, parseSql } from '../src/dialects/postgresql/pg.js';
 import { Catalog } from '../src/analysis/catalog.js';
-import { parseFile } from '../src/sql/parse.js';
+import { parseFile } from '../src/dialects/postgresql/parse.js';
 import { analyzeBatch, isBoundedBatch } from '../src/analysis/batching.js';
 
 beforeAll(initParser);

@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { initParser } from '../src/sql/pg.js';
+import { initParser } from '../src/dialects/postgresql/pg.js';
 import { initJsParser, extractMigration, lintJsMigration, isJsMigrationPath, type Fragment } from '../src/sources/extract/index.js';
 import { KIND_CHAR, KIND_ESCAPE } from '../src/sources/extract/strings.js';
 import { findRoots, rootOf } from '../src/sources/index.js';

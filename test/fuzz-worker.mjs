@@ -15,8 +15,8 @@ import { isDeepStrictEqual } from 'node:util';
 
 const { dist, seedFiles, seed, from, to, projectEvery } = workerData;
 const { initParser, lintSql } = await import(`${dist}/src/lint.js`);
-const { parseFile } = await import(`${dist}/src/sql/parse.js`);
-const { parseSql } = await import(`${dist}/src/sql/pg.js`);
+const { parseFile } = await import(`${dist}/src/dialects/postgresql/parse.js`);
+const { parseSql } = await import(`${dist}/src/dialects/postgresql/pg.js`);
 const { lintProject } = await import(`${dist}/src/project.js`);
 const { fixText } = await import(`${dist}/src/fix/loop.js`);
 await initParser();

@@ -1,7 +1,7 @@
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogFromDump } from '../src/analysis/history.js';
-import { initParser } from '../src/sql/pg.js';
+import { initParser } from '../src/dialects/postgresql/pg.js';
 import { lintSql, rules } from '../src/lint.js';
 import type { LintOptions, LintResult } from '../src/engine/types.js';
 

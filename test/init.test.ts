@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { main, type Io } from '../src/cli/main.js';
 import { addLintStaged, addPreCommitHook, PRE_COMMIT_ENTRY } from '../src/cli/init-command.js';
 import { validateConfig } from '../src/config/index.js';
-import { initParser } from '../src/sql/pg.js';
+import { initParser } from '../src/dialects/postgresql/pg.js';
 
 const root = resolve(import.meta.dirname, '..');
 

@@ -5,8 +5,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initParser } from '../src/lint.js';
 import { lintWithRule } from './helpers.js';
-import { parseFile } from '../src/sql/parse.js';
-import { SourceText, indexOfCodePoint } from '../src/sql/source.js';
+import { parseFile } from '../src/dialects/postgresql/parse.js';
+import { SourceText, indexOfCodePoint } from '../src/dialects/postgresql/source.js';
 import { applyEdits } from '../src/fix/apply.js';
 import { lintParsed } from '../src/engine/linter.js';
 import { defineRule, type Finding, type LintResult } from '../src/engine/types.js';

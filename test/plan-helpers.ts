@@ -2,7 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { parseFile } from '../src/sql/parse.js';
+import { parseFile } from '../src/dialects/postgresql/parse.js';
 import { catalogFromDump } from '../src/analysis/history.js';
 import { Catalog } from '../src/analysis/catalog.js';
 import { planParsed } from '../src/plan/planner.js';

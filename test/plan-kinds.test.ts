@@ -5,12 +5,12 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { initParser } from '../src/sql/pg.js';
+import { initParser } from '../src/dialects/postgresql/pg.js';
 import { lintSql } from '../src/lint.js';
 import { catalogFromDump } from '../src/analysis/history.js';
 import { PLAN_KINDS } from '../src/plan/types.js';
 import { Catalog } from '../src/analysis/catalog.js';
-import { parseFile } from '../src/sql/parse.js';
+import { parseFile } from '../src/dialects/postgresql/parse.js';
 import { planParsed, PlanError, renderPlan } from '../src/plan/index.js';
 import { fixture, fixturesDir, planFixture } from './plan-helpers.js';
 

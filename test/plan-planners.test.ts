@@ -12,8 +12,8 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
-import { initParser } from '../src/sql/pg.js';
-import { parseFile } from '../src/sql/parse.js';
+import { initParser } from '../src/dialects/postgresql/pg.js';
+import { parseFile } from '../src/dialects/postgresql/parse.js';
 import { lintSql } from '../src/lint.js';
 import { catalogFromDump, replayParsed } from '../src/analysis/history.js';
 import type { Phase, Plan, PlanKind } from '../src/plan/types.js';

@@ -9,8 +9,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { initParser } from '../src/sql/pg.js';
-import { parseFile } from '../src/sql/parse.js';
+import { initParser } from '../src/dialects/postgresql/pg.js';
+import { parseFile } from '../src/dialects/postgresql/parse.js';
 import { findRoots, fileTransaction, blankRanges, type RunnerName } from '../src/sources/index.js';
 import { lintProject, migrationContext } from '../src/project.js';
 import { baseName, planParsed, renderPlan, writeFilesNoClobber, nextVersions, markdownRunbook, pgrollMigrations, type Plan } from '../src/plan/index.js';

@@ -4,9 +4,9 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initParser, lint as lintAsync } from '../src/lint.js';
 import { lintWithRule } from './helpers.js';
-import { parseFile } from '../src/sql/parse.js';
+import { parseFile } from '../src/dialects/postgresql/parse.js';
 import type { Finding, LintResult } from '../src/engine/types.js';
-import type { Statement } from '../src/sql/types.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 
 beforeAll(() => initParser());
 

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initParser } from '../src/sql/pg.js';
+import { initParser } from '../src/dialects/postgresql/pg.js';
 import { lintSql, rules } from '../src/lint.js';
 import { docBlocks, generateRuleDocs, GENERATED_MARK } from '../src/report/rule-docs.js';
 import { root } from './report-helpers.js';

@@ -1,6 +1,6 @@
 /** The CI formats: github workflow commands, GitLab Code Quality, JUnit XML, markdown PR comments. */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initParser } from '../src/sql/pg.js';
+import { initParser } from '../src/dialects/postgresql/pg.js';
 import { summarize } from '../src/engine/linter.js';
 import { escapeData, escapeProperty, formatGithub } from '../src/report/github.js';
 import { formatGitlab, gitlabSeverity } from '../src/report/gitlab.js';

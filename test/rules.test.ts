@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ready, rules, lintFixture, sqlFiles } from './helpers.js';
 import { applyEdits } from '../src/fix/apply.js';
-import { parseFile } from '../src/sql/parse.js';
+import { parseFile } from '../src/dialects/postgresql/parse.js';
 
 const root = join(import.meta.dirname, '..', 'fixtures');
 

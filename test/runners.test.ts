@@ -8,8 +8,8 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
-import { initParser } from '../src/sql/pg.js';
-import { parseFile } from '../src/sql/parse.js';
+import { initParser } from '../src/dialects/postgresql/pg.js';
+import { parseFile } from '../src/dialects/postgresql/parse.js';
 import { modelTransactions, type TransactionMode } from '../src/analysis/transactions.js';
 import { lintSql } from '../src/lint.js';
 import {

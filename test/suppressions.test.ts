@@ -7,7 +7,7 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initParser, lintSql, rules as builtin } from '../src/lint.js';
-import { parseFile } from '../src/sql/parse.js';
+import { parseFile } from '../src/dialects/postgresql/parse.js';
 import { lintParsed } from '../src/engine/linter.js';
 import { defineRule, type LintOptions, type LintResult, type RuleDefinition } from '../src/engine/types.js';
 

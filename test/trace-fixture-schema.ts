@@ -10,7 +10,7 @@
  * The synthesized SQL is replayed as the fixture's history into both the engine and godwit's
  * static catalog, so the two sides compare the same schema.
  */
-import type { ParsedFile, Statement } from '../src/sql/types.js';
+import type { ParsedFile, Statement } from '../src/dialects/postgresql/types.js';
 
 interface ColumnNeed {
   type: string;

@@ -11,8 +11,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import fg from 'fast-glob';
-import { initParser } from '../src/sql/pg.js';
-import { parseFile } from '../src/sql/parse.js';
+import { initParser } from '../src/dialects/postgresql/pg.js';
+import { parseFile } from '../src/dialects/postgresql/parse.js';
 import { traceText, shutdownPglite, type TracedStatement } from '../src/trace/index.js';
 import { BASE_SCHEMA, CASES } from './trace-cases.js';
 import { synthesizeSchema } from './trace-fixture-schema.js';

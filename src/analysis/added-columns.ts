@@ -4,7 +4,7 @@
  * tables it knows; for tables it never saw (no history), the earlier ALTER TABLE … ADD COLUMN
  * statements of the file answer.
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import type { Catalog } from './catalog.js';
 import type { RangeVarLike } from './names.js';
 

@@ -4,7 +4,7 @@
  * existing table that most lock rules make, and SQL spelling of names for the plans that rules
  * write into their messages.
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import type { RuleContext } from '../engine/types.js';
 import { displayName, type RangeVarLike } from './names.js';
 import { blockedBy, type Duration, type Lock } from './lock-types.js';

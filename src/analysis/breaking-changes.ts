@@ -4,7 +4,7 @@
  * words for the relation's kind, and the finding, which points at the relation and names the
  * lock the statement takes on it.
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import type { RuleContext } from '../engine/types.js';
 import { columnAddedInFile } from './added-columns.js';
 import { alterCmds } from './alter-subcommands.js';

@@ -10,7 +10,7 @@
 import { qualify, nameListToRange, type RangeVarLike } from './names.js';
 import { typeFromNode, type ColumnType } from './types.js';
 import { constraintKind, defaultConstraintName, notNullColumns, type ConstraintKind } from './constraints.js';
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 
 export type Origin = 'history' | 'file';
 

@@ -7,7 +7,7 @@
  * function"). `REFRESH MATERIALIZED VIEW CONCURRENTLY` is not one of them: it runs fine in a
  * transaction block.
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import { displayName, nameListToString } from './names.js';
 
 /**

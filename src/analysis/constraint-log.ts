@@ -10,7 +10,7 @@
  * A rule keeps one log per file (create it in `create`) and calls `observe` for each
  * statement *after* it has judged that statement, so the log holds what ran before.
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import { constraintKind, defaultConstraintName, notNullColumns, type ConstraintKind } from './constraints.js';
 import { nameListToRange, type RangeVarLike } from './names.js';
 

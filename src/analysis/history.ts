@@ -5,8 +5,8 @@
  * meta-commands such as \restrict).
  */
 import { Catalog } from './catalog.js';
-import { parseFile } from '../sql/parse.js';
-import type { ParsedFile } from '../sql/types.js';
+import { parseFile } from '../dialects/postgresql/parse.js';
+import type { ParsedFile } from '../dialects/postgresql/types.js';
 
 /** Apply every statement of a parsed migration to the catalog, as history. */
 export function replayParsed(catalog: Catalog, parsed: ParsedFile): Catalog {

@@ -6,7 +6,7 @@
  *  - `do:<n>`   a DO block run in autocommit: its whole body is one transaction;
  *  - null       an autocommit statement: its locks end with it.
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import type { TxInfo } from './transactions.js';
 import { lockStrength, type Lock, type LockMode } from './lock-types.js';
 import type { Catalog } from './catalog.js';

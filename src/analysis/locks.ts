@@ -12,7 +12,7 @@
  *  - PG 14: DETACH PARTITION CONCURRENTLY.
  *  - PG 18: virtual generated columns (the default kind) do not rewrite; NOT NULL … NOT VALID.
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import type { Catalog } from './catalog.js';
 import { displayName, nameListToRange, qualify, type RangeVarLike } from './names.js';
 import { blockedBy, lockStrength, type Duration, type Lock, type LockMode } from './lock-types.js';

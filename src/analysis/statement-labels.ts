@@ -1,5 +1,5 @@
 /** Short names of statements for messages ("ALTER TABLE", "CREATE INDEX", "UPDATE"). */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 
 const LABELS: Record<string, string> = {
   AlterTableStmt: 'ALTER TABLE',

@@ -3,7 +3,7 @@
  * file-wide timeout would break, and where a `SET` goes. Shared by require-lock-timeout and
  * require-statement-timeout.
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import type { Lock } from './lock-types.js';
 import type { Catalog } from './catalog.js';
 import { analyzeBatch } from './batching.js';

@@ -17,7 +17,7 @@
  * statements are part of it); COMMIT/ROLLBACK end the block, and the statements after them
  * form a new implicit block. A file with a single statement runs in autocommit, as `none`.
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 
 export type TransactionMode = 'none' | 'file' | 'all' | 'implicit';
 

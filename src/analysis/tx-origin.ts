@@ -4,7 +4,7 @@
  * implicit block around a multi-statement query (`implicit`), or a DO
  * block (which runs as one statement, so its body is never at top level).
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import type { RuleContext } from '../engine/types.js';
 import { txControl } from './transactions.js';
 

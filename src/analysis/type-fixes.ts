@@ -3,7 +3,7 @@
  * prefer-timestamptz): they visit the columns whose type a statement writes (column-defs.ts),
  * find where the type is written (type-span.ts), and fix it by replacing that text.
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import type { Edit, RuleContext, Visitors } from '../engine/types.js';
 import { columnsOfAlter, columnsOfCreate, type WrittenColumn } from './column-defs.js';
 import { typeSpanAt, type TypeSpan } from './type-span.js';

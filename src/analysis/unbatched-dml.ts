@@ -3,7 +3,7 @@
  * check and one message, told in each statement's own words. Whether the WHERE bounds the
  * batch is `analyzeBatch`'s call (batching.ts).
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import type { RuleContext } from '../engine/types.js';
 import { analyzeBatch, isSystemCatalog } from './batching.js';
 import { describeLock } from './lock-types.js';

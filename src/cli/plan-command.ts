@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { parseFile } from '../sql/parse.js';
+import { parseFile } from '../dialects/postgresql/parse.js';
 import { migrationContext, type ProjectOptions } from '../project.js';
 import { ConfigError } from '../config/index.js';
 import { FileReadError } from '../sources/read.js';

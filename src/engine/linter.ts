@@ -7,11 +7,11 @@ import { Catalog } from '../analysis/catalog.js';
 import { modelTransactions, txControl, type TxInfo } from '../analysis/transactions.js';
 import { locksOf, primaryLock, alterCmdEffects } from '../analysis/locks.js';
 import type { Lock } from '../analysis/lock-types.js';
-import type { ParsedFile, Statement } from '../sql/types.js';
+import type { ParsedFile, Statement } from '../dialects/postgresql/types.js';
 import type { Finding, LintOptions, LintResult, ReportDescriptor, RuleContext, RuleDefinition, Severity, Edit } from './types.js';
 import { resolveRules, type EnabledRule } from './presets.js';
 import { applySuppressions } from './suppressions.js';
-import { firstTokenAt } from '../sql/search.js';
+import { firstTokenAt } from '../dialects/postgresql/search.js';
 
 export const DEFAULT_PG_VERSION = 15;
 

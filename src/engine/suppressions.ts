@@ -4,8 +4,8 @@
  * file, and the ESLint forms keep ESLint's line semantics so CLI and editor agree.
  * `unused-suppression` reports godwit directives that name unknown rules or suppress nothing.
  */
-import type { ParsedFile, Statement } from '../sql/types.js';
-import type { Directive } from '../sql/directives.js';
+import type { ParsedFile, Statement } from '../dialects/postgresql/types.js';
+import type { Directive } from '../dialects/postgresql/directives.js';
 import type { Finding, RuleDefinition } from './types.js';
 import type { EnabledRule } from './presets.js';
 

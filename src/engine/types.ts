@@ -1,5 +1,5 @@
-import type { Node } from '../sql/pg.js';
-import type { Statement, ParsedFile } from '../sql/types.js';
+import type { Node } from '../dialects/postgresql/pg.js';
+import type { Statement, ParsedFile } from '../dialects/postgresql/types.js';
 import type { Lock } from '../analysis/lock-types.js';
 import type { Catalog } from '../analysis/catalog.js';
 import type { TxInfo, TransactionMode } from '../analysis/transactions.js';

@@ -24,7 +24,7 @@
  *   ESLint's `**\/*.sql` matches them, and their intentional DROPs are not findings.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { parseFile } from '../sql/parse.js';
+import { parseFile } from '../dialects/postgresql/parse.js';
 import { lintWithCatalog, summarize } from '../engine/linter.js';
 import { rules as godwitRules } from '../lint.js';
 import { lintOptionsFor, seedCatalog, type ProjectOptions } from '../project.js';
@@ -32,7 +32,7 @@ import { isIncluded, type ResolvedConfig } from '../config/index.js';
 import { blankRanges, fileTransaction, isRunnerName } from '../sources/index.js';
 import type { TransactionMode } from '../analysis/transactions.js';
 import type { LintResult, RuleSetting } from '../engine/types.js';
-import type { ParsedFile } from '../sql/types.js';
+import type { ParsedFile } from '../dialects/postgresql/types.js';
 import type { Catalog } from '../analysis/catalog.js';
 import { initJsParserSync, isJsMigrationPath, isJsRunnerName, prepareJsMigration } from '../sources/extract/index.js';
 import { configKey, resolveConfigSync } from './godwit-config.js';

@@ -9,8 +9,8 @@
  * The godwit objects (`statement`, `parsed`) are attached as non-enumerable properties, so
  * ESLint's generic traversal helpers never walk into the libpg-query tree.
  */
-import type { ParsedFile, Statement, Comment } from '../sql/types.js';
-import type { SourceText } from '../sql/source.js';
+import type { ParsedFile, Statement, Comment } from '../dialects/postgresql/types.js';
+import type { SourceText } from '../dialects/postgresql/source.js';
 
 export interface Position {
   line: number;

@@ -9,13 +9,13 @@
  * matches the disk, so an edited, added or reordered migration invalidates what follows it.
  */
 import { readFileSync } from 'node:fs';
-import { parseFile } from '../sql/parse.js';
+import { parseFile } from '../dialects/postgresql/parse.js';
 import { replayParsed } from '../analysis/history.js';
 import { blankRanges, type MigrationRoot } from '../sources/index.js';
 import type { Catalog } from '../analysis/catalog.js';
 import type { Stamps } from './root-cache.js';
 import { initJsParserSync, isJsMigrationPath, isJsRunnerName, prepareJsMigration } from '../sources/extract/index.js';
-import type { ParsedFile } from '../sql/types.js';
+import type { ParsedFile } from '../dialects/postgresql/types.js';
 
 interface Checkpoint {
   upTo: number;

@@ -18,7 +18,7 @@
  */
 import type { ESLint, Rule } from 'eslint';
 import type { Language } from '@eslint/core';
-import { initParser } from '../sql/pg.js';
+import { initParser } from '../dialects/postgresql/pg.js';
 import { packageInfo } from '../report/common.js';
 import { rules as godwitRules } from '../lint.js';
 import type { PresetName } from '../engine/types.js';

@@ -9,7 +9,7 @@
  * statements are linted, as `godwit lint` does.
  */
 import type { Language, File, OkParseResult, NotOkParseResult } from '@eslint/core';
-import { parseFile } from '../sql/parse.js';
+import { parseFile } from '../dialects/postgresql/parse.js';
 import { MAX_FILE_BYTES } from '../sources/read.js';
 import { buildProgram, type SqlNode, type SqlProgram } from './ast.js';
 import { SqlSourceCode, type SqlLanguageOptions } from './source-code.js';

@@ -10,7 +10,7 @@
  */
 import { ESLintUtils, type TSESLint } from '@typescript-eslint/utils';
 import type { Finding, RuleDefinition } from '../engine/types.js';
-import { SourceText } from '../sql/source.js';
+import { SourceText } from '../dialects/postgresql/source.js';
 import { ruleDocsUrl } from '../report/common.js';
 import { analysisFor, register } from './analysis.js';
 import type { SqlSourceCode } from './source-code.js';

@@ -13,7 +13,7 @@
  */
 import { TextSourceCodeBase, VisitNodeStep, ConfigCommentParser, Directive } from '@eslint/plugin-kit';
 import type { FileProblem, DirectiveType, RulesConfig, SourceLocation } from '@eslint/core';
-import type { ParsedFile } from '../sql/types.js';
+import type { ParsedFile } from '../dialects/postgresql/types.js';
 import { visitorKeysOf, type SqlComment, type SqlNode, type SqlProgram, type SqlStatementNode } from './ast.js';
 
 /** godwit/sql accepts no language options: godwit's settings come from its config file (docs/eslint.md). */

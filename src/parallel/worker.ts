@@ -1,6 +1,6 @@
 /** A worker thread of src/parallel/pool.ts: lints whole migration roots and posts the results back. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { initParser } from '../sql/pg.js';
+import { initParser } from '../dialects/postgresql/pg.js';
 import { ConfigLoader } from '../config/load.js';
 import { lintRoot, type ProjectOptions, type RootLint, type RootUnit } from '../project.js';
 

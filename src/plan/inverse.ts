@@ -4,7 +4,7 @@
  * was none is dropped. Undefined when godwit cannot tell how to undo it.
  */
 import type { Catalog } from '../analysis/catalog.js';
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import { nameListToRange } from '../analysis/names.js';
 import { alterCmds, quoteIdent, relationSql } from '../analysis/alter-subcommands.js';
 

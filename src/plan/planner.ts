@@ -10,9 +10,9 @@
  * with the expand steps; those that cannot run in a transaction follow it, one per phase.
  */
 import type { Catalog } from '../analysis/catalog.js';
-import type { ParsedFile, Statement } from '../sql/types.js';
+import type { ParsedFile, Statement } from '../dialects/postgresql/types.js';
 import { concurrentOp } from '../analysis/concurrent-ops.js';
-import { parseSql } from '../sql/pg.js';
+import { parseSql } from '../dialects/postgresql/pg.js';
 import { alterCmds, relationSql } from '../analysis/alter-subcommands.js';
 import type { Change, Phase, Plan, PlanOptions, Stage, Step } from './types.js';
 import { STAGES } from './types.js';

@@ -3,7 +3,7 @@
  * regexes): a subcommand of an ALTER TABLE, the type and DEFAULT of a column definition,
  * the USING expression of a type change, the CHECK expression of a constraint.
  */
-import type { ParsedFile, Statement } from '../sql/types.js';
+import type { ParsedFile, Statement } from '../dialects/postgresql/types.js';
 import { subcommandSpans, type Span } from '../analysis/alter-subcommands.js';
 
 export interface Tok {

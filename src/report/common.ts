@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SourceText } from '../sql/source.js';
+import { SourceText } from '../dialects/postgresql/source.js';
 import type { Lock } from '../analysis/lock-types.js';
 import type { Finding, LintResult } from '../engine/types.js';
 

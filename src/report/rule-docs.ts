@@ -4,7 +4,7 @@
  * metadata. A rule's `fix` text is prose with SQL paragraphs; paragraphs PostgreSQL's parser
  * accepts become ```sql blocks.
  */
-import { parseSql } from '../sql/pg.js';
+import { parseSql } from '../dialects/postgresql/pg.js';
 import type { Finding, LintOptions, LintResult, RuleDefinition } from '../engine/types.js';
 import { lockLine } from './common.js';
 

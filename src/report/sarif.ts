@@ -15,7 +15,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Fix, Log, Notification, Region, ReportingDescriptor, Result, Run } from 'sarif';
 import { rules as catalog } from '../lint.js';
-import { SourceText } from '../sql/source.js';
+import { SourceText } from '../dialects/postgresql/source.js';
 import type { Edit, LintResult, RuleDefinition } from '../engine/types.js';
 import { displayPath, fingerprints, FINGERPRINT_KEY, isIoFailure, messageOffsets, packageInfo, positionAt, ruleDocsUrl, type PackageInfo, type ReportOptions } from './common.js';
 import { ruleHelpMarkdown, ruleHelpText } from './rule-docs.js';

@@ -4,8 +4,8 @@
  * scanner, so a directive-like line inside a string literal or a dollar-quoted body is not
  * taken for one. Only comment text is inspected here, never SQL statements.
  */
-import { scanSql } from '../sql/pg.js';
-import { SourceText } from '../sql/source.js';
+import { scanSql } from '../dialects/postgresql/pg.js';
+import { SourceText } from '../dialects/postgresql/source.js';
 
 export interface LineComment {
   /** UTF-16 offsets in the raw text (BOM included) */

@@ -27,7 +27,7 @@
  */
 import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { initParser } from '../sql/pg.js';
+import { initParser } from '../dialects/postgresql/pg.js';
 import { compareDigits, compareFlywayVersions, compareStrings, naturalCompare } from './order.js';
 import { fileTransaction } from './transaction.js';
 import { lineComments } from './comments.js';

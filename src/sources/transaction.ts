@@ -10,8 +10,8 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Statement } from '../sql/types.js';
-import { parseFile } from '../sql/parse.js';
+import type { Statement } from '../dialects/postgresql/types.js';
+import { parseFile } from '../dialects/postgresql/parse.js';
 import { lineComments, type LineComment } from './comments.js';
 import type { FileTransaction, Range, RunnerName, TransactionMode } from './types.js';
 import { readSourceFileOr } from './read.js';

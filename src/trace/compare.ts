@@ -15,7 +15,7 @@
  * the truncation, not a copy) and REFRESH MATERIALIZED VIEW's new storage (godwit calls its
  * duration `long`: the query, not a copy).
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import { lockStrength, type LockMode } from '../analysis/lock-types.js';
 import type { Difference, TracedStatement } from './types.js';
 import { displayRelation, type RelationInfo, type Snapshot } from './run.js';

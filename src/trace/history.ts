@@ -8,9 +8,9 @@
 import { MAX_SCHEMA_BYTES, readSourceFile } from '../sources/read.js';
 import { relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { initParser } from '../sql/pg.js';
-import { parseFile } from '../sql/parse.js';
-import type { ParsedFile } from '../sql/types.js';
+import { initParser } from '../dialects/postgresql/pg.js';
+import { parseFile } from '../dialects/postgresql/parse.js';
+import type { ParsedFile } from '../dialects/postgresql/types.js';
 import { Catalog } from '../analysis/catalog.js';
 import { catalogFromDump, replayParsed } from '../analysis/history.js';
 import { blankRanges, fileTransaction, isRunnerName, rootOf, type RunnerName } from '../sources/index.js';

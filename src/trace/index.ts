@@ -12,9 +12,9 @@
 import { performance } from 'node:perf_hooks';
 import { majorOf, type Engine } from './engine.js';
 import { prepareFile, replayHistory, type HistoryOptions, type PreparedFile } from './history.js';
-import { initParser } from '../sql/pg.js';
-import { parseFile } from '../sql/parse.js';
-import type { ParsedFile } from '../sql/types.js';
+import { initParser } from '../dialects/postgresql/pg.js';
+import { parseFile } from '../dialects/postgresql/parse.js';
+import type { ParsedFile } from '../dialects/postgresql/types.js';
 import { Catalog } from '../analysis/catalog.js';
 import { replayParsed } from '../analysis/history.js';
 import { traceStatements } from './run.js';

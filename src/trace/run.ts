@@ -6,7 +6,7 @@
  * at the end, always (finally), also on errors and on interruption.
  */
 import { performance } from 'node:perf_hooks';
-import type { ParsedFile, Statement } from '../sql/types.js';
+import type { ParsedFile, Statement } from '../dialects/postgresql/types.js';
 import type { Catalog } from '../analysis/catalog.js';
 import { locksOf, mergeEffects } from '../analysis/locks.js';
 import { lockStrength, type Lock, type LockMode } from '../analysis/lock-types.js';

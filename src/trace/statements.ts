@@ -8,10 +8,10 @@
  * History replay (autocommit) runs CONCURRENTLY forms and VACUUM, and skips only what
  * reaches outside the database.
  */
-import type { Statement } from '../sql/types.js';
+import type { Statement } from '../dialects/postgresql/types.js';
 import { concurrentOp } from '../analysis/concurrent-ops.js';
 import { txControl } from '../analysis/transactions.js';
-import { parsePlpgsql, parseSql } from '../sql/pg.js';
+import { parsePlpgsql, parseSql } from '../dialects/postgresql/pg.js';
 
 /** Functions whose effects are not undone by ROLLBACK or reach other sessions. */
 const ESCAPING_FUNCTIONS = new Set([

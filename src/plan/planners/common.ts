@@ -1,5 +1,5 @@
 /** What every planner receives, and small shared pieces. */
-import type { ParsedFile, Statement } from '../../sql/types.js';
+import type { ParsedFile, Statement } from '../../dialects/postgresql/types.js';
 import type { RangeVarLike } from '../../analysis/names.js';
 import type { Span } from '../../analysis/alter-subcommands.js';
 import type { Change, PlanKind, Stage, Step } from '../types.js';

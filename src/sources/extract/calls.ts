@@ -20,8 +20,8 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { memberPath, parentOf, resolveBinding, snippet, unwrap, type Node } from './ast.js';
 import { classMethod, type FunctionNode } from './shape.js';
 import { MappedBuilder, evaluate, substitute, type TagMode } from './strings.js';
-import { scanSql } from '../../sql/pg.js';
-import { SourceText } from '../../sql/source.js';
+import { scanSql } from '../../dialects/postgresql/pg.js';
+import { SourceText } from '../../dialects/postgresql/source.js';
 import type { ControlCall, DynamicCall, ExtractedCall, Fragment, JsRunnerName } from './types.js';
 
 interface Role {

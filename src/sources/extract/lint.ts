@@ -4,11 +4,11 @@
  */
 import { lintWithCatalog, summarize } from '../../engine/linter.js';
 import { rules as builtinRules } from '../../../rules/index.js';
-import { parseFile } from '../../sql/parse.js';
-import { parseDirectives, type Directive } from '../../sql/directives.js';
-import { SourceText } from '../../sql/source.js';
+import { parseFile } from '../../dialects/postgresql/parse.js';
+import { parseDirectives, type Directive } from '../../dialects/postgresql/directives.js';
+import { SourceText } from '../../dialects/postgresql/source.js';
 import { Catalog } from '../../analysis/catalog.js';
-import type { ParsedFile } from '../../sql/types.js';
+import type { ParsedFile } from '../../dialects/postgresql/types.js';
 import type { Finding, LintOptions, LintResult } from '../../engine/types.js';
 import { extractMigration } from './extract.js';
 import { buildDocument, editToFile, placeholdersTouching, rangeToFile, toFile, type VirtualDocument } from './document.js';

@@ -17,7 +17,7 @@
  * open after the call, COMMIT/ROLLBACK end whatever is open.
  */
 import { txControl, type TransactionModel, type TxInfo } from '../../analysis/transactions.js';
-import type { Statement } from '../../sql/types.js';
+import type { Statement } from '../../dialects/postgresql/types.js';
 import type { VirtualDocument } from './document.js';
 import type { ExtractedCall, ExtractedMigration } from './types.js';
 
