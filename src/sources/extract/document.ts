@@ -8,6 +8,7 @@
  *   ;
  *   SELECT '__godwit_dynamic_sql__', …;  ← a call whose SQL cannot be read (rules/dynamic-sql.ts)
  *   COMMIT;                              ← TypeORM queryRunner.commitTransaction()
+ *   CREATE INDEX users_email ON users …; ← a builder call (queryInterface.addIndex …): the SQL the tool sends
  *
  * Synthetic text (directives, separators, markers) maps to the JS range it stands for.
  */
@@ -82,7 +83,8 @@ export function buildDocument(m: ExtractedMigration, statementStarts?: Map<Fragm
       synthetic('\n;\n', [end, end], call);
     } else {
       directives(call, call.directives);
-      if (call.kind === 'dynamic') synthetic(`SELECT '${DYNAMIC_SQL_MARKER}', ${sqlString(call.callee)}, ${sqlString(call.expr)}, ${sqlString(call.reason)};\n`, call.argRange, call);
+      if (call.kind === 'builder') for (const st of call.statements) synthetic(`${st};\n`, call.callRange, call);
+      else if (call.kind === 'dynamic') synthetic(`SELECT '${DYNAMIC_SQL_MARKER}', ${sqlString(call.callee)}, ${sqlString(call.expr)}, ${sqlString(call.reason)};\n`, call.argRange, call);
       else synthetic(`${call.sql};\n`, call.callRange, call);
     }
     spans.set(call, [start, text.length]);

@@ -26,6 +26,7 @@ export {
   type Fragment,
   type DynamicCall,
   type ControlCall,
+  type BuilderCall,
   type Placeholder,
   type FragmentMap,
   type ExtractOptions,

@@ -103,7 +103,27 @@ export interface ControlCall extends CallBase {
   sql: 'BEGIN' | 'COMMIT' | 'ROLLBACK';
 }
 
-export type ExtractedCall = Fragment | DynamicCall | ControlCall;
+/**
+ * A schema-builder call (`queryInterface.addIndex(…)`, Knex `t.index(…)`, `pgm.createIndex(…)`,
+ * Alembic `op.create_index(…)`, Django `migrations.AddIndex(…)` …) translated to the statements the
+ * tool itself sends for it. In the virtual document its SQL is synthetic text anchored at the
+ * call, so every finding on it points at the call (line/column of the call, end at its end).
+ * One module per tool translates its operations (src/sources/extract/builders/).
+ */
+export interface BuilderCall extends CallBase {
+  kind: 'builder';
+  /** the tool's name for the operation, as written: `addIndex`, `createTable`, `op.create_index` … */
+  operation: string;
+  /** the statements the tool sends for the call, in order, each without its `;` */
+  statements: string[];
+  /**
+   * Edits of the migration file that make the call itself safe, by the rule whose finding they
+   * answer (e.g. require-concurrent-index → add `{ concurrently: true }` to the options).
+   */
+  fixes?: Partial<Record<string, import('../../engine/types.js').Edit>>;
+}
+
+export type ExtractedCall = Fragment | DynamicCall | ControlCall | BuilderCall;
 
 export interface ExtractedMigration {
   path: string;
