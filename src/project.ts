@@ -22,6 +22,9 @@ import { isIncluded } from './config/match.js';
 import { discoverFiles } from './sources/discover.js';
 import { isJsMigrationPath, isJsRunnerName, prepareJsMigration, type PreparedJsMigration } from './sources/extract/index.js';
 import { jsMigrationsUnder } from './sources/js-roots.js';
+import { initPyParser, isPyMigrationPath, preparePyMigration } from './sources/extract/python/index.js';
+import { isPyRunnerName } from './sources/extract/types.js';
+import { pyExtractOptions, pyMigrationsUnder } from './sources/py-roots.js';
 import { FileReadError, MAX_SCHEMA_BYTES, readSourceFile } from './sources/read.js';
 import { ConfigError } from './config/errors.js';
 import type { CacheEntry, FreshEntry, LintCache } from './cache/lint-cache.js';
@@ -94,6 +97,7 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
   const found = await findRoots(paths.map((p) => resolve(opts.cwd, p)).filter((p) => !missing.some((m) => resolve(opts.cwd, m) === p)), { runner, pgVersion });
   // JS/TS migrations are linted inside their migration roots only (discover.ts finds *.sql)
   for (const f of jsMigrationsUnder(found.roots, paths.map((p) => resolve(opts.cwd, p)))) if (!opts.only || opts.only.has(f)) wanted.add(f);
+  for (const f of pyMigrationsUnder(found.roots, paths.map((p) => resolve(opts.cwd, p)))) if (!opts.only || opts.only.has(f)) wanted.add(f);
 
   const results: LintResult[] = [];
   const done = new Set<string>();
@@ -155,12 +159,14 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
       continue;
     }
     await initParser();
+    if (isPyMigrationPath(file)) await initPyParser();
     const seed = seedCatalog(resolved, opts);
     const lintText = (t: string, take = false): FileLint => {
       const options = lintOptionsFor(resolved, opts, undefined);
       options.catalog = seed;
       options.takeCatalog = take;
-      if (isJsMigrationPath(file)) return lintJs(prepareJsMigration(file, t, { runner: jsRunnerOf(opts.overrides.runner) }), options, resolved, opts);
+      const code = prepareCode(undefined, file, t, opts.overrides.runner);
+      if (code) return lintJs(code, options, resolved, opts);
       const parsed = parseFile(file, t);
       const r = lintWithCatalog(parsed, rules, options);
       return { result: { ...r.result, source: parsed.source.text }, catalog: r.catalog };
@@ -213,6 +219,7 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
   let catalog = seedCatalog(rootConfig, opts);
   const cache = opts.fix ? undefined : unit.cache;
   if (!cache) await initParser();
+  if (isPyRunnerName(root.runner)) await initPyParser();
   const { cacheKey, cacheable } = cache ? await import('./cache/lint-cache.js') : NO_CACHE;
   // with the cache: the chained key of the history so far (src/cache/lint-cache.ts)
   let link = cache ? cacheKey(cache.run, root.dir, root.runner, schemaDigest(schemaPathOf(rootConfig, opts), cacheKey)) : '';
@@ -263,7 +270,7 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
     }
     await replayPending();
     await initParser();
-    const js = isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }) : undefined;
+    const js = prepareCode(root, f.path, raw);
     const parsed = js ? js.parsed : parseFile(f.path, blankRanges(raw, f.exclude));
     const options = lintOptionsFor(resolved, opts, f.transaction);
     let linted: FileLint;
@@ -271,7 +278,7 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
       const before = catalog;
       // every version of the text starts from the same history (the linter clones `before`)
       const lintText = (t: string): FileLint => {
-        if (js) return lintJs(t === raw ? js : prepareJsMigration(f.path, t, { runner: jsRunnerOf(root.runner) }), { ...options, catalog: before }, resolved, opts);
+        if (js) return lintJs(t === raw ? js : prepareCode(root, f.path, t)!, { ...options, catalog: before }, resolved, opts);
         const ft = t === raw ? f : fileTransaction(root, f.path, t, { pgVersion });
         const o = lintOptionsFor(resolved, opts, ft.transaction);
         o.catalog = before;
@@ -298,9 +305,23 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
   return cache ? { results, warnings, ioFailure, done, fresh } : { results, warnings, ioFailure, done };
 }
 
-/** A file of a root as it is replayed or linted: a JS/TS migration's extracted SQL, or the SQL with the runner's excluded parts blanked. */
+/** A file of a root as it is replayed or linted: a JS/TS or Python migration's extracted SQL, or the SQL with the runner's excluded parts blanked. */
 function parseRootFile(root: MigrationRoot, f: MigrationRoot['files'][number], raw: string) {
-  return isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }).parsed : parseFile(f.path, blankRanges(raw, f.exclude));
+  return prepareCode(root, f.path, raw)?.parsed ?? parseFile(f.path, blankRanges(raw, f.exclude));
+}
+
+/**
+ * A JS/TS or Python migration, extracted and laid out as its virtual SQL document (undefined for
+ * an SQL file). In a root, the root's runner and (Python) its history state; outside one, the
+ * runner given or detected from the file. The Python parser must be loaded for .py files.
+ */
+function prepareCode(root: MigrationRoot | undefined, path: string, text: string, runner?: string): PreparedJsMigration | undefined {
+  if (isJsMigrationPath(path)) return prepareJsMigration(path, text, { runner: jsRunnerOf(root?.runner ?? runner) });
+  if (isPyMigrationPath(path)) {
+    const r = root?.runner ?? runner;
+    return preparePyMigration(path, text, root && isPyRunnerName(root.runner) ? pyExtractOptions(root, path) : { runner: r && isPyRunnerName(r) ? r : undefined });
+  }
+  return undefined;
 }
 
 /**
@@ -328,12 +349,11 @@ export async function lintVirtualFile(text: string, filePath: string, opts: Proj
   const runnerOpt = opts.overrides.runner ?? (resolved.config.runner && isRunnerName(resolved.config.runner) ? resolved.config.runner : 'auto');
   const root = onDisk ? await rootOf(filePath, { runner: runnerOpt, pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion }) : undefined;
 
+  if (isPyMigrationPath(filePath)) await initPyParser();
   const history = historyBefore(root, filePath, seedCatalog(resolved, opts));
   const lintText = (t: string, take = false): FileLint => {
-    if (isJsMigrationPath(filePath)) {
-      const js = prepareJsMigration(filePath, t, { runner: jsRunnerOf(root?.runner ?? runnerOpt) });
-      return lintJs(js, { ...lintOptionsFor(resolved, opts, undefined), catalog: history, takeCatalog: take }, resolved, opts);
-    }
+    const code = prepareCode(root, filePath, t, runnerOpt);
+    if (code) return lintJs(code, { ...lintOptionsFor(resolved, opts, undefined), catalog: history, takeCatalog: take }, resolved, opts);
     let tx: TransactionMode | undefined;
     let body = t;
     if (root) {

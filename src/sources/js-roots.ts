@@ -99,7 +99,7 @@ function jsRootIn(dir: string, opts: FindOptions, extra?: string): MigrationRoot
   if (opts.runner && opts.runner !== 'auto' && !forced) return undefined; // an SQL runner was asked for
   const extracted = names.map((n) => ({ name: n, path: join(dir, n), m: extractMigration(join(dir, n), read(join(dir, n)), forced ? { runner: forced } : {}) }));
   const votes = new Map<JsRunnerName, number>();
-  for (const e of extracted) if (e.m.hasUp && e.m.runner) votes.set(e.m.runner, (votes.get(e.m.runner) ?? 0) + 1);
+  for (const e of extracted) if (e.m.hasUp && e.m.runner && isJsRunnerName(e.m.runner)) votes.set(e.m.runner, (votes.get(e.m.runner) ?? 0) + 1);
   const runner = forced ?? [...votes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   if (!runner || (!forced && (votes.get(runner) ?? 0) === 0)) return undefined;
   const detectedBy = forced ? `--runner ${forced}` : `${votes.get(runner)} of ${names.length} JS/TS files are ${runner} migrations (${extracted.find((e) => e.m.runner === runner)?.m.detectedBy})`;

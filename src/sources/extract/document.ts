@@ -14,6 +14,7 @@
  */
 import type { Edit } from '../../engine/types.js';
 import { KIND_CHAR, KIND_ESCAPE } from './strings.js';
+import { escapePython } from './python/strings.js';
 import type { ExtractedCall, ExtractedMigration, Fragment, JsRange, Placeholder } from './types.js';
 
 /** The first value of the SELECT that stands for a dynamic call (rules/dynamic-sql.ts reads it). */
@@ -176,17 +177,23 @@ export function editToFile(doc: VirtualDocument, edit: Edit, accept: (fragment: 
     if (before === -1 && after === -1) return undefined;
     const at = before !== -1 ? rawEnd[before] : rawStart[after];
     const lit = literal[before !== -1 ? before : after];
-    return { range: [at, at], text: escapeFor(quotes[lit], edit.text) };
+    const text = escapeFor(quotes[lit], edit.text);
+    return text === undefined ? undefined : { range: [at, at], text };
   }
   for (let i = a; i < b; i++) {
     if (kind[i] !== KIND_CHAR || literal[i] !== literal[a]) return undefined;
     if (i > a && rawStart[i] !== rawEnd[i - 1]) return undefined;
   }
-  return { range: [rawStart[a], rawEnd[b - 1]], text: escapeFor(quotes[literal[a]], edit.text) };
+  const text = escapeFor(quotes[literal[a]], edit.text);
+  return text === undefined ? undefined : { range: [rawStart[a], rawEnd[b - 1]], text };
 }
 
-/** Text as it must be written inside a JS string literal or template to mean `s`. */
-export function escapeFor(quote: string, s: string): string {
+/**
+ * Text as it must be written inside a JS string literal or template to mean `s` (a Python
+ * literal's quote key starts with `py:`; undefined when that literal cannot hold the text).
+ */
+export function escapeFor(quote: string, s: string): string | undefined {
+  if (quote.startsWith('py:')) return escapePython(quote, s);
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i];

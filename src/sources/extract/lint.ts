@@ -13,7 +13,7 @@ import type { Finding, LintOptions, LintResult } from '../../engine/types.js';
 import { extractMigration } from './extract.js';
 import { buildDocument, editToFile, placeholdersTouching, rangeToFile, toFile, type VirtualDocument } from './document.js';
 import { modelCallTransactions } from './txmodel.js';
-import type { ExtractOptions, ExtractedMigration, Fragment } from './types.js';
+import type { BuilderCall, ExtractOptions, ExtractedMigration, Fragment } from './types.js';
 
 export interface JsLintOptions extends LintOptions, ExtractOptions {
   /**
@@ -39,7 +39,11 @@ export interface PreparedJsMigration {
 
 /** Extract and lay out a migration once; lint it, or replay it as history. Needs initParser() (and initJsParser() without `ast`). */
 export function prepareJsMigration(path: string, text: string, opts: ExtractOptions = {}): PreparedJsMigration {
-  const migration = extractMigration(path, text, opts);
+  return prepareExtracted(path, extractMigration(path, text, opts), text);
+}
+
+/** Lay out an extracted migration (JS/TS or Python) as its virtual SQL document; lint it, or replay it as history. Needs initParser(). */
+export function prepareExtracted(path: string, migration: ExtractedMigration, text = migration.text): PreparedJsMigration {
   let document = buildDocument(migration);
   let parsed = parseFile(path, document.text);
   if (migration.fragments.some((f) => f.directives.length > 0)) {
@@ -143,6 +147,14 @@ function mapMessages(messages: Finding[], parsed: ParsedFile, doc: VirtualDocume
     mapped.message = message;
     delete mapped.fix;
     delete mapped.suggestions;
+    // a builder call: the tool's own fix and advice for this rule (the SQL is synthetic)
+    const builder = m.ruleId ? builderAt(doc, s) : undefined;
+    if (builder) {
+      const advice = builder.advice?.[m.ruleId];
+      if (advice) mapped.message = `${mapped.message}\n${advice}`;
+      const fix = builder.fixes?.[m.ruleId];
+      if (fix) mapped.fix = fix;
+    }
     if (m.fix && !touched.length) {
       const f = editToFile(doc, m.fix, accept);
       if (f) mapped.fix = f;
@@ -172,6 +184,14 @@ function mapMessages(messages: Finding[], parsed: ParsedFile, doc: VirtualDocume
   }
   const kept = options.eslintComments && options.inlineConfig !== false ? applyEslintComments(out, m0.eslintDirectives, js) : out;
   return kept.sort((x, y) => x.line - y.line || x.column - y.column || (x.ruleId ?? '').localeCompare(y.ruleId ?? ''));
+}
+
+/** The builder call whose synthetic text holds a document offset. */
+function builderAt(doc: VirtualDocument, offset: number): BuilderCall | undefined {
+  for (const p of doc.pieces) {
+    if (offset >= p.docStart && offset < p.docEnd) return p.call?.kind === 'builder' ? p.call : undefined;
+  }
+  return undefined;
 }
 
 /**

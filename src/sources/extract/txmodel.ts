@@ -39,10 +39,13 @@ export function modelCallTransactions(statements: Statement[], doc: VirtualDocum
   const groups = new Map<string, number>();
   const closedGroups = new Set<string>();
   let explicit: { id: number; openedAt: number } | null = null;
+  /** bumped by a call that runs outside the runner's transaction: the runner commits before it and begins anew after */
+  let epoch = 0;
 
   for (const call of order) {
     const stmts = byCall.get(call)!;
-    const wrap = wrapOf(call, m);
+    if (call?.outsideTransaction) epoch++;
+    const wrap = wrapOf(call, m, epoch);
     let current: number | null = null;
     let implicit = false;
     let origin: string | undefined;
@@ -50,7 +53,7 @@ export function modelCallTransactions(statements: Statement[], doc: VirtualDocum
       if (!groups.has(wrap.key)) groups.set(wrap.key, nextId++);
       current = groups.get(wrap.key)!;
       origin = wrap.origin;
-    } else if (stmts.length > 1) {
+    } else if (stmts.length > 1 && !sendsEachStatement(call)) {
       current = nextId++;
       implicit = true;
       origin = `inside the implicit transaction PostgreSQL opens for a query string of several statements (this ${call && call.kind !== 'control' ? `${call.callee}() call` : 'call'} sends them as one query)`;
@@ -93,11 +96,17 @@ export function modelCallTransactions(statements: Statement[], doc: VirtualDocum
 }
 
 /** The transaction that wraps a call, if any: the runner's, or one the migration opens itself. */
-function wrapOf(call: ExtractedCall | undefined, m: ExtractedMigration): { key: string; origin: string } | undefined {
+function wrapOf(call: ExtractedCall | undefined, m: ExtractedMigration, epoch: number): { key: string; origin: string } | undefined {
   if (!call) return undefined;
-  if (m.wrapped) return { key: `runner:${call.direction}`, origin: m.txOrigin };
+  if (call.outsideTransaction) return undefined;
+  if (m.wrapped) return { key: `runner:${call.direction}:${epoch}`, origin: m.txOrigin };
   if (call.jsTransaction) return { key: call.jsTransaction.key, origin: `inside ${call.jsTransaction.label}` };
   return undefined;
+}
+
+/** Builder calls send their statements one by one; a call may say so for its SQL (Django RunSQL). */
+function sendsEachStatement(call: ExtractedCall | undefined): boolean {
+  return !!call && (call.kind === 'builder' || !!call.eachStatement);
 }
 
 function callAt(doc: VirtualDocument, offset: number): ExtractedCall | undefined {

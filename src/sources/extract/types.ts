@@ -15,6 +15,15 @@ export function isJsRunnerName(s: string): s is JsRunnerName {
   return (JS_RUNNERS as readonly string[]).includes(s);
 }
 
+/** The migration tools whose Python migrations godwit reads (src/sources/extract/python/). */
+export type PyRunnerName = 'alembic' | 'django';
+
+export const PY_RUNNERS: readonly PyRunnerName[] = ['alembic', 'django'];
+
+export function isPyRunnerName(s: string): s is PyRunnerName {
+  return (PY_RUNNERS as readonly string[]).includes(s);
+}
+
 /** [start, end) UTF-16 offsets into the JS/TS file text (BOM removed, as ESLint's SourceCode#text). */
 export type JsRange = [number, number];
 
@@ -73,6 +82,17 @@ interface CallBase {
    * range in the file.
    */
   directives: Array<{ text: string; range: JsRange }>;
+  /**
+   * The call runs outside the runner's transaction, which is committed before it and begun
+   * again after it (Alembic `with op.get_context().autocommit_block():`); says where.
+   */
+  outsideTransaction?: string;
+  /**
+   * The runner sends each statement of the call as its own query (Django's RunSQL splits its
+   * script; builder calls send one statement at a time), so several statements outside a
+   * transaction do not form PostgreSQL's implicit transaction block.
+   */
+  eachStatement?: boolean;
 }
 
 /** A call whose SQL was read statically. */
@@ -121,6 +141,11 @@ export interface BuilderCall extends CallBase {
    * answer (e.g. require-concurrent-index → add `{ concurrently: true }` to the options).
    */
   fixes?: Partial<Record<string, import('../../engine/types.js').Edit>>;
+  /**
+   * How to make the call safe in the tool's own terms, by rule id, appended to that rule's
+   * message (e.g. Django: "use AddIndexConcurrently in a migration with atomic = False").
+   */
+  advice?: Partial<Record<string, string>>;
 }
 
 export type ExtractedCall = Fragment | DynamicCall | ControlCall | BuilderCall;
@@ -130,7 +155,7 @@ export interface ExtractedMigration {
   /** the file text as parsed (BOM removed): every range indexes it */
   text: string;
   /** the runner whose API the file uses (undefined: none recognised) */
-  runner: JsRunnerName | undefined;
+  runner: JsRunnerName | PyRunnerName | undefined;
   /** what identified the runner, e.g. "import from 'typeorm'", "--runner knex" */
   detectedBy: string;
   /** the migration has an `up` (a method, an exported function, a property of the exported object) */
