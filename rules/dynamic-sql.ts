@@ -33,10 +33,11 @@ export default defineRule({
       if (stmt.parent) return;
       const values = (node.targetList ?? []).map((t: any) => t.ResTarget?.val?.A_Const?.sval?.sval);
       if (values[0] !== MARKER || values.length < 4 || values.some((v: unknown) => typeof v !== 'string')) return;
-      const [, callee, expr, reason] = values as string[];
+      // a fifth value: the comment marker of the migration's language (`#` in Python)
+      const [, callee, expr, reason, comment = '//'] = values as string[];
       ctx.report({
         stmt,
-        message: `the SQL of this ${callee}() call cannot be read statically (${reason}), so godwit does not check it: \`${expr}\`. Use a string literal or a constant of this file, or review it by hand and suppress with // godwit-ignore dynamic-sql -- <why>`,
+        message: `the SQL of this ${callee}() call cannot be read statically (${reason}), so godwit does not check it: \`${expr}\`. Use a string literal or a constant of this file, or review it by hand and suppress with ${comment} godwit-ignore dynamic-sql -- <why>`,
         lock: null,
       });
     },

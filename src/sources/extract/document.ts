@@ -15,7 +15,7 @@
 import type { Edit } from '../../engine/types.js';
 import { KIND_CHAR, KIND_ESCAPE } from './strings.js';
 import { escapePython } from './python/strings.js';
-import type { ExtractedCall, ExtractedMigration, Fragment, JsRange, Placeholder } from './types.js';
+import { isPyRunnerName, type ExtractedCall, type ExtractedMigration, type Fragment, type JsRange, type Placeholder } from './types.js';
 
 /** The first value of the SELECT that stands for a dynamic call (rules/dynamic-sql.ts reads it). */
 export const DYNAMIC_SQL_MARKER = '__godwit_dynamic_sql__';
@@ -66,6 +66,7 @@ export function buildDocument(m: ExtractedMigration, statementStarts?: Map<Fragm
     }
   };
   directives(undefined, m.fileDirectives);
+  const python = !!m.runner && isPyRunnerName(m.runner);
   for (const call of m.calls) {
     const start = text.length;
     if (call.kind === 'sql') {
@@ -85,7 +86,7 @@ export function buildDocument(m: ExtractedMigration, statementStarts?: Map<Fragm
     } else {
       directives(call, call.directives);
       if (call.kind === 'builder') for (const st of call.statements) synthetic(`${st};\n`, call.callRange, call);
-      else if (call.kind === 'dynamic') synthetic(`SELECT '${DYNAMIC_SQL_MARKER}', ${sqlString(call.callee)}, ${sqlString(call.expr)}, ${sqlString(call.reason)};\n`, call.argRange, call);
+      else if (call.kind === 'dynamic') synthetic(`SELECT '${DYNAMIC_SQL_MARKER}', ${sqlString(call.callee)}, ${sqlString(call.expr)}, ${sqlString(call.reason)}${python ? ", '#'" : ''};\n`, call.argRange, call);
       else synthetic(`${call.sql};\n`, call.callRange, call);
     }
     spans.set(call, [start, text.length]);

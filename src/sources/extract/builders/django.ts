@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PyNode } from '../python/parse.js';
-import { arg, bool, num, str, type PyValue } from '../python/values.js';
+import { arg, bool, jsonOf, num, str, type PyValue } from '../python/values.js';
 
 type Call = Extract<PyValue, { kind: 'call' }>;
 
@@ -312,7 +312,7 @@ function valueSql(v: PyValue, f: DjangoField): string | undefined {
       return 'NULL';
     case 'seq':
     case 'dict': {
-      const json = toJson(v);
+      const json = jsonOf(v);
       return json === undefined ? undefined : `${literal(JSON.stringify(json))}::jsonb`;
     }
     case 'name': {
@@ -327,7 +327,7 @@ function valueSql(v: PyValue, f: DjangoField): string | undefined {
     }
     case 'call': {
       const n = leaf(v.fn);
-      if (n === 'timedelta') return "'00:00:00'::interval";
+      if (n === 'timedelta') return intervalOf(v);
       if (n === 'datetime' || n === 'date' || n === 'time' || n === 'UUID' || n === 'Decimal') return typed(f);
       return typed(f);
     }
@@ -336,6 +336,26 @@ function valueSql(v: PyValue, f: DjangoField): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** datetime.timedelta(…) as psycopg adapts it: `'<days> days <seconds>.<micro> seconds'::interval`. */
+function intervalOf(v: Call): string | undefined {
+  const unit: Record<string, number> = { days: 86400, seconds: 1, microseconds: 1e-6, milliseconds: 1e-3, minutes: 60, hours: 3600, weeks: 604800 };
+  const order = ['days', 'seconds', 'microseconds', 'milliseconds', 'minutes', 'hours', 'weeks'];
+  let total = 0;
+  for (let i = 0; i < v.args.length; i++) {
+    const n = num(v.args[i]);
+    if (n === undefined) return "'00:00:00'::interval";
+    total += n * unit[order[i]];
+  }
+  for (const [k, x] of v.kwargs) {
+    const n = num(x);
+    if (n === undefined || !(k in unit)) return "'00:00:00'::interval";
+    total += n * unit[k];
+  }
+  const days = Math.floor(total / 86400);
+  const secs = total - days * 86400;
+  return `'${days} days ${secs.toFixed(6)} seconds'::interval`;
 }
 
 /** A constant of the column's type, for a default computed in Python at migrate time. */
@@ -350,35 +370,6 @@ function typed(f: DjangoField): string | undefined {
   if (t === 'interval') return "'00:00:00'::interval";
   if (t === 'jsonb') return "'{}'::jsonb";
   return undefined;
-}
-
-function toJson(v: PyValue): unknown {
-  switch (v.kind) {
-    case 'str':
-      return v.b.placeholders.length ? undefined : v.b.text;
-    case 'num':
-      return v.value;
-    case 'bool':
-      return v.value;
-    case 'none':
-      return null;
-    case 'seq': {
-      const out = v.items.map(toJson);
-      return out.includes(undefined) ? undefined : out;
-    }
-    case 'dict': {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of v.entries) {
-        const key = str(k);
-        const val = toJson(x);
-        if (key === undefined || val === undefined) return undefined;
-        o[key] = val;
-      }
-      return o;
-    }
-    default:
-      return undefined;
-  }
 }
 
 /* ------------------------------------------------------- statement pieces */
@@ -810,8 +801,12 @@ export function translateDjango(op: string, call: Call, ctx: DjangoContext): Dja
       }
       return { kind: 'sql', values, stateOps: call.kwargs.get('state_operations') };
     }
-    case 'RunPython':
-      return ctx.stateOnly ? result([]) : dyn('RunPython runs Python code godwit cannot see (a data migration: review what it does and how long it holds its locks)', call.node);
+    case 'RunPython': {
+      // RunPython(RunPython.noop) runs nothing
+      const code = a(0, 'code');
+      if (ctx.stateOnly || (code?.kind === 'name' && leaf(code.path) === 'noop')) return result([]);
+      return dyn('RunPython runs Python code godwit cannot see (a data migration: review what it does and how long it holds its locks)', call.node);
+    }
     default:
       return { kind: 'none' };
   }
@@ -1019,7 +1014,8 @@ function fieldColumns(m: DjangoModel, names: PyValue | undefined): Array<{ colum
     if (s === undefined) return undefined;
     const desc = s.startsWith('-');
     const name = desc ? s.slice(1) : s;
-    const f = m.fields.find((x) => x.name === name);
+    // a field name or its attname (`project_id` for the ForeignKey `project`: Options.get_field accepts both)
+    const f = m.fields.find((x) => x.name === name) ?? m.fields.find((x) => x.remote && x.column === name);
     if (!f) return undefined;
     out.push({ column: f.column, desc });
   }
