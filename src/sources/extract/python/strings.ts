@@ -20,18 +20,22 @@ export interface PyStringLiteral {
   interpolations: PyNode[];
 }
 
-/** The parts of one `string` node. */
+/**
+ * The parts of one `string` node, from the node's own text (prefix letters, then one or three
+ * quote characters; the same quote closes it): tree-sitter's string_start/string_end tokens are
+ * not always split there (`R'\\''`).
+ */
 export function stringParts(src: string, n: PyNode): PyStringLiteral | undefined {
-  const open = n.children.find((c) => c.type === 'string_start');
-  const close = n.children.find((c) => c.type === 'string_end');
-  if (!open || !close) return undefined;
-  const head = src.slice(open.start, open.end);
-  const q = head.search(/['"]/);
-  if (q < 0) return undefined;
+  const text = src.slice(n.start, n.end);
+  const q = text.search(/['"]/);
+  if (q < 0 || q > 3) return undefined;
+  const ch = text[q];
+  const quote = text.startsWith(ch.repeat(3), q) && text.length >= q + 6 ? ch.repeat(3) : ch;
+  if (!text.endsWith(quote) || text.length < q + 2 * quote.length) return undefined;
   return {
-    prefix: head.slice(0, q).toLowerCase(),
-    quote: head.slice(q),
-    content: [open.end, close.start],
+    prefix: text.slice(0, q).toLowerCase(),
+    quote,
+    content: [n.start + q + quote.length, n.end - quote.length],
     interpolations: n.children.filter((c) => c.type === 'interpolation'),
   };
 }
