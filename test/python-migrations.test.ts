@@ -1,0 +1,181 @@
+/**
+ * Python migrations through the built binary and the root finder: `godwit lint` on Alembic and
+ * Django folders (JSON and stylish), history across files, the runners' order and transaction
+ * semantics, suppressions, --fix, a single file and stdin (docs/python-migrations.md).
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { findRoots } from '../src/sources/roots.js';
+import { alembicOrder } from '../src/sources/py-roots.js';
+
+const root = resolve(import.meta.dirname, '..');
+const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
+const fixtures = join(root, 'fixtures', 'python');
+
+interface Message {
+  ruleId: string;
+  line: number;
+  column: number;
+  message: string;
+  fix?: { range: [number, number]; text: string };
+}
+
+function godwit(args: string[], opts: { input?: string; cwd?: string } = {}) {
+  const env = { ...process.env } as Record<string, string>;
+  delete env.FORCE_COLOR;
+  const r = spawnSync(process.execPath, [bin, ...args], { input: opts.input ?? '', encoding: 'utf8', env, cwd: opts.cwd ?? root });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json(args: string[], opts: { input?: string; cwd?: string } = {}): { code: number | null; files: Array<{ filePath: string; messages: Message[] }> } {
+  const r = godwit([...args, '--format', 'json'], opts);
+  expect(r.stderr).not.toContain('internal error');
+  return { code: r.code, files: JSON.parse(r.stdout) };
+}
+
+function summary(files: Array<{ filePath: string; messages: Message[] }>, skip = ['require-lock-timeout']): string[] {
+  return files.flatMap((f) => f.messages.filter((m) => !skip.includes(m.ruleId)).map((m) => `${f.filePath.split('/').pop()}:${m.line}:${m.column} ${m.ruleId}`));
+}
+
+function at(file: string, needle: string): string {
+  const text = readFileSync(file, 'utf8');
+  const i = text.indexOf(needle);
+  expect(i, needle).toBeGreaterThan(-1);
+  const lines = text.slice(0, i).split('\n');
+  return `${lines.length}:${lines[lines.length - 1].length + 1}`;
+}
+
+beforeAll(() => {
+  expect(existsSync(bin), 'run `npm run build` first').toBe(true);
+});
+
+const A = join(fixtures, 'alembic', 'versions');
+const add = join(A, '2b3c4d5e6f70_add_columns.py');
+const conc = join(A, '3c4d5e6f7081_concurrent.py');
+
+describe('godwit lint on an Alembic folder', () => {
+  it('JSON: the findings of each operation at its call, with history (users is new in the first revision, existing after)', () => {
+    const { code, files } = json(['lint', 'fixtures/python/alembic']);
+    expect(code).toBe(1);
+    expect(summary(files)).toEqual([
+      `2b3c4d5e6f70_add_columns.py:${at(add, 'op.create_index')} require-concurrent-index`,
+      `2b3c4d5e6f70_add_columns.py:${at(add, 'op.add_column')} no-add-column-not-null`,
+      `2b3c4d5e6f70_add_columns.py:${at(add, 'UPDATE users')} no-slow-op-under-lock`,
+      `2b3c4d5e6f70_add_columns.py:${at(add, 'UPDATE users')} no-unbatched-backfill`,
+      `2b3c4d5e6f70_add_columns.py:${at(add, 'build_backfill("users")')} dynamic-sql`,
+      `3c4d5e6f7081_concurrent.py:${at(conc, 'CREATE INDEX CONCURRENTLY')} no-concurrently-in-transaction`,
+    ]);
+    expect(files.map((f) => f.filePath.split('/').pop())).toEqual(['1a2b3c4d5e6f_create_users.py', '2b3c4d5e6f70_add_columns.py', '3c4d5e6f7081_concurrent.py']);
+    const dyn = files[1].messages.find((m) => m.ruleId === 'dynamic-sql')!;
+    expect(dyn.message).toContain('# godwit-ignore dynamic-sql');
+    const idx = files[1].messages.find((m) => m.ruleId === 'require-concurrent-index')!;
+    expect(idx.message).toContain('Alembic: pass postgresql_concurrently=True');
+    expect(idx.fix?.text).toContain('with op.get_context().autocommit_block():');
+  });
+
+  it('stylish: the findings under the file, the call as the source line', () => {
+    const r = godwit(['lint', 'fixtures/python/alembic']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('fixtures/python/alembic/versions/2b3c4d5e6f70_add_columns.py');
+    expect(r.stdout).toMatch(/16:5\s+error\s+CREATE INDEX on existing table "users" without CONCURRENTLY/);
+    expect(r.stdout).toContain('op.create_index("ix_users_name", "users", ["name"])');
+    expect(r.stdout).toMatch(/✖ \d+ problems/);
+  });
+
+  it('a single revision named on the command line is linted with its history; so is stdin under its name', () => {
+    const one = json(['lint', 'fixtures/python/alembic/versions/2b3c4d5e6f70_add_columns.py']);
+    expect(summary(one.files)).toContain(`2b3c4d5e6f70_add_columns.py:${at(add, 'op.create_index')} require-concurrent-index`);
+    const text = 'from alembic import op\nrevision = "9"\ndown_revision = "3c4d5e6f7081"\n\n\ndef upgrade():\n    op.create_index("ix_users_x", "users", ["name"])\n';
+    const stdin = json(['lint', '--stdin', '--stdin-filename', 'fixtures/python/alembic/versions/9_new.py'], { input: text });
+    expect(summary(stdin.files)).toEqual(['9_new.py:7:5 require-concurrent-index']);
+  });
+
+  it('--fix moves op.create_index into an autocommit block with postgresql_concurrently=True', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'godwit-alembic-'));
+    cpSync(join(fixtures, 'alembic'), dir, { recursive: true });
+    const r = godwit(['lint', '--fix', dir, '--format', 'json']);
+    expect(r.stderr).not.toContain('internal error');
+    const fixed = readFileSync(join(dir, 'versions', '2b3c4d5e6f70_add_columns.py'), 'utf8');
+    expect(fixed).toContain('    with op.get_context().autocommit_block():\n        op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)\n');
+    const again = json(['lint', dir]);
+    expect(summary(again.files).some((s) => s.includes('require-concurrent-index'))).toBe(false);
+  });
+
+  it('transactions: one for the whole run by default, per migration with transaction_per_migration=True in env.py', async () => {
+    const { roots } = await findRoots([join(fixtures, 'alembic')]);
+    const alembic = roots.find((r) => r.runner === 'alembic')!;
+    expect(alembic.dir).toBe(A);
+    expect(alembic.files.map((f) => f.transaction)).toEqual(['all', 'all', 'all']);
+    const dir = mkdtempSync(join(tmpdir(), 'godwit-alembic-'));
+    cpSync(join(fixtures, 'alembic'), dir, { recursive: true });
+    writeFileSync(join(dir, 'env.py'), readFileSync(join(dir, 'env.py'), 'utf8').replace('target_metadata=None)', 'target_metadata=None, transaction_per_migration=True)'));
+    const again = await findRoots([dir]);
+    expect(again.roots[0].files.map((f) => f.transaction)).toEqual(['file', 'file', 'file']);
+  });
+
+  it('the revision graph orders branches and merges the way Alembic upgrades them', () => {
+    const revs = [
+      { id: 'a', down: [], deps: [] },
+      { id: 'b1', down: ['a'], deps: [] },
+      { id: 'b2', down: ['a'], deps: [] },
+      { id: 'm', down: ['b1', 'b2'], deps: [] },
+      { id: 'c', down: ['m'], deps: [] },
+    ];
+    const order = alembicOrder(revs);
+    expect(order[0]).toBe('a');
+    expect(order.slice(-2)).toEqual(['m', 'c']);
+    expect(new Set(order.slice(1, 3))).toEqual(new Set(['b1', 'b2']));
+    // a file listing order that is not the graph order
+    expect(alembicOrder([revs[4], revs[3], revs[2], revs[1], revs[0]])).toEqual(expect.arrayContaining(['a', 'b1', 'b2', 'm', 'c']));
+    expect(alembicOrder([revs[4], revs[3], revs[2], revs[1], revs[0]]).indexOf('a')).toBe(0);
+    const notes: string[] = [];
+    alembicOrder([{ id: 'x', down: ['gone'], deps: [] }], notes);
+    expect(notes[0]).toMatch(/names down revision gone/);
+  });
+});
+
+describe('godwit lint on a Django project', () => {
+  const shop = join(fixtures, 'django', 'shop', 'migrations');
+
+  it('the project is one root across apps, in `migrate` order, with Django’s transactions', async () => {
+    const { roots } = await findRoots([join(fixtures, 'django')]);
+    const django = roots.find((r) => r.runner === 'django')!;
+    expect(django.dir).toBe(join(fixtures, 'django'));
+    expect(django.files.map((f) => `${f.version} ${f.transaction}`)).toEqual(['accounts.0001_initial file', 'shop.0001_initial file', 'shop.0002_order_status file', 'shop.0003_concurrent none']);
+    expect(django.detectedBy).toContain('beside manage.py');
+  });
+
+  it('JSON: findings at the operations; new tables and concurrent indexes outside a transaction are fine', () => {
+    const { files } = json(['lint', 'fixtures/python/django']);
+    const f2 = join(shop, '0002_order_status.py');
+    expect(summary(files)).toEqual([
+      `0002_order_status.py:${at(f2, 'migrations.AddIndex(')} no-slow-op-under-lock`,
+      `0002_order_status.py:${at(f2, 'migrations.AddIndex(')} require-concurrent-index`,
+      `0002_order_status.py:${at(f2, 'UPDATE shop_order')} no-slow-op-under-lock`,
+      `0002_order_status.py:${at(f2, 'UPDATE shop_order')} no-unbatched-backfill`,
+      `0002_order_status.py:${at(f2, 'migrations.RunPython(fill_status')} dynamic-sql`,
+    ]);
+    const idx = files.find((f) => f.filePath.endsWith('0002_order_status.py'))!.messages.find((m) => m.ruleId === 'require-concurrent-index')!;
+    expect(idx.message).toContain('AddIndexConcurrently');
+  });
+
+  it('the order follows dependencies across apps, run_before and __first__', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'godwit-django-'));
+    writeFileSync(join(dir, 'manage.py'), '');
+    const mig = (app: string, name: string, deps: string, extra = ''): void => {
+      mkdirSync(join(dir, app, 'migrations'), { recursive: true });
+      writeFileSync(join(dir, app, 'migrations', `${name}.py`), `from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [${deps}]\n${extra}    operations = []\n`);
+    };
+    mig('zeta', '0001_initial', '');
+    mig('alpha', '0001_initial', '("zeta", "__first__")');
+    mig('alpha', '0002_more', '("alpha", "0001_initial")');
+    mig('zeta', '0002_late', '("zeta", "0001_initial")', '    run_before = [("alpha", "0002_more")]\n');
+    const { roots } = await findRoots([dir]);
+    // leaves (alpha.0002, zeta.0002) sorted; alpha.0002's forwards plan pops its sorted parents last-first:
+    // zeta.0002 (and its parent zeta.0001) before alpha.0001 — what `manage.py migrate` runs
+    expect(roots[0].files.map((f) => f.version)).toEqual(['zeta.0001_initial', 'zeta.0002_late', 'alpha.0001_initial', 'alpha.0002_more']);
+  });
+});
