@@ -22,9 +22,10 @@ import { isIncluded } from './config/match.js';
 import { discoverFiles } from './sources/discover.js';
 import { isJsMigrationPath, isJsRunnerName, prepareJsMigration, type PreparedJsMigration } from './sources/extract/index.js';
 import { jsMigrationsUnder } from './sources/js-roots.js';
-import { initPyParser, isPyMigrationPath, preparePyMigration } from './sources/extract/python/index.js';
+import { initPyParser, isPyMigrationPath } from './sources/extract/python/index.js';
 import { isPyRunnerName } from './sources/extract/types.js';
-import { pyExtractOptions, pyMigrationsUnder } from './sources/py-roots.js';
+import { pyMigrationsUnder } from './sources/py-roots.js';
+import { codeSql, initCodeParser, prepareCode } from './sources/code.js';
 import { FileReadError, MAX_SCHEMA_BYTES, readSourceFile } from './sources/read.js';
 import { ConfigError } from './config/errors.js';
 import type { CacheEntry, FreshEntry, LintCache } from './cache/lint-cache.js';
@@ -311,20 +312,6 @@ function parseRootFile(root: MigrationRoot, f: MigrationRoot['files'][number], r
 }
 
 /**
- * A JS/TS or Python migration, extracted and laid out as its virtual SQL document (undefined for
- * an SQL file). In a root, the root's runner and (Python) its history state; outside one, the
- * runner given or detected from the file. The Python parser must be loaded for .py files.
- */
-function prepareCode(root: MigrationRoot | undefined, path: string, text: string, runner?: string): PreparedJsMigration | undefined {
-  if (isJsMigrationPath(path)) return prepareJsMigration(path, text, { runner: jsRunnerOf(root?.runner ?? runner) });
-  if (isPyMigrationPath(path)) {
-    const r = root?.runner ?? runner;
-    return preparePyMigration(path, text, root && isPyRunnerName(root.runner) ? pyExtractOptions(root, path) : { runner: r && isPyRunnerName(r) ? r : undefined });
-  }
-  return undefined;
-}
-
-/**
  * How many worker threads to lint the roots with (0: this thread alone). `opts.workers` decides;
  * 'auto' uses them for runs big enough to repay a worker's start-up (measured: bench/README.md).
  */
@@ -374,12 +361,13 @@ export async function lintVirtualFile(text: string, filePath: string, opts: Proj
 /**
  * What `godwit plan` starts from: a migration's root (runner, layout), the schema its earlier
  * migrations leave (seeded from `--schema` or the config's dump), its up text (Down sections
- * blanked) and the PostgreSQL version to plan for.
+ * blanked; for a JS/TS or Python migration the SQL its tool sends, with the calls godwit cannot
+ * read listed in `unreadable`) and the PostgreSQL version to plan for.
  */
 export async function migrationContext(
   filePath: string,
   opts: ProjectOptions,
-): Promise<{ root?: MigrationRoot; catalog: Catalog; text: string; pgVersion: number }> {
+): Promise<{ root?: MigrationRoot; catalog: Catalog; text: string; pgVersion: number; unreadable: string[] }> {
   await initParser();
   const configs = new ConfigLoader({ explicitPath: opts.configPath, cwd: opts.cwd });
   const resolved = await configs.forFile(filePath);
@@ -387,8 +375,12 @@ export async function migrationContext(
   const pgVersion = opts.overrides.pgVersion ?? resolved.config.pgVersion ?? 15;
   const root = await rootOf(filePath, { runner: runnerOpt, pgVersion });
   const raw = readSourceFile(filePath); // (FileReadError: too large, not a regular file, unreadable)
-  const exclude = root ? fileTransaction(root, filePath, raw, { pgVersion }).exclude : [];
-  return { root, catalog: historyBefore(root, filePath, seedCatalog(resolved, opts)), text: blankRanges(raw, exclude), pgVersion };
+  await initCodeParser(filePath);
+  // a JS/TS or Python migration: the statements its tool sends
+  const prepared = prepareCode(root, filePath, raw, runnerOpt);
+  const code = prepared ? codeSql(prepared) : undefined;
+  const exclude = root && !code ? fileTransaction(root, filePath, raw, { pgVersion }).exclude : [];
+  return { root, catalog: historyBefore(root, filePath, seedCatalog(resolved, opts)), text: code ? code.text : blankRanges(raw, exclude), pgVersion, unreadable: code?.unreadable ?? [] };
 }
 
 /** The catalog the migrations of `root` before `file` leave (all of them when the file is new). */

@@ -62,6 +62,7 @@ export async function planCommand(args: string[], values: Values, io: Io): Promi
     throw e;
   }
   const shown = relative(cwd, file) || file;
+  for (const u of ctx.unreadable) io.stderr.write(`godwit: warning: ${shown}: not planned, its SQL cannot be read statically: ${u}\n`);
   for (const u of plan.unplanned) io.stderr.write(`godwit: warning: ${shown}: not planned, kept as written: ${u.source.split('\n')[0]} — ${u.reason}\n`);
   if (!plan.changes.length) {
     io.stderr.write(`godwit: ${shown}: nothing to plan (no statement needs an expand-contract rewrite)\n`);

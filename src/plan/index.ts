@@ -27,9 +27,12 @@ export const EMITS: readonly Emit[] = ['sql', 'pgroll', 'markdown'];
 export function baseName(file: string): string {
   let name = basename(file);
   if (['migration.sql', 'up.sql', 'down.sql'].includes(name)) name = basename(dirname(file));
-  for (const ext of ['.sql', '.up', '.down', '.autocommit', '.postgres']) if (name.endsWith(ext)) name = name.slice(0, -ext.length);
+  const python = name.endsWith('.py');
+  for (const ext of ['.py', '.sql', '.up', '.down', '.autocommit', '.postgres']) if (name.endsWith(ext)) name = name.slice(0, -ext.length);
   const flyway = /^[VUR][\d._]*__(.+)$/.exec(name);
+  const alembic = python ? /^[0-9a-f]{12}_(.+)$/.exec(name) : null;
   if (flyway) name = flyway[1];
+  else if (alembic) name = alembic[1];
   else name = name.replace(/^[\d-]+[_-]?/, '');
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
   return slug || 'migration';

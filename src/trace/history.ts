@@ -14,6 +14,7 @@ import type { ParsedFile } from '../dialects/postgresql/types.js';
 import { Catalog } from '../analysis/catalog.js';
 import { catalogFromDump, replayParsed } from '../analysis/history.js';
 import { blankRanges, fileTransaction, isRunnerName, rootOf, type RunnerName } from '../sources/index.js';
+import { codeSql, initCodeParser, prepareCode } from '../sources/code.js';
 import { ConfigLoader } from '../config/index.js';
 import { pgError, type Engine } from './engine.js';
 import { notReplayable } from './statements.js';
@@ -49,8 +50,11 @@ export async function prepareFile(file: string, opts: HistoryOptions): Promise<P
   const runner = opts.runner && opts.runner !== 'auto' ? opts.runner : cfgRunner;
   const root = await rootOf(path, { runner, pgVersion: resolved.config.pgVersion });
 
-  let text = raw;
-  if (root) text = blankRanges(raw, fileTransaction(root, path, raw, { pgVersion: resolved.config.pgVersion }).exclude);
+  await initCodeParser(path);
+  // a JS/TS or Python migration: the statements its tool sends (its virtual SQL document)
+  const prepared = prepareCode(root, path, raw, runner);
+  let text = prepared ? codeSql(prepared).text : raw;
+  if (root && !prepared) text = blankRanges(raw, fileTransaction(root, path, raw, { pgVersion: resolved.config.pgVersion }).exclude);
   const parsed = parseFile(path, text);
 
   const history: ParsedFile[] = [];
@@ -72,7 +76,7 @@ export async function prepareFile(file: string, opts: HistoryOptions): Promise<P
       } catch {
         continue;
       }
-      const p = parseFile(f.path, blankRanges(body, f.exclude));
+      const p = prepareCode(root, f.path, body)?.parsed ?? parseFile(f.path, blankRanges(body, f.exclude));
       history.push(p);
       replayParsed(catalog, p);
       source = source === 'schema' ? 'schema' : 'migrations';

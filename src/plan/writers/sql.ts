@@ -15,9 +15,11 @@
  *   node-pg-migrate <ms>_name.sql with `-- Up Migration` / `-- Down Migration`
  *   atlas           <timestamp>_name.sql, `-- atlas:txmode none` (rollback as a comment: Atlas plans downs itself)
  *   drizzle         NNNN_name.sql with `--> statement-breakpoint` (journal entries to add by hand)
+ *   alembic, django revision / migration files in Python (python.ts)
  */
 import type { RunnerName } from '../../sources/types.js';
 import type { Phase, Plan } from '../types.js';
+import { alembicFiles, djangoFiles } from './python.js';
 
 export interface OutputFile {
   /** relative to the output directory, `/`-separated */
@@ -150,6 +152,10 @@ function outsideNote(runner: RunnerName, flavor?: 'pop'): string {
       return `outside a transaction block — ${runner} runs SQL migrations inside a transaction and cannot run this one: apply it with psql (psql -v ON_ERROR_STOP=1 -f <this file>) and record it as applied`;
     case 'plain':
       return flavor === 'pop' ? 'outside a transaction block: `.autocommit.` in the file name' : 'outside a transaction block (run it with psql -f, not inside BEGIN … COMMIT)';
+    case 'alembic':
+      return 'outside a transaction block: inside `with op.get_context().autocommit_block():`';
+    case 'django':
+      return 'outside a transaction block: the migration sets atomic = False';
     default:
       return 'outside a transaction block';
   }
@@ -211,6 +217,8 @@ function gooseStatements(sql: string[]): string {
 
 export function sqlFiles(plan: Plan, target: LayoutTarget): SqlOutput {
   const { runner, flavor } = target;
+  if (runner === 'alembic') return alembicFiles(plan, target, (p) => phaseHeader(plan, p, runner));
+  if (runner === 'django') return djangoFiles(plan, target, (p) => phaseHeader(plan, p, runner));
   const versions = nextVersions(target, plan.phases.length);
   const files: OutputFile[] = [];
   const notes: string[] = [];
