@@ -179,3 +179,40 @@ describe('godwit lint on a Django project', () => {
     expect(roots[0].files.map((f) => f.version)).toEqual(['zeta.0001_initial', 'zeta.0002_late', 'alpha.0001_initial', 'alpha.0002_more']);
   });
 });
+
+describe('godwit plan and trace on Python migrations', () => {
+  it('plan: an Alembic migration becomes revision files chained after the head; unreadable calls are named, not planned', () => {
+    const r = godwit(['plan', 'fixtures/python/alembic/versions/2b3c4d5e6f70_add_columns.py']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('not planned, its SQL cannot be read statically: line 25: op.execute(build_backfill("users"))');
+    const files = r.stdout.split(/^-- ==> /m).filter(Boolean);
+    expect(files.length).toBeGreaterThan(2);
+    const revs = files.map((f) => /^revision = "([0-9a-f]{12})"$/m.exec(f)?.[1]);
+    const downs = files.map((f) => /^down_revision = "([0-9a-f]+)"$/m.exec(f)?.[1]);
+    expect(downs[0]).toBe('3c4d5e6f7081');
+    for (let i = 1; i < files.length; i++) expect(downs[i]).toBe(revs[i - 1]);
+    expect(files[0].split('\n')[0]).toMatch(/^[0-9a-f]{12}_add_columns_expand_users\.py$/);
+    // the index is built in its own revision, concurrently, outside the transaction
+    const index = files.find((f) => f.includes('CREATE INDEX CONCURRENTLY'))!;
+    expect(index).toContain('    with op.get_context().autocommit_block():\n        op.execute("""CREATE INDEX CONCURRENTLY');
+    expect(r.stdout).not.toContain('__godwit_dynamic_sql__');
+  });
+
+  it('plan: a Django migration becomes RunSQL migrations after the app’s last one, atomic = False where needed', () => {
+    const r = godwit(['plan', 'fixtures/python/django/shop/migrations/0002_order_status.py']);
+    expect(r.code).toBe(0);
+    const files = r.stdout.split(/^-- ==> /m).filter(Boolean);
+    expect(files[0].split('\n')[0]).toMatch(/^shop\/migrations\/0004_order_status_/);
+    expect(files[0]).toContain('dependencies = [("shop", "0003_concurrent")]');
+    expect(files.some((f) => f.includes('    atomic = False') && f.includes('CREATE INDEX CONCURRENTLY'))).toBe(true);
+    expect(r.stderr).toContain('RunSQL changes the database but not Django');
+  });
+
+  it('trace: the statements an Alembic migration sends run in PGlite after its history', () => {
+    const r = godwit(['trace', 'fixtures/python/alembic/versions/2b3c4d5e6f70_add_columns.py', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout) as { history: { files: number; failed: number }; statements: Array<{ sql: string }>; disagreements?: unknown[] };
+    expect(t.history).toMatchObject({ files: 1, failed: 0 });
+    expect(t.statements.map((s) => s.sql)).toEqual(['CREATE INDEX ix_users_name ON users (name)', 'ALTER TABLE users ADD COLUMN age INTEGER NOT NULL', "UPDATE users SET name = 'é😀' WHERE name IS NULL", 'ALTER TABLE users ALTER COLUMN name SET NOT NULL']);
+  }, 120_000);
+});

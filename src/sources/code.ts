@@ -37,7 +37,7 @@ export function codeSql(prepared: PreparedJsMigration): { text: string; unreadab
   const text = buildDocument({ ...m, calls: m.calls.filter((c) => c.kind !== 'dynamic') }).text;
   const unreadable = m.dynamic.map((c) => {
     const line = m.text.slice(0, c.callRange[0]).split('\n').length;
-    return `line ${line}: ${c.callee}(${c.expr}) — ${c.reason}`;
+    return `line ${line}: ${c.expr.startsWith(c.callee) ? c.expr : `${c.callee}(${c.expr})`} — ${c.reason}`;
   });
   if (m.error) unreadable.push(`line ${m.error.line}: the file does not parse: ${m.error.message}`);
   return { text, unreadable };
