@@ -32,7 +32,7 @@ function alembic(body: string): string[] {
   return calls(extractPyMigration('versions/abc_m.py', alembicFile(body)));
 }
 
-const DJANGO_HEAD = 'import django.db.models.deletion\nfrom django.conf import settings\nfrom django.db import migrations, models\nfrom django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently, AddConstraintNotValid, ValidateConstraint\n\n\n';
+const DJANGO_HEAD = 'import uuid\nimport django.db.models.deletion\nfrom django.conf import settings\nfrom django.db import migrations, models\nfrom django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently, AddConstraintNotValid, ValidateConstraint\n\n\n';
 
 function djangoFile(ops: string, extra = ''): string {
   // one operation a line, each followed by a comma
@@ -209,6 +209,11 @@ migrations.CreateModel(name="Item", fields=[("id", models.BigAutoField(primary_k
       'AlterField: NULL → NOT NULL with a default (the four steps)',
       [order, 'migrations.AlterField(model_name="order", name="note", field=models.CharField(max_length=50, default="-"))'],
       ['B: ALTER TABLE "shop_order" ALTER COLUMN "note" SET DEFAULT \'-\'; UPDATE "shop_order" SET "note" = \'-\' WHERE "note" IS NULL; SET CONSTRAINTS ALL IMMEDIATE; ALTER TABLE "shop_order" ALTER COLUMN "note" SET NOT NULL; ALTER TABLE "shop_order" ALTER COLUMN "note" DROP DEFAULT'],
+    ],
+    [
+      'AlterField: a callable default (called for each comparison, so Django sets it, fills NULLs with one value, drops it)',
+      [order, 'migrations.AddField(model_name="order", name="code", field=models.UUIDField(default=uuid.uuid4, null=True))', 'migrations.AlterField(model_name="order", name="code", field=models.UUIDField(default=uuid.uuid4, unique=True))'],
+      [`B: ALTER TABLE "shop_order" ALTER COLUMN "code" SET DEFAULT '00000000-0000-0000-0000-000000000000'::uuid; UPDATE "shop_order" SET "code" = '00000000-0000-0000-0000-000000000000'::uuid WHERE "code" IS NULL; SET CONSTRAINTS ALL IMMEDIATE; ALTER TABLE "shop_order" ALTER COLUMN "code" SET NOT NULL; ALTER TABLE "shop_order" ADD CONSTRAINT "${createIndexName('shop_order', ['code'], '_uniq')}" UNIQUE ("code"); ALTER TABLE "shop_order" ALTER COLUMN "code" DROP DEFAULT`],
     ],
     ['AlterField: only choices/help_text change (no SQL)', [order, 'migrations.AlterField(model_name="order", name="total", field=models.IntegerField(help_text="cents", choices=[(1, "one")]))'], ['B: ']],
     ['AlterField: db_index added', [order, 'migrations.AlterField(model_name="order", name="total", field=models.IntegerField(db_index=True))'], [`B: CREATE INDEX "${createIndexName('shop_order', ['total'])}" ON "shop_order" ("total")`]],

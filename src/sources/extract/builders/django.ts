@@ -74,6 +74,12 @@ export interface DjangoField {
   dbIndex: boolean;
   /** the SQL of the effective default (Django sends it as a parameter), undefined: none */
   defaultSql?: string;
+  /**
+   * the default is a callable (makemigrations writes a reference for those, a literal for
+   * constants): Django calls it for each effective_default(), so an old and a new default
+   * never compare equal
+   */
+  defaultCallable?: boolean;
   /** a `CHECK` Django adds for the type (Positive*Field) */
   check?: string;
   /** ForeignKey / OneToOneField: the target model key (`app.model`) and field */
@@ -266,6 +272,8 @@ export function readField(src: string, state: DjangoState, app: string, table: s
   const d = effectiveDefault(src, f, v);
   if (d && 'reason' in d) return d;
   if (d) f.defaultSql = d.sql;
+  const dv = v.kwargs.get('default');
+  if (dv && (dv.kind === 'name' || dv.kind === 'attr')) f.defaultCallable = true;
   return f;
 }
 
@@ -667,6 +675,7 @@ export function translateDjango(op: string, call: Call, ctx: DjangoContext): Dja
         // the default was only for the existing rows: the state keeps the field without it
         f.attrs.delete('default');
         f.defaultSql = undefined;
+        f.defaultCallable = undefined;
       }
       return r;
     }
@@ -701,6 +710,7 @@ export function translateDjango(op: string, call: Call, ctx: DjangoContext): Dja
       if (!preserve) {
         f.attrs.delete('default');
         f.defaultSql = undefined;
+        f.defaultCallable = undefined;
       }
       return r;
     }
@@ -917,8 +927,9 @@ function dbAttrsEqual(a: DjangoField, b: DjangoField, src: string): boolean {
 function alterFieldSql(ctx: DjangoContext, m: DjangoModel, old: DjangoField, f: DjangoField): DjangoTranslation {
   const t = q(m.table);
   const out: string[] = [];
+  // _field_should_be_altered: nothing when only attributes that do not reach the database change
   const changed = !dbAttrsEqual(old, f, ctx.src);
-  if (!changed && old.defaultSql === f.defaultSql) return result([]);
+  if (!changed) return result([]);
   // drop FK constraints; they are made again below
   let fksDropped = false;
   if (old.remote && old.remote.dbConstraint && changed) {
@@ -960,7 +971,7 @@ function alterFieldSql(ctx: DjangoContext, m: DjangoModel, old: DjangoField, f: 
     if (AUTO.has(old.cls) && !AUTO.has(f.cls)) postActions.push(`ALTER TABLE ${t} ALTER COLUMN ${q(f.column)} DROP IDENTITY IF EXISTS`);
   }
   let needsDbDefault = false;
-  if (old.defaultSql !== f.defaultSql && f.defaultSql !== undefined && f.defaultSql !== 'NULL') {
+  if ((old.defaultSql !== f.defaultSql || f.defaultCallable) && f.defaultSql !== undefined && f.defaultSql !== 'NULL') {
     needsDbDefault = true;
     actions.push(`ALTER COLUMN ${q(f.column)} SET DEFAULT ${f.defaultSql}`);
   }
