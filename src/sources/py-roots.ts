@@ -17,11 +17,11 @@
  * line and the folders of Python files named explicitly are read — never every .py file.
  */
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { DjangoState } from './extract/builders/django.js';
 import { extractPyMigration, type PyExtractOptions, type PyMigration } from './extract/python/extract.js';
 import { initPyParser, isPyMigrationPath, parsePython } from './extract/python/parse.js';
-import { child, named, textOf } from './extract/python/parse.js';
+import { child, textOf } from './extract/python/parse.js';
 import { isPyRunnerName, type PyRunnerName } from './extract/types.js';
 import { compareStrings } from './order.js';
 import { readSourceFileOr } from './read.js';
@@ -467,4 +467,3 @@ export function pyMigrationsUnder(roots: MigrationRoot[], paths: string[]): stri
   return out;
 }
 
-export { named, relative };

@@ -16,7 +16,6 @@ import { substitute, type MappedBuilder } from '../strings.js';
 import {
   coreStatement,
   fkClause,
-  isTypeValue,
   leaf,
   pgType,
   quoteIdent,
@@ -118,7 +117,7 @@ export function translateAlembic(name: string, call: Call, ctx: AlembicContext):
       const t = table();
       if (typeof t !== 'string') return t;
       const colV = arg(call, p(1, 0), 'column');
-      const col = colV ? parseColumn(src, colV, t) : undefined;
+      const col = colV ? parseColumn(src, colV) : undefined;
       if (!col || 'reason' in col) return dynamic(col?.reason ?? 'the column is missing', colV?.node ?? call.node);
       const ine = bool(call.kwargs.get('if_not_exists')) === true;
       const out = [`ALTER TABLE ${quoteTable(t, schema())} ADD COLUMN ${ine ? 'IF NOT EXISTS ' : ''}${columnSpec(col, false)}`];
@@ -424,7 +423,7 @@ export interface SaColumn {
 }
 
 /** `sa.Column('name', sa.Integer(), sa.ForeignKey('t.id'), nullable=False, server_default='0', …)`. */
-export function parseColumn(src: string, v: PyValue, table: string): SaColumn | { reason: string } {
+export function parseColumn(src: string, v: PyValue): SaColumn | { reason: string } {
   if (v.kind !== 'call' || leaf(v.fn) !== 'Column') return { reason: `\`${short(src, v)}\` is not a sa.Column(…) godwit can read (${whyNot(v)})` };
   if (v.spread) return { reason: `the arguments of \`${short(src, v)}\` are unpacked at run time` };
   const args = [...v.args];
@@ -478,7 +477,6 @@ export function parseColumn(src: string, v: PyValue, table: string): SaColumn | 
     }
   }
   const auto = v.kwargs.get('autoincrement');
-  void table;
   return {
     name,
     type,
@@ -536,7 +534,7 @@ function createTable(src: string, call: Call): Translation {
     if (a.kind !== 'call') return dynamic(`\`${short(src, a)}\` ${whyNot(a)}`, a.node);
     const f = leaf(a.fn);
     if (f === 'Column') {
-      const c = parseColumn(src, a, t);
+      const c = parseColumn(src, a);
       if ('reason' in c) return dynamic(c.reason, a.node);
       cols.push(c);
       continue;
@@ -616,4 +614,3 @@ function literalOf(src: string, v: PyValue | undefined): string {
   return sqlExpression(src, v) ?? 'NULL';
 }
 
-export { isTypeValue };

@@ -269,7 +269,7 @@ export function readField(src: string, state: DjangoState, app: string, table: s
   }
   if (POSITIVE.has(cls)) f.check = `"${f.column}" >= 0`;
   if (f.primaryKey) f.null = false;
-  const d = effectiveDefault(src, f, v);
+  const d = effectiveDefault(f, v);
   if (d && 'reason' in d) return d;
   if (d) f.defaultSql = d.sql;
   const dv = v.kwargs.get('default');
@@ -294,7 +294,7 @@ function relatedType(state: DjangoState, model: string, toField?: string): strin
  * value is one constant, written here as a constant of the column's type), `''` for a NOT NULL
  * blank string field, now() for auto_now(_add) — the SQL of that value as psycopg sends it.
  */
-function effectiveDefault(src: string, f: DjangoField, v: Call): { sql: string } | FieldProblem | undefined {
+function effectiveDefault(f: DjangoField, v: Call): { sql: string } | FieldProblem | undefined {
   const d = v.kwargs.get('default');
   if (d && !(d.kind === 'name' && leaf(d.path) === 'NOT_PROVIDED')) {
     const sql = valueSql(d, f);
@@ -303,7 +303,6 @@ function effectiveDefault(src: string, f: DjangoField, v: Call): { sql: string }
   }
   if (!f.null && bool(v.kwargs.get('blank')) === true && !NO_EMPTY_STRINGS.has(f.cls) && !f.remote && !f.m2m) return { sql: f.cls === 'BinaryField' ? "'\\x'::bytea" : "''" };
   if (bool(v.kwargs.get('auto_now')) || bool(v.kwargs.get('auto_now_add'))) return { sql: f.cls === 'DateField' ? "'2000-01-01'::date" : f.cls === 'TimeField' ? "'00:00:00'::time" : "'2000-01-01T00:00:00+00:00'::timestamptz" };
-  void src;
   return undefined;
 }
 
@@ -335,9 +334,7 @@ function valueSql(v: PyValue, f: DjangoField): string | undefined {
     }
     case 'call': {
       const n = leaf(v.fn);
-      if (n === 'timedelta') return intervalOf(v);
-      if (n === 'datetime' || n === 'date' || n === 'time' || n === 'UUID' || n === 'Decimal') return typed(f);
-      return typed(f);
+      return n === 'timedelta' ? intervalOf(v) : typed(f);
     }
     case 'attr':
       return typed(f);

@@ -5,7 +5,7 @@
  * defaults, column specifications, CREATE TABLE, constraints and indexes. Alembic (alembic.ts)
  * compiles its operations through these.
  */
-import { constantText, str, num, bool, items, type PyValue } from '../python/values.js';
+import { str, num, bool, items, type PyValue } from '../python/values.js';
 import { snippetOf } from '../python/parse.js';
 
 /** sqlalchemy.dialects.postgresql RESERVED_WORDS: names SQLAlchemy quotes. */
@@ -257,7 +257,6 @@ export function stringList(v: PyValue | undefined): string[] | undefined {
   return out.every((x): x is string => x !== undefined) ? out : undefined;
 }
 
-export { constantText };
 
 type CallValue = Extract<PyValue, { kind: 'call' }>;
 

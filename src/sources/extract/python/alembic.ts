@@ -27,7 +27,7 @@ export interface AlembicRevision {
 }
 
 /** The identifiers of a revision file (module-level assignments). */
-export function alembicRevision(scope: Scope, module: PyNode): AlembicRevision {
+export function alembicRevision(scope: Scope): AlembicRevision {
   const get = (name: string): PyValue | undefined => {
     const b = scope.names.get(name);
     return b?.kind === 'value' ? evaluate(scope, b.node) : undefined;
@@ -38,7 +38,6 @@ export function alembicRevision(scope: Scope, module: PyNode): AlembicRevision {
     if (s !== undefined) return [s];
     return v.kind === 'seq' ? v.items.map((x) => str(x)).filter((x): x is string => x !== undefined) : [];
   };
-  void module;
   return { revision: str(get('revision')), downRevisions: list(get('down_revision')), dependsOn: list(get('depends_on')), branchLabels: list(get('branch_labels')) };
 }
 

@@ -67,7 +67,7 @@ export function extractPyMigration(path: string, raw: string, opts: PyExtractOpt
   if (detected.runner === 'alembic') {
     const upgrade = topFunction(text, module, 'upgrade');
     const perMigration = !!opts.transactionPerMigration;
-    out.alembic = alembicRevision(scope, module);
+    out.alembic = alembicRevision(scope);
     out.hasUp = !!upgrade;
     out.wrapped = true;
     out.transaction = perMigration ? 'file' : 'all';

@@ -6,7 +6,7 @@
  * character maps (strings.ts). Nothing is run; what cannot be known is an `unknown` value with
  * the reason, which the callers turn into placeholders or `dynamic-sql` reports.
  */
-import { child, dotted, named, snippetOf, textOf, type PyNode } from './parse.js';
+import { child, named, snippetOf, textOf, type PyNode } from './parse.js';
 import { MappedBuilder, appendLiteral, placeholderFor, pushConstant, stringParts } from './strings.js';
 
 export type PyValue =
@@ -228,12 +228,10 @@ export function evaluate(scope: Scope, n: PyNode, depth = 0): PyValue {
     case 'identifier':
       return resolveName(scope, n, depth);
     case 'attribute': {
-      const path = dotted(src, n);
       const obj = child(n, 'object')!;
       const attr = textOf(src, child(n, 'attribute')!);
       const base = evaluate(scope, obj, depth + 1);
       if (base.kind === 'name') return { kind: 'name', path: `${base.path}.${attr}`, node: n };
-      void path;
       return { kind: 'attr', object: base, name: attr, node: n };
     }
     case 'call':
