@@ -164,7 +164,7 @@ function workersFrom(env: NodeJS.ProcessEnv): number | 'auto' {
 
 function errorsOnly(r: LintResult): LintResult {
   const kept = r.messages.filter((m) => m.severity === 2);
-  return { ...summarize(r.filePath, kept), source: r.source, ...(r.output !== undefined ? { output: r.output } : {}) };
+  return { ...summarize(r.filePath, kept), ...(r.stats ? { stats: r.stats } : {}), source: r.source, ...(r.output !== undefined ? { output: r.output } : {}) };
 }
 
 /**

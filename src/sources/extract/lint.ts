@@ -11,7 +11,7 @@ import { Catalog } from '../../analysis/catalog.js';
 import type { ParsedFile } from '../../dialects/postgresql/types.js';
 import type { Finding, LintOptions, LintResult } from '../../engine/types.js';
 import { extractMigration } from './extract.js';
-import { buildDocument, editToFile, placeholdersTouching, rangeToFile, toFile, type VirtualDocument } from './document.js';
+import { buildDocument, editToFile, pieceAt, placeholdersTouching, rangeToFile, toFile, type VirtualDocument } from './document.js';
 import { modelCallTransactions } from './txmodel.js';
 import type { ExtractOptions, ExtractedMigration, Fragment } from './types.js';
 
@@ -76,7 +76,9 @@ export function prepareJsMigration(path: string, text: string, opts: ExtractOpti
       };
       const { result, catalog } = lintWithCatalog(parsed, builtinRules, lintOptions);
       const messages = mapMessages(result.messages, parsed, document, new SourceText(text), options, migration);
-      return { result: { ...summarize(path, messages), source }, catalog };
+      // the SELECTs that stand for unreadable calls are not statements the migration sends
+      const stats = { statements: Math.max(0, (result.stats?.statements ?? 0) - migration.dynamic.length), unanalysable: migration.dynamic.length };
+      return { result: { ...summarize(path, messages), stats, source }, catalog };
     },
   };
 }
@@ -143,11 +145,21 @@ function mapMessages(messages: Finding[], parsed: ParsedFile, doc: VirtualDocume
     mapped.message = message;
     delete mapped.fix;
     delete mapped.suggestions;
-    if (m.fix && !touched.length) {
+    const piece = m.ruleId ? pieceAt(doc, s, 'start') : undefined;
+    if (piece?.call?.kind === 'builder' && !piece.fragment) {
+      // a builder call: its own edit, where the rule offers its SQL fix (CONCURRENTLY only
+      // outside a transaction …), never an edit of the synthetic SQL
+      if (m.fix) {
+        const own = piece.call.fixes?.[m.ruleId];
+        const sugg = piece.call.suggestions?.[m.ruleId];
+        if (own) mapped.fix = own;
+        if (sugg) mapped.suggestions = [sugg];
+      }
+    } else if (m.fix && !touched.length) {
       const f = editToFile(doc, m.fix, accept);
       if (f) mapped.fix = f;
     }
-    if (m.suggestions?.length) {
+    if (m.suggestions?.length && !(piece?.call?.kind === 'builder' && !piece.fragment)) {
       const sugg = m.suggestions.flatMap((sg) => {
         const f = editToFile(doc, sg.fix, accept);
         return f ? [{ desc: sg.desc, fix: f }] : [];
