@@ -23,6 +23,7 @@ export interface JsLintOptions extends LintOptions, ExtractOptions {
   eslintComments?: boolean;
 }
 
+/** A migration written in a programming language, extracted and laid out as SQL (PreparedMigration). */
 export interface PreparedJsMigration {
   migration: ExtractedMigration;
   document: VirtualDocument;
@@ -39,7 +40,14 @@ export interface PreparedJsMigration {
 
 /** Extract and lay out a migration once; lint it, or replay it as history. Needs initParser() (and initJsParser() without `ast`). */
 export function prepareJsMigration(path: string, text: string, opts: ExtractOptions = {}): PreparedJsMigration {
-  const migration = extractMigration(path, text, opts);
+  return prepareExtracted(path, extractMigration(path, text, opts), text);
+}
+
+/**
+ * Lay out an extracted migration — JS/TS or Python (languages.ts), whatever front end read it —
+ * as its virtual SQL document; lint it, or replay it as history. Needs initParser().
+ */
+export function prepareExtracted(path: string, migration: ExtractedMigration, text = migration.text): PreparedJsMigration {
   let document = buildDocument(migration);
   let parsed = parseFile(path, document.text);
   if (migration.fragments.some((f) => f.directives.length > 0)) {
