@@ -68,8 +68,10 @@ export function valueOf(n: Node, env: ValueEnv, depth = 0): Value {
       if (b?.kind === 'const') return valueOf(b.init, env, depth + 1);
       if (b?.kind === 'function') return { t: 'fn', node: b.fn as TSESTree.FunctionDeclaration };
       const p = env.path(u);
-      // a runner role (`Sequelize`, the second parameter) or a name from another module
-      if (p && (p.startsWith('$') || b?.kind === 'import' || b?.kind === 'destructured' || !b)) return { t: 'ref', path: p, node: u };
+      // a runner role (`Sequelize`, the second parameter), a name from another module, or a
+      // namespace the file does not define (`Sequelize`, `DataTypes`, `Op`): the translators
+      // know some of their members; a global value (`process`) is unknown
+      if (p && (p.startsWith('$') || b?.kind === 'import' || b?.kind === 'destructured' || (!b && /^[A-Z]/.test(u.name)))) return { t: 'ref', path: p, node: u };
       return { t: 'unknown', why: whyUnknown(u, b), node: u };
     }
     case 'MemberExpression': {
@@ -79,6 +81,7 @@ export function valueOf(n: Node, env: ValueEnv, depth = 0): Value {
         const obj = valueOf(u.object as Node, env, depth + 1);
         if (obj.t === 'obj' && u.property.type === 'Identifier') return obj.props.get(u.property.name) ?? { t: 'undef', node: u };
         if (obj.t === 'ref' || obj.t === 'call') return { t: 'ref', path: p, node: u };
+        if (obj.t === 'unknown' && !p.startsWith('$')) return { t: 'unknown', why: describeUnknown(env.text, u), node: u };
       }
       return { t: 'unknown', why: describeUnknown(env.text, u), node: u };
     }
