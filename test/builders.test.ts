@@ -7,7 +7,8 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initParser } from '../src/dialects/postgresql/pg.js';
-import { initJsParser, extractMigration, type BuilderCall, type DynamicCall } from '../src/sources/extract/index.js';
+import { initJsParser, extractMigration, prepareJsMigration, type BuilderCall, type DynamicCall } from '../src/sources/extract/index.js';
+import { modelCallTransactions } from '../src/sources/extract/txmodel.js';
 
 beforeAll(async () => {
   await initParser();
@@ -452,5 +453,34 @@ describe('Kysely (db.schema)', () => {
 
   it('not translatable: a view over a query builder', () => {
     expect(reason('kysely', `await db.schema.createView('v').materialized().as(db.selectFrom('t').selectAll()).execute()`)).toMatch(/the view's query \(a query builder is not translated\)/);
+  });
+});
+
+describe('how builder statements are sent (the transaction model)', () => {
+  function model(tool: string, body: string) {
+    const p = prepareJsMigration(`/virtual/${tool}/${n++}/${FILE[tool]}`, WRAP[tool](body));
+    return modelCallTransactions(p.parsed.statements, p.document, p.migration).info.map((i) => [i.inTransaction, i.id]);
+  }
+
+  it("Sequelize changeColumn: one query string, so its ALTERs share PostgreSQL's implicit transaction; separate calls do not", () => {
+    const info = model('sequelize', `await queryInterface.changeColumn('users', 'email', { type: Sequelize.TEXT, allowNull: false });\nawait queryInterface.addIndex('users', ['email']);`);
+    expect(info).toEqual([
+      [true, 0],
+      [true, 0],
+      [true, 0],
+      [false, null],
+    ]);
+  });
+
+  it('Knex outside a transaction (config.transaction = false): each statement of a call is its own query', () => {
+    const p = prepareJsMigration(`/virtual/knex/${n++}/${FILE.knex}`, `exports.config = { transaction: false };\n${WRAP.knex(`await knex.schema.alterTable('users', (t) => { t.index('a'); t.index('b'); });`)}`);
+    expect(modelCallTransactions(p.parsed.statements, p.document, p.migration).info.map((i) => i.inTransaction)).toEqual([false, false]);
+  });
+
+  it("Knex by default: inside the runner's transaction", () => {
+    expect(model('knex', `await knex.schema.alterTable('users', (t) => { t.index('a'); t.index('b'); });`)).toEqual([
+      [true, 0],
+      [true, 0],
+    ]);
   });
 });
