@@ -32,7 +32,7 @@ describe('github', () => {
       '::error file=db/migrations/003_secret.sql,title=godwit::cannot read file: EACCES',
       'godwit: 4 problems (3 errors, 1 warning) in 2 files',
       // coverage, a notice without a file (the constructed results carry no stats)
-      '::notice title=godwit coverage::2 files, 0 statements analysed, 0 calls not analysable',
+      '::notice title=godwit coverage::3 files, 0 statements analysed, 0 calls not analysable',
     ]);
   });
 
