@@ -163,6 +163,24 @@ describe('Knex (knex.schema)', () => {
     expect(m.builderCalls).toBe(1);
   });
 
+  it('data queries that write (a backfill, a delete): update / del / insert / truncate with simple where clauses', () => {
+    expect(
+      k(`await knex('users').whereNull('status').update({ status: 'active' });
+      await knex('sessions').where('expired', true).del();
+      await knex('users').where({ team_id: null }).andWhere('age', '>', 3).delete();
+      await knex('flags').insert([{ name: 'a', on: true }, { name: 'b', on: false }]);
+      await knex('cache').truncate();
+      const rows = await knex('users').select('id');`),
+    ).toEqual([
+      `update "users" set "status" = $1 where "status" is null`,
+      `delete from "sessions" where "expired" = $1`,
+      `delete from "users" where "team_id" is null and "age" > $1`,
+      `insert into "flags" ("name", "on") values ($1, $2), ($3, $4)`,
+      `truncate "cache" restart identity`,
+    ]);
+    expect(reason('knex', `await knex('users').whereIn('id', knex('old').select('id')).del();`)).toMatch(/whereIn\(\) with a subquery/);
+  });
+
   it('not translatable: dynamic names, callbacks that do more than build, unknown column types', () => {
     expect(reason('knex', `const name = process.env.TABLE;\nawait knex.schema.alterTable(name, (t) => t.index('a'));`)).toMatch(/^the table name: `process\.env\.TABLE` is read at run time/);
     expect(reason('knex', `await knex.schema.alterTable('users', (t) => { if (x) t.index('a'); });`)).toMatch(/table callback has a `if \(x\)/);

@@ -33,6 +33,7 @@ export const translateKnex: Translator = (call, env) => {
   const chain = flatten(call);
   if (!chain) return undefined;
   const rootPath = env.path(chain.root);
+  if (rootPath === '$0()' || rootPath === '$0.table()' || rootPath === '$0.from()' || rootPath === '$0.into()' || rootPath === '$0.queryBuilder()') return dataQuery(call, chain.root, chain.links, env);
   if (rootPath !== '$0.schema') return undefined;
   let links = chain.links;
   while (links.length && EXECUTORS.has(links[links.length - 1].name)) links = links.slice(0, -1);
@@ -667,4 +668,90 @@ function rawSuggestion(call: TSESTree.CallExpression, root: Node, statements: st
   const knex = env.text.slice(r.object.range[0], r.object.range[1]);
   const sql = statements[0].replace(/^create (unique )?index /, (m) => `${m}concurrently `).replace(/^create (unique )?index concurrently /i, (m) => m.toUpperCase()).replace(/ on /, ' ON ');
   return { desc: 'Build the index with knex.raw(…) and CONCURRENTLY (Knex has no option for it)', fix: { range: [call.range[0], call.range[1]], text: `${knex}.raw(${JSON.stringify(sql)})` } };
+}
+
+const DATA_WRITES = new Set(['update', 'del', 'delete', 'insert', 'truncate', 'increment', 'decrement', 'upsert']);
+
+/**
+ * A Knex query that writes data, `knex('users').where('active', false).update({ … })`: an
+ * operation of the migration (a backfill, a delete) sent as Knex's PostgreSQL query compiler
+ * builds it (values as bind parameters). Read-only queries (select, first, pluck) are not.
+ */
+function dataQuery(call: TSESTree.CallExpression, root: Node, links: Link[], env: BuilderEnv): BuilderOp | undefined {
+  const r = unwrap(root) as TSESTree.CallExpression;
+  let chain = links;
+  while (chain.length && EXECUTORS.has(chain[chain.length - 1].name)) chain = chain.slice(0, -1);
+  const write = chain.find((l) => DATA_WRITES.has(l.name));
+  if (!write || !isRun(call)) return undefined;
+  const op: BuilderOp = { operation: write.name, callee: `knex(…).${write.name}`, node: call, tx: env.txOf(root) };
+  const text = env.text;
+  try {
+    const table = wrap(str(env.value(r.arguments[0] as Node), 'the table name', text));
+    let n = 0;
+    const param = (): string => `$${++n}`;
+    const where: string[] = [];
+    let sql: string | undefined;
+    for (const l of chain) {
+      const a = l.args.map((x) => env.value(x));
+      switch (l.name) {
+        case 'where':
+        case 'andWhere':
+          if (a.length === 1 && a[0].t === 'obj') for (const [k, v] of a[0].props) where.push(v.t === 'null' ? `${wrap(k)} is null` : `${wrap(k)} = ${param()}`);
+          else if (a.length === 2) where.push(a[1].t === 'null' ? `${wrap(str(a[0], 'a column', text))} is null` : `${wrap(str(a[0], 'a column', text))} = ${param()}`);
+          else if (a.length === 3) where.push(`${wrap(str(a[0], 'a column', text))} ${str(a[1], 'an operator', text)} ${param()}`);
+          else throw new Untranslatable(`.${l.name}() with a callback or a raw clause is not translated by godwit`);
+          break;
+        case 'whereNull':
+        case 'whereNotNull':
+          where.push(`${wrap(str(a[0], 'a column', text))} is ${l.name === 'whereNull' ? '' : 'not '}null`);
+          break;
+        case 'whereIn':
+        case 'whereNotIn': {
+          const items = a[1]?.t === 'arr' ? a[1].items : undefined;
+          if (!items) throw new Untranslatable(`.${l.name}() with a subquery or a value from elsewhere is not translated by godwit`);
+          where.push(`${wrap(str(a[0], 'a column', text))} ${l.name === 'whereIn' ? 'in' : 'not in'} (${items.map(() => param()).join(', ')})`);
+          break;
+        }
+        case 'update': {
+          const values = a[0]?.t === 'obj' ? [...a[0].props.keys()] : a.length === 2 ? [str(a[0], 'a column', text)] : undefined;
+          if (!values?.length) throw new Untranslatable(`.update() with ${a[0]?.t === 'unknown' ? a[0].why : 'values from elsewhere'} is not translated by godwit`);
+          sql = `update ${table} set ${values.map((k) => `${wrap(k)} = ${param()}`).join(', ')}`;
+          break;
+        }
+        case 'del':
+        case 'delete':
+          sql = `delete from ${table}`;
+          break;
+        case 'truncate':
+          sql = `truncate ${table} restart identity`;
+          break;
+        case 'insert': {
+          const rows = a[0]?.t === 'arr' ? a[0].items : [a[0]];
+          const keys = new Set<string>();
+          for (const row of rows) {
+            if (row?.t !== 'obj') throw new Untranslatable(`.insert() of ${row?.t === 'unknown' ? row.why : 'rows from elsewhere'} is not translated by godwit`);
+            for (const k of row.props.keys()) keys.add(k);
+          }
+          const cols = [...keys].sort();
+          sql = `insert into ${table} (${cols.map(wrap).join(', ')}) values ${rows.map(() => `(${cols.map(() => param()).join(', ')})`).join(', ')}`;
+          break;
+        }
+        case 'returning':
+        case 'onConflict':
+        case 'ignore':
+        case 'merge':
+        case 'transacting':
+        case 'timeout':
+          if (l.name !== 'returning' && l.name !== 'transacting') throw new Untranslatable(`.${l.name}() is not translated by godwit`);
+          break;
+        default:
+          throw new Untranslatable(`.${l.name}() in a Knex query is not translated by godwit`);
+      }
+    }
+    op.statements = [sql! + (where.length && write.name !== 'insert' && write.name !== 'truncate' ? ` where ${where.join(' and ')}` : '')];
+  } catch (e) {
+    if (!(e instanceof Untranslatable)) throw e;
+    op.reason = e.reason;
+  }
+  return op;
 }
