@@ -469,8 +469,10 @@ describe('Kysely (db.schema)', () => {
     expect(m.calls[0].jsTransaction?.label).toContain('db.transaction().execute()');
   });
 
-  it('not translatable: a view over a query builder', () => {
+  it('not translatable: a view over a query builder (known to create the view)', () => {
     expect(reason('kysely', `await db.schema.createView('v').materialized().as(db.selectFrom('t').selectAll()).execute()`)).toMatch(/the view's query \(a query builder is not translated\)/);
+    const m = extract('kysely', `await db.schema.createView('v').materialized().as(db.selectFrom('t').selectAll()).execute()`);
+    expect((m.calls[0] as DynamicCall).creates).toEqual([{ kind: 'materialized view', name: '"v"' }]);
   });
 });
 

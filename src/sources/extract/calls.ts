@@ -260,7 +260,7 @@ function addBuilder(ctx: Ctx, op: BuilderOp): void {
     if (op.suggestions && Object.keys(op.suggestions).length) b.suggestions = op.suggestions;
     c = b;
   } else {
-    c = { kind: 'dynamic', ...common, expr: snippet(ctx.text, op.node), reason: op.reason ?? 'it sends no statement godwit can read' };
+    c = { kind: 'dynamic', ...common, expr: snippet(ctx.text, op.node), reason: op.reason ?? 'it sends no statement godwit can read', ...(op.creates?.length ? { creates: op.creates } : {}) };
   }
   callNodes.set(c, op.node);
   ctx.out.push({ call: c, queued: !!op.queued });

@@ -93,12 +93,21 @@ export function buildDocument(m: ExtractedMigration, statementStarts?: Map<Fragm
       });
     } else {
       directives(call, call.directives);
-      if (call.kind === 'dynamic') synthetic(`SELECT '${DYNAMIC_SQL_MARKER}', ${sqlString(call.callee)}, ${sqlString(call.expr)}, ${sqlString(call.reason)}${call.operation !== undefined ? ", 'builder'" : ''};\n`, call.argRange, call);
+      if (call.kind === 'dynamic') {
+        synthetic(`SELECT '${DYNAMIC_SQL_MARKER}', ${sqlString(call.callee)}, ${sqlString(call.expr)}, ${sqlString(call.reason)}${call.operation !== undefined ? ", 'builder'" : ''};\n`, call.argRange, call);
+        // what the call is known to create, so the catalog has it (DynamicCall.creates)
+        for (const c of call.creates ?? []) synthetic(`${standIn(c)};\n`, call.argRange, call);
+      }
       else synthetic(`${call.sql};\n`, call.callRange, call);
     }
     spans.set(call, [start, text.length]);
   }
   return { text, pieces, spans, copies };
+}
+
+/** The empty stand-in of a relation an unreadable call creates: `CREATE TABLE "t" ()`, `CREATE VIEW "v" AS SELECT`. */
+export function standIn(c: { kind: 'table' | 'view' | 'materialized view'; name: string }): string {
+  return c.kind === 'table' ? `CREATE TABLE ${c.name} ()` : `CREATE ${c.kind.toUpperCase()} ${c.name} AS SELECT`;
 }
 
 function oneLine(s: string): string {

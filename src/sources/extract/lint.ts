@@ -84,8 +84,9 @@ export function prepareExtracted(path: string, migration: ExtractedMigration, te
       };
       const { result, catalog } = lintWithCatalog(parsed, builtinRules, lintOptions);
       const messages = mapMessages(result.messages, parsed, document, new SourceText(text), options, migration);
-      // the SELECTs that stand for unreadable calls are not statements the migration sends
-      const stats = { statements: Math.max(0, (result.stats?.statements ?? 0) - migration.dynamic.length), unanalysable: migration.dynamic.length };
+      // the SELECTs that stand for unreadable calls (and the relations they create) are not statements the migration sends
+      const standIns = migration.dynamic.reduce((n, d) => n + 1 + (d.creates?.length ?? 0), 0);
+      const stats = { statements: Math.max(0, (result.stats?.statements ?? 0) - standIns), unanalysable: migration.dynamic.length };
       return { result: { ...summarize(path, messages), stats, source }, catalog };
     },
   };

@@ -98,6 +98,13 @@ export interface DynamicCall extends CallBase {
   reason: string;
   /** set for a schema-builder call that cannot be translated: the operation, as for BuilderCall */
   operation?: string;
+  /**
+   * Relations the untranslatable call is known to create (its name is static, its definition is
+   * not: a Kysely view over a query builder, a createTable with an option godwit does not read).
+   * The schema catalog records them as created by the migration, so what follows on them (an
+   * index on the new view) is not taken for work on an existing table; nothing else is linted.
+   */
+  creates?: Array<{ kind: 'table' | 'view' | 'materialized view'; name: string }>;
 }
 
 /**

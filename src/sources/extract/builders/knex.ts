@@ -59,6 +59,10 @@ export const translateKnex: Translator = (call, env) => {
   } catch (e) {
     if (!(e instanceof Untranslatable)) throw e;
     op.reason = e.reason;
+    op.creates = links.flatMap((l) => {
+      const v = l.name.startsWith('createTable') ? env.value(l.args[0]) : undefined;
+      return v?.t === 'str' ? [{ kind: 'table' as const, name: wrap(v.v) }] : [];
+    });
   }
   return op;
 };

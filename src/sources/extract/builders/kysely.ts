@@ -59,6 +59,11 @@ export const translateKysely: Translator = (call, env) => {
   } catch (e) {
     if (!(e instanceof Untranslatable)) throw e;
     op.reason = e.reason;
+    const name = env.value(first.args[0]);
+    if (isSchema && name.t === 'str' && (first.name === 'createTable' || first.name === 'createView')) {
+      const kind = first.name === 'createTable' ? 'table' : links.some((l) => l.name === 'materialized') ? 'materialized view' : 'view';
+      op.creates = [{ kind, name: new Kysely(env, schema).table(name) }];
+    }
   }
   return op;
 };

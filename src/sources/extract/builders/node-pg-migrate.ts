@@ -177,6 +177,8 @@ export const translateNodePgMigrate: Translator = (call, env) => {
     if (!(e instanceof Untranslatable)) throw e;
     op.reason = e.reason;
     delete op.fixes;
+    const table = args[0] ? env.value(args[0]) : undefined;
+    if (operation === 'createTable' && table?.t === 'str') op.creates = [{ kind: 'table', name: ident(table.v) }];
   }
   return op;
 };

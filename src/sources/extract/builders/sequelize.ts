@@ -132,6 +132,8 @@ export const translateSequelize: Translator = (call, env) => {
     if (!(e instanceof Untranslatable)) throw e;
     op.reason = e.reason;
     delete op.statements;
+    const table = args[0] ? env.value(args[0]) : undefined;
+    if (operation === 'createTable' && table?.t === 'str') op.creates = [{ kind: 'table', name: q(table.v) }];
   }
   return op;
 };

@@ -168,6 +168,13 @@ export const translateTypeorm: Translator = (call, env) => {
     if (!(e instanceof Untranslatable)) throw e;
     op.reason = e.reason;
     delete op.fixes;
+    if (operation === 'createTable') {
+      try {
+        op.creates = [{ kind: 'table', name: t.table(env.value(args[0])).path }];
+      } catch {
+        // the name is not static either
+      }
+    }
   }
   return op;
 };

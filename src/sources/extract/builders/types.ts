@@ -32,6 +32,8 @@ export interface BuilderOp {
   queries?: number[];
   /** why the call cannot be translated (rule dynamic-sql reports it) */
   reason?: string;
+  /** an untranslatable call: the relations it creates, when their names are static (DynamicCall.creates) */
+  creates?: Array<{ kind: 'table' | 'view' | 'materialized view'; name: string }>;
   fixes?: Record<string, Edit>;
   suggestions?: Record<string, { desc: string; fix: Edit }>;
   /** a transaction the migration's code opened that the call runs in */
