@@ -19,7 +19,7 @@
  * need cannot be read statically, reported (a DynamicCall with `operation`).
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { memberPath, parentOf, resolveBinding, snippet, unwrap, type Node } from './ast.js';
+import { isExecuted, memberPath, resolveBinding, snippet, unwrap, type Node } from './ast.js';
 import { classMethod, type FunctionNode } from './shape.js';
 import { MappedBuilder, evaluate, substitute, type TagMode } from './strings.js';
 import { scanSql } from '../../dialects/postgresql/pg.js';
@@ -286,46 +286,6 @@ function knexRaw(call: TSESTree.CallExpression, ctx: Ctx): string | undefined {
   return inner !== call.callee.object && canonical(inner, ctx) === '$0.schema' ? 'knex.schema.raw' : undefined;
 }
 
-/** A knex builder runs only when awaited, returned, chained with then/catch, or passed to Promise.all. */
-function isExecuted(call: Node): boolean {
-  let cur: Node = call;
-  for (;;) {
-    const p = parentOf(cur);
-    if (!p) return false;
-    switch (p.type) {
-      case 'AwaitExpression':
-      case 'ReturnStatement':
-      case 'ExpressionStatement':
-      case 'YieldExpression':
-        return true;
-      case 'ArrowFunctionExpression':
-        return p.body === cur;
-      case 'TSAsExpression':
-      case 'TSNonNullExpression':
-      case 'TSSatisfiesExpression':
-      case 'ChainExpression':
-      case 'SequenceExpression':
-        cur = p;
-        continue;
-      case 'MemberExpression': {
-        if (p.object !== cur || p.property.type !== 'Identifier') return false;
-        if (['then', 'catch', 'finally', 'asCallback'].includes(p.property.name)) return true;
-        const c = parentOf(p);
-        if (c?.type === 'CallExpression' && c.callee === p) {
-          cur = c; // knex.schema.raw(a).raw(b): the chain runs as a whole
-          continue;
-        }
-        return false;
-      }
-      case 'ArrayExpression': {
-        const c = parentOf(p);
-        return c?.type === 'CallExpression' && /^Promise\.(all|allSettled)$/.test(memberPath(c.callee) ?? '');
-      }
-      default:
-        return false;
-    }
-  }
-}
 
 /** `{ transaction: t }` (or `{ transaction }`) in the options of a Sequelize call. */
 function sequelizeTx(options: Node | undefined, ctx: Ctx): { key: string; label: string } | undefined {

@@ -20,10 +20,10 @@
  * the migration's transaction (`config.transaction`) wraps them.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { parentOf, snippet, unwrap, type Node } from '../ast.js';
+import { isExecuted, snippet, unwrap, type Node } from '../ast.js';
 import { flatten, type Link } from './chain.js';
 import type { BuilderEnv, BuilderOp, Translator } from './types.js';
-import { bool, num, obj, optStr, str, strs, Untranslatable, type Value } from './values.js';
+import { bool, num, obj, optStr, str, strs, plainValue, Untranslatable, type Value } from './values.js';
 
 /** Chain methods that only read or configure (a chain of only these is not an operation). */
 const NOT_OPS = new Set(['hasTable', 'hasColumn', 'withSchema', 'then', 'catch', 'finally', 'asCallback', 'transacting', 'connection', 'debug', 'queryContext', 'toString', 'toSQL', 'toQuery', 'generateDdlCommands']);
@@ -38,7 +38,7 @@ export const translateKnex: Translator = (call, env) => {
   let links = chain.links;
   while (links.length && EXECUTORS.has(links[links.length - 1].name)) links = links.slice(0, -1);
   if (!links.some((l) => !NOT_OPS.has(l.name) && l.name !== 'raw')) return undefined; // only raw (calls.ts reads it) or reads
-  if (!isRun(call)) return undefined;
+  if (!isExecuted(call)) return undefined;
   const ops = links.filter((l) => !NOT_OPS.has(l.name));
   const operation = ops.map((l) => l.name).join('.');
   const op: BuilderOp = { operation, callee: `knex.schema.${operation}`, node: call, tx: env.txOf(chain.root) };
@@ -67,33 +67,6 @@ export const translateKnex: Translator = (call, env) => {
   return op;
 };
 
-/** A knex builder runs when awaited, returned, an expression statement, chained with then/catch, or in Promise.all. */
-function isRun(call: Node): boolean {
-  let cur: Node = call;
-  for (;;) {
-    const p = parentOf(cur);
-    if (!p) return false;
-    switch (p.type) {
-      case 'AwaitExpression':
-      case 'ReturnStatement':
-      case 'ExpressionStatement':
-      case 'YieldExpression':
-        return true;
-      case 'ArrowFunctionExpression':
-        return p.body === cur;
-      case 'TSAsExpression':
-      case 'TSNonNullExpression':
-      case 'ChainExpression':
-      case 'SequenceExpression':
-        cur = p;
-        continue;
-      case 'ArrayExpression':
-        return true;
-      default:
-        return false;
-    }
-  }
-}
 
 /** Knex's wrap: `"a"."b"` (split on dots, quotes doubled). */
 export function wrap(name: string): string {
@@ -472,7 +445,7 @@ class TableCompiler {
       if (truthy === undefined) throw new Untranslatable(`the default \`${snippet(this.text, v.node as Node, 40)}\` is not translated by godwit`);
       return `'${truthy ? 1 : 0}'`;
     }
-    if ((type === 'json' || type === 'jsonb') && (v.t === 'obj' || v.t === 'arr')) return `'${JSON.stringify(plain(v, this.text))}'`;
+    if ((type === 'json' || type === 'jsonb') && (v.t === 'obj' || v.t === 'arr')) return `'${JSON.stringify(plainValue(v, this.text))}'`;
     if (v.t === 'str' || v.t === 'num' || v.t === 'bool') return escapeString(String(v.v));
     throw new Untranslatable(`the default \`${snippet(this.text, v.node as Node, 40)}\` is not translated by godwit`);
   }
@@ -643,22 +616,6 @@ class TableCompiler {
   }
 }
 
-function plain(v: Value, text: string): unknown {
-  switch (v.t) {
-    case 'str':
-    case 'num':
-    case 'bool':
-      return v.v;
-    case 'null':
-      return null;
-    case 'arr':
-      return v.items.map((x) => plain(x, text));
-    case 'obj':
-      return Object.fromEntries([...v.props].map(([k, x]) => [k, plain(x, text)]));
-    default:
-      throw new Untranslatable(`\`${snippet(text, v.node as Node, 40)}\` is not a JSON value godwit reads`);
-  }
-}
 
 /**
  * Knex has no CONCURRENTLY: where the call builds exactly one index (and runs outside a
@@ -686,7 +643,7 @@ function dataQuery(call: TSESTree.CallExpression, root: Node, links: Link[], env
   let chain = links;
   while (chain.length && EXECUTORS.has(chain[chain.length - 1].name)) chain = chain.slice(0, -1);
   const write = chain.find((l) => DATA_WRITES.has(l.name));
-  if (!write || !isRun(call)) return undefined;
+  if (!write || !isExecuted(call)) return undefined;
   const op: BuilderOp = { operation: write.name, callee: `knex(…).${write.name}`, node: call, tx: env.txOf(root) };
   const text = env.text;
   try {

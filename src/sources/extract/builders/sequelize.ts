@@ -28,7 +28,7 @@
 import { snippet, unwrap, type Node } from '../ast.js';
 import { setOption } from './edits.js';
 import type { BuilderEnv, BuilderOp, Translator } from './types.js';
-import { bool, lastName, literal, num, obj, optStr, str, strs, Untranslatable, type Value } from './values.js';
+import { bool, lastName, literal, num, obj, optStr, str, strs, plainValue, Untranslatable, type Value } from './values.js';
 
 /** Calls on queryInterface that read and never change the schema. */
 const READ_ONLY = new Set(['describeTable', 'showIndex', 'tableExists', 'showAllTables', 'showAllSchemas', 'getForeignKeysForTables', 'getForeignKeyReferencesForTable', 'showConstraint', 'select', 'rawSelect', 'databaseVersion', 'quoteIdentifier', 'quoteIdentifiers', 'quoteTable', 'escape', 'sequelize', 'assertTableHasColumn', 'getQueryInterface']);
@@ -352,7 +352,7 @@ class Sequelize {
         return undefined;
       case 'obj':
       case 'arr':
-        if (/^JSONB?$/.test(typeSql)) return literal(JSON.stringify(plain(v, this.text)));
+        if (/^JSONB?$/.test(typeSql)) return literal(JSON.stringify(plainValue(v, this.text)));
         if (v.t === 'arr' && typeSql.endsWith('[]')) {
           return `ARRAY[${v.items.map((x) => this.defaultValue(x, typeSql.slice(0, -2)) ?? 'NULL').join(',')}]::${typeSql}`;
         }
@@ -654,21 +654,4 @@ function snippetOf(v: Value, text: string): string {
   return snippet(text, v.node as Node, 40);
 }
 
-/** A plain JS value of a static object/array (for JSON defaults). */
-function plain(v: Value, text: string): unknown {
-  switch (v.t) {
-    case 'str':
-    case 'num':
-    case 'bool':
-      return v.v;
-    case 'null':
-      return null;
-    case 'arr':
-      return v.items.map((x) => plain(x, text));
-    case 'obj':
-      return Object.fromEntries([...v.props].map(([k, x]) => [k, plain(x, text)]));
-    default:
-      throw new Untranslatable(`the default value \`${snippetOf(v, text)}\` is not translated by godwit`);
-  }
-}
 

@@ -164,6 +164,24 @@ export function unknownWhy(v: Value, text: string): string {
 
 // ---- assertions used by the translators (they throw Untranslatable) ----
 
+/** The plain JS value of a static literal, object or array (a JSON default). */
+export function plainValue(v: Value, text: string): unknown {
+  switch (v.t) {
+    case 'str':
+    case 'num':
+    case 'bool':
+      return v.v;
+    case 'null':
+      return null;
+    case 'arr':
+      return v.items.map((x) => plainValue(x, text));
+    case 'obj':
+      return Object.fromEntries([...v.props].map(([k, x]) => [k, plainValue(x, text)]));
+    default:
+      throw new Untranslatable(`\`${snippet(text, v.node as Node, 40)}\` is not a JSON value godwit reads`);
+  }
+}
+
 export function str(v: Value | undefined, what: string, text: string): string {
   if (v?.t === 'str') return v.v;
   if (!v || v.t === 'undef') throw new Untranslatable(`${what} is missing`);
