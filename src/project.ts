@@ -20,7 +20,7 @@ import { findRoots, rootOf, fileTransaction, blankRanges, isRunnerName, type Mig
 import { ConfigLoader, type ResolvedConfig } from './config/load.js';
 import { isIncluded } from './config/match.js';
 import { discoverFiles } from './sources/discover.js';
-import { isExtractedPath, languageOf, prepareMigration, type PreparedJsMigration } from './sources/extract/index.js';
+import { languageOf, prepareMigration, type PreparedJsMigration } from './sources/extract/index.js';
 import { jsMigrationsUnder } from './sources/js-roots.js';
 import { FileReadError, MAX_SCHEMA_BYTES, readSourceFile } from './sources/read.js';
 import { ConfigError } from './config/errors.js';
