@@ -154,13 +154,15 @@ describe('Alembic operations → the SQL Alembic sends on PostgreSQL', () => {
     expect(m.hasUp).toBe(true);
   });
 
-  it('fixes: postgresql_concurrently=True inside an autocommit block', () => {
+  it('fixes: postgresql_concurrently=True inside an autocommit block; elsewhere a suggestion that moves the call into one', () => {
     const inBlock = extractPyMigration('v/abc.py', alembicFile('with op.get_context().autocommit_block():\n    op.create_index("ix", "t", ["a"])'));
     const call = inBlock.calls[0];
     expect(call.kind === 'builder' && call.fixes?.['require-concurrent-index']).toMatchObject({ text: ', postgresql_concurrently=True' });
     const plain = extractPyMigration('v/abc.py', alembicFile('op.drop_index("ix", table_name="t")'));
-    const fix = plain.calls[0].kind === 'builder' ? plain.calls[0].fixes?.['require-concurrent-index-drop'] : undefined;
-    expect(fix?.text).toBe('with op.get_context().autocommit_block():\n        op.drop_index("ix", table_name="t", postgresql_concurrently=True)');
+    const sugg = plain.calls[0].kind === 'builder' ? plain.calls[0].suggestions?.['require-concurrent-index-drop'] : undefined;
+    expect(sugg?.leavesTransaction).toBe(true);
+    expect(sugg?.fix.text).toBe('with op.get_context().autocommit_block():\n        op.drop_index("ix", table_name="t", postgresql_concurrently=True)');
+    expect(plain.calls[0].kind === 'builder' && plain.calls[0].fixes).toBeFalsy();
   });
 });
 

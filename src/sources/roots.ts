@@ -36,6 +36,7 @@ import { findJsRoots, jsCandidateDirs, jsRootOf } from './js-roots.js';
 import { isJsMigrationPath } from './extract/parse.js';
 import { findPyRoots, pyCandidateDirs, pyRootOf } from './py-roots.js';
 import { initPyParser, isPyMigrationPath } from './extract/python/parse.js';
+import './extract/python/language.js'; // registers the Python front end (languages.ts)
 import { readSourceFileOr } from './read.js';
 import { listDirOnce, sqlFilesUnder, type ListDir } from './walk.js';
 

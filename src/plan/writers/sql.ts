@@ -15,11 +15,9 @@
  *   node-pg-migrate <ms>_name.sql with `-- Up Migration` / `-- Down Migration`
  *   atlas           <timestamp>_name.sql, `-- atlas:txmode none` (rollback as a comment: Atlas plans downs itself)
  *   drizzle         NNNN_name.sql with `--> statement-breakpoint` (journal entries to add by hand)
- *   alembic, django revision / migration files in Python (python.ts)
  */
 import type { RunnerName } from '../../sources/types.js';
 import type { Phase, Plan } from '../types.js';
-import { alembicFiles, djangoFiles } from './python.js';
 
 export interface OutputFile {
   /** relative to the output directory, `/`-separated */
@@ -217,8 +215,6 @@ function gooseStatements(sql: string[]): string {
 
 export function sqlFiles(plan: Plan, target: LayoutTarget): SqlOutput {
   const { runner, flavor } = target;
-  if (runner === 'alembic') return alembicFiles(plan, target, (p) => phaseHeader(plan, p, runner));
-  if (runner === 'django') return djangoFiles(plan, target, (p) => phaseHeader(plan, p, runner));
   const versions = nextVersions(target, plan.phases.length);
   const files: OutputFile[] = [];
   const notes: string[] = [];

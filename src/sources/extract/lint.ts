@@ -11,9 +11,9 @@ import { Catalog } from '../../analysis/catalog.js';
 import type { ParsedFile } from '../../dialects/postgresql/types.js';
 import type { Finding, LintOptions, LintResult } from '../../engine/types.js';
 import { extractMigration } from './extract.js';
-import { buildDocument, editToFile, placeholdersTouching, rangeToFile, toFile, type VirtualDocument } from './document.js';
+import { buildDocument, editToFile, pieceAt, placeholdersTouching, rangeToFile, toFile, type VirtualDocument } from './document.js';
 import { modelCallTransactions } from './txmodel.js';
-import type { BuilderCall, ExtractOptions, ExtractedMigration, Fragment } from './types.js';
+import type { ExtractOptions, ExtractedMigration, Fragment } from './types.js';
 
 export interface JsLintOptions extends LintOptions, ExtractOptions {
   /**
@@ -23,6 +23,7 @@ export interface JsLintOptions extends LintOptions, ExtractOptions {
   eslintComments?: boolean;
 }
 
+/** A migration written in a programming language, extracted and laid out as SQL (PreparedMigration). */
 export interface PreparedJsMigration {
   migration: ExtractedMigration;
   document: VirtualDocument;
@@ -42,7 +43,10 @@ export function prepareJsMigration(path: string, text: string, opts: ExtractOpti
   return prepareExtracted(path, extractMigration(path, text, opts), text);
 }
 
-/** Lay out an extracted migration (JS/TS or Python) as its virtual SQL document; lint it, or replay it as history. Needs initParser(). */
+/**
+ * Lay out an extracted migration — JS/TS or Python (languages.ts), whatever front end read it —
+ * as its virtual SQL document; lint it, or replay it as history. Needs initParser().
+ */
 export function prepareExtracted(path: string, migration: ExtractedMigration, text = migration.text): PreparedJsMigration {
   let document = buildDocument(migration);
   let parsed = parseFile(path, document.text);
@@ -80,7 +84,10 @@ export function prepareExtracted(path: string, migration: ExtractedMigration, te
       };
       const { result, catalog } = lintWithCatalog(parsed, builtinRules, lintOptions);
       const messages = mapMessages(result.messages, parsed, document, new SourceText(text), options, migration);
-      return { result: { ...summarize(path, messages), source }, catalog };
+      // the SELECTs that stand for unreadable calls (and the relations they create) are not statements the migration sends
+      const standIns = migration.dynamic.reduce((n, d) => n + 1 + (d.creates?.length ?? 0), 0);
+      const stats = { statements: Math.max(0, (result.stats?.statements ?? 0) - standIns), unanalysable: migration.dynamic.length };
+      return { result: { ...summarize(path, messages), stats, source }, catalog };
     },
   };
 }
@@ -147,19 +154,23 @@ function mapMessages(messages: Finding[], parsed: ParsedFile, doc: VirtualDocume
     mapped.message = message;
     delete mapped.fix;
     delete mapped.suggestions;
-    // a builder call: the tool's own fix and advice for this rule (the SQL is synthetic)
-    const builder = m.ruleId ? builderAt(doc, s) : undefined;
-    if (builder) {
-      const advice = builder.advice?.[m.ruleId];
+    const piece = m.ruleId ? pieceAt(doc, s, 'start') : undefined;
+    if (piece?.call?.kind === 'builder' && !piece.fragment) {
+      // a builder call: its own edit, where the rule offers its SQL fix (CONCURRENTLY only
+      // outside a transaction …), never an edit of the synthetic SQL; a suggestion that takes
+      // the call out of the transaction (Alembic's autocommit_block) is offered inside one too
+      const own = piece.call.fixes?.[m.ruleId];
+      const sugg = piece.call.suggestions?.[m.ruleId];
+      if (m.fix && own) mapped.fix = own;
+      if (sugg && (m.fix || sugg.leavesTransaction)) mapped.suggestions = [{ desc: sugg.desc, fix: sugg.fix }];
+      // and the tool's own advice for this rule
+      const advice = piece.call.advice?.[m.ruleId];
       if (advice) mapped.message = `${mapped.message}\n${advice}`;
-      const fix = builder.fixes?.[m.ruleId];
-      if (fix) mapped.fix = fix;
-    }
-    if (m.fix && !touched.length) {
+    } else if (m.fix && !touched.length) {
       const f = editToFile(doc, m.fix, accept);
       if (f) mapped.fix = f;
     }
-    if (m.suggestions?.length) {
+    if (m.suggestions?.length && !(piece?.call?.kind === 'builder' && !piece.fragment)) {
       const sugg = m.suggestions.flatMap((sg) => {
         const f = editToFile(doc, sg.fix, accept);
         return f ? [{ desc: sg.desc, fix: f }] : [];
@@ -184,14 +195,6 @@ function mapMessages(messages: Finding[], parsed: ParsedFile, doc: VirtualDocume
   }
   const kept = options.eslintComments && options.inlineConfig !== false ? applyEslintComments(out, m0.eslintDirectives, js) : out;
   return kept.sort((x, y) => x.line - y.line || x.column - y.column || (x.ruleId ?? '').localeCompare(y.ruleId ?? ''));
-}
-
-/** The builder call whose synthetic text holds a document offset. */
-function builderAt(doc: VirtualDocument, offset: number): BuilderCall | undefined {
-  for (const p of doc.pieces) {
-    if (offset >= p.docStart && offset < p.docEnd) return p.call?.kind === 'builder' ? p.call : undefined;
-  }
-  return undefined;
 }
 
 /**

@@ -10,7 +10,12 @@
  * - otherwise a call of one statement runs in autocommit, and a call of several statements
  *   runs as PostgreSQL's implicit transaction block (exec_simple_query), which ends with the
  *   call — so `CREATE INDEX CONCURRENTLY` alone in its call is fine, and fails when it shares
- *   its query string with other statements.
+ *   its query string with other statements. A builder call sends its statements one query each
+ *   (Knex, TypeORM, Kysely, Alembic, Django) unless BuilderCall.queries groups them (Sequelize's
+ *   changeColumn sends its ALTERs as one string); a Django RunSQL script is sent statement by
+ *   statement (Fragment.eachStatement);
+ * - a call that runs outside the runner's transaction (Alembic's autocommit_block:
+ *   CallBase.outsideTransaction) is not wrapped, and the runner's transaction after it is a new one.
  *
  * Explicit BEGIN/COMMIT in the SQL behave as in analysis/transactions.ts: BEGIN inside a
  * transaction is nesting, BEGIN in an implicit block turns it into an explicit one that stays
@@ -18,20 +23,27 @@
  */
 import { txControl, type TransactionModel, type TxInfo } from '../../analysis/transactions.js';
 import type { Statement } from '../../dialects/postgresql/types.js';
-import type { VirtualDocument } from './document.js';
-import type { ExtractedCall, ExtractedMigration } from './types.js';
+import { pieceAt, type VirtualDocument } from './document.js';
+import type { BuilderCall, ExtractedCall, ExtractedMigration } from './types.js';
 
 export function modelCallTransactions(statements: Statement[], doc: VirtualDocument, m: ExtractedMigration): TransactionModel {
   const info: TxInfo[] = new Array(statements.length);
-  const byCall = new Map<ExtractedCall | undefined, Statement[]>();
-  const order: Array<ExtractedCall | undefined> = [];
+  // statements grouped by the query string that sends them: a call's SQL, or one query of a builder call
+  const byQuery = new Map<string, Statement[]>();
+  const callOf = new Map<string, ExtractedCall | undefined>();
+  const order: string[] = [];
+  const ids = new Map<ExtractedCall, number>();
   for (const s of statements) {
     const call = callAt(doc, s.start);
-    if (!byCall.has(call)) {
-      byCall.set(call, []);
-      order.push(call);
+    if (call && !ids.has(call)) ids.set(call, ids.size);
+    const part = call?.kind === 'builder' ? queryOf(call, pieceAt(doc, s.start, 'start')?.part ?? 0) : call?.eachStatement ? s.index : 0;
+    const key = `${call ? ids.get(call) : '-'}:${part}`;
+    if (!byQuery.has(key)) {
+      byQuery.set(key, []);
+      callOf.set(key, call);
+      order.push(key);
     }
-    byCall.get(call)!.push(s);
+    byQuery.get(key)!.push(s);
   }
 
   let nextId = 0;
@@ -41,10 +53,13 @@ export function modelCallTransactions(statements: Statement[], doc: VirtualDocum
   let explicit: { id: number; openedAt: number } | null = null;
   /** bumped by a call that runs outside the runner's transaction: the runner commits before it and begins anew after */
   let epoch = 0;
+  let last: ExtractedCall | undefined;
 
-  for (const call of order) {
-    const stmts = byCall.get(call)!;
-    if (call?.outsideTransaction) epoch++;
+  for (const key of order) {
+    const stmts = byQuery.get(key)!;
+    const call = callOf.get(key);
+    if (call?.outsideTransaction && call !== last) epoch++;
+    last = call;
     const wrap = wrapOf(call, m, epoch);
     let current: number | null = null;
     let implicit = false;
@@ -53,7 +68,7 @@ export function modelCallTransactions(statements: Statement[], doc: VirtualDocum
       if (!groups.has(wrap.key)) groups.set(wrap.key, nextId++);
       current = groups.get(wrap.key)!;
       origin = wrap.origin;
-    } else if (stmts.length > 1 && !sendsEachStatement(call)) {
+    } else if (stmts.length > 1) {
       current = nextId++;
       implicit = true;
       origin = `inside the implicit transaction PostgreSQL opens for a query string of several statements (this ${call && call.kind !== 'control' ? `${call.callee}() call` : 'call'} sends them as one query)`;
@@ -97,16 +112,21 @@ export function modelCallTransactions(statements: Statement[], doc: VirtualDocum
 
 /** The transaction that wraps a call, if any: the runner's, or one the migration opens itself. */
 function wrapOf(call: ExtractedCall | undefined, m: ExtractedMigration, epoch: number): { key: string; origin: string } | undefined {
-  if (!call) return undefined;
-  if (call.outsideTransaction) return undefined;
+  if (!call || call.outsideTransaction) return undefined;
   if (m.wrapped) return { key: `runner:${call.direction}:${epoch}`, origin: m.txOrigin };
   if (call.jsTransaction) return { key: call.jsTransaction.key, origin: `inside ${call.jsTransaction.label}` };
   return undefined;
 }
 
-/** Builder calls send their statements one by one; a call may say so for its SQL (Django RunSQL). */
-function sendsEachStatement(call: ExtractedCall | undefined): boolean {
-  return !!call && (call.kind === 'builder' || !!call.eachStatement);
+/** Which query string of a builder call sends its statement `part` (BuilderCall.queries; default one each). */
+function queryOf(call: BuilderCall, part: number): number {
+  if (!call.queries) return part;
+  let end = 0;
+  for (let q = 0; q < call.queries.length; q++) {
+    end += call.queries[q];
+    if (part < end) return q;
+  }
+  return call.queries.length;
 }
 
 function callAt(doc: VirtualDocument, offset: number): ExtractedCall | undefined {

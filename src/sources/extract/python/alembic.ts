@@ -321,7 +321,7 @@ function add(w: Walk, n: PyNode, ctx: Ctx, operation: string, t: Translation, v?
   let call: ExtractedCall | undefined;
   if (t.kind === 'builder') call = builderCall(n, operation, t.statements, { ...extras, ...fixesFor(w, n, ctx, operation, v) });
   else if (t.kind === 'sql') call = sqlCall(n, operation, t.value, extras);
-  else if (t.kind === 'dynamic') call = dynamicCall(w.src, n, operation, t.reason, t.node, extras);
+  else if (t.kind === 'dynamic') call = dynamicCall(w.src, n, operation, t.reason, t.node, { ...extras, builder: !/\.execute$/.test(operation) });
   if (!call) return true;
   w.calls.push(call);
   w.anchors.set(call, ctx.anchor ?? n.start);
@@ -329,12 +329,13 @@ function add(w: Walk, n: PyNode, ctx: Ctx, operation: string, t: Translation, v?
 }
 
 /**
- * Fixes that map 1:1 onto the call: `postgresql_concurrently=True` for op.create_index /
- * op.drop_index — added in place inside an autocommit block, otherwise the statement is moved
- * into `with op.get_context().autocommit_block():` (Alembic cannot run CONCURRENTLY inside its
- * transaction). Advice for what cannot be fixed in place.
+ * Edits for op.create_index / op.drop_index. Inside an autocommit block (where the rule offers
+ * its CONCURRENTLY fix) `, postgresql_concurrently=True` is added: a fix. Inside the migration's
+ * transaction, the statement moved into `with op.get_context().autocommit_block():` with that
+ * argument: a suggestion (it changes what runs in the transaction). Advice for what cannot be
+ * edited in place.
  */
-function fixesFor(w: Walk, n: PyNode, ctx: Ctx, operation: string, v: PyValue | undefined): { fixes?: Record<string, Edit>; advice?: Record<string, string> } {
+function fixesFor(w: Walk, n: PyNode, ctx: Ctx, operation: string, v: PyValue | undefined): { fixes?: Record<string, Edit>; suggestions?: Record<string, { desc: string; fix: Edit; leavesTransaction: true }>; advice?: Record<string, string> } {
   const op = operation.slice(operation.indexOf('.') + 1);
   if (op !== 'create_index' && op !== 'drop_index') return {};
   const rule = op === 'create_index' ? 'require-concurrent-index' : 'require-concurrent-index-drop';
@@ -349,7 +350,7 @@ function fixesFor(w: Walk, n: PyNode, ctx: Ctx, operation: string, v: PyValue | 
   const kw = `, postgresql_concurrently=True`;
   if (ctx.autocommit || !w.wrapped) return { fixes: { [rule]: { range: [last.end, last.end], text: kw } }, advice };
   // move the statement into an autocommit block: the call must be the whole statement, its lines
-  // re-indented without changing a string (no triple-quoted literal inside)
+  // re-indented without changing a string (no multi-line literal inside)
   const st = n.parent;
   if (st?.type !== 'expression_statement' || st.start !== n.start || st.end !== n.end) return { advice };
   const lineStart = w.src.lastIndexOf('\n', st.start - 1) + 1;
@@ -359,7 +360,8 @@ function fixesFor(w: Walk, n: PyNode, ctx: Ctx, operation: string, v: PyValue | 
   const callText = w.src.slice(n.start, last.end) + kw + w.src.slice(last.end, n.end);
   const body = callText.replace(/\r?\n/g, (nl) => `${nl}${unit}`);
   const nl = w.src.includes('\r\n') ? '\r\n' : '\n';
-  return { fixes: { [rule]: { range: [st.start, st.end], text: `with ${w.opName}.get_context().autocommit_block():${nl}${indent}${unit}${body}` } }, advice };
+  const fix: Edit = { range: [st.start, st.end], text: `with ${w.opName}.get_context().autocommit_block():${nl}${indent}${unit}${body}` };
+  return { suggestions: { [rule]: { desc: `Run ${operation}() with postgresql_concurrently=True in an autocommit block`, fix, leavesTransaction: true } }, advice };
 }
 
 function hasMultilineString(src: string, n: PyNode): boolean {

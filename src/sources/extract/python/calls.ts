@@ -12,6 +12,7 @@ export interface CallExtras {
   /** the call runs outside the runner's transaction (Alembic autocommit_block) */
   outsideTransaction?: string;
   fixes?: BuilderCall['fixes'];
+  suggestions?: BuilderCall['suggestions'];
   advice?: BuilderCall['advice'];
 }
 
@@ -34,15 +35,22 @@ export function sqlCall(node: PyNode, operation: string, value: Extract<PyValue,
   };
 }
 
-export function dynamicCall(src: string, node: PyNode, operation: string, reason: string, arg: PyNode | undefined, extras: CallExtras = {}): DynamicCall {
-  const at = arg && arg.end > arg.start ? arg : node;
-  return { kind: 'dynamic', callee: operation, expr: snippetOf(src, at, 80), reason, callRange: [node.start, node.end], argRange: [at.start, at.end], direction: 'up', directives: [], ...clean(extras, true) };
+/**
+ * A call godwit recognises but cannot read: `builder` for an operation it cannot translate (the
+ * finding is at the call and names the operation), otherwise SQL it cannot read (at the argument).
+ */
+export function dynamicCall(src: string, node: PyNode, operation: string, reason: string, arg: PyNode | undefined, extras: CallExtras & { builder?: boolean } = {}): DynamicCall {
+  const at = extras.builder ? node : arg && arg.end > arg.start ? arg : node;
+  const call: DynamicCall = { kind: 'dynamic', callee: operation, expr: snippetOf(src, at, 80), reason, callRange: [node.start, node.end], argRange: [at.start, at.end], direction: 'up', directives: [], ...clean(extras, true) };
+  if (extras.builder) call.operation = operation;
+  return call;
 }
 
 function clean(extras: CallExtras, notBuilder = false): Partial<CallExtras> {
   const out: Partial<CallExtras> = {};
   if (extras.outsideTransaction) out.outsideTransaction = extras.outsideTransaction;
   if (!notBuilder && extras.fixes && Object.keys(extras.fixes).length) out.fixes = extras.fixes;
+  if (!notBuilder && extras.suggestions && Object.keys(extras.suggestions).length) out.suggestions = extras.suggestions;
   if (!notBuilder && extras.advice && Object.keys(extras.advice).length) out.advice = extras.advice;
   return out;
 }

@@ -104,7 +104,7 @@ export function djangoCalls(src: string, scope: Scope, info: DjangoMigrationInfo
       }
       if (t.stateOps) for (const sub of listItems(t.stateOps)) run(sub.node, true);
     } else if (t.kind === 'dynamic') {
-      add(dynamicCall(src, node, label, t.reason, t.node), node);
+      add(dynamicCall(src, node, label, t.reason, t.node, { builder: op !== 'RunSQL' }), node);
     }
   };
   const runDb = (node: PyNode): void => run(node, false);

@@ -9,6 +9,7 @@
  */
 import { prepareExtracted, type PreparedJsMigration } from '../lint.js';
 import { extractPyMigration, type PyExtractOptions } from './extract.js';
+export { PY_LANGUAGE } from './language.js';
 
 export { initPyParser, isPyParserLoaded, isPyMigrationPath, parsePython, PY_EXTENSIONS } from './parse.js';
 export { extractPyMigration, detectPyRunner, type PyExtractOptions, type PyMigration } from './extract.js';
