@@ -86,6 +86,10 @@ describe('godwit lint on an Alembic folder', () => {
     expect(r.stdout).toMatch(/16:5\s+error\s+CREATE INDEX on existing table "users" without CONCURRENTLY/);
     expect(r.stdout).toContain('op.create_index("ix_users_name", "users", ["name"])');
     expect(r.stdout).toMatch(/✖ \d+ problems/);
+    // the coverage line counts the statements the operations send and the call godwit cannot read
+    expect(r.stdout).toContain('3 files, 8 statements analysed, 1 call not analysable (dynamic-sql)');
+    const stats = json(['lint', 'fixtures/python/alembic']).files.map((f) => (f as unknown as { stats: unknown }).stats);
+    expect(stats).toEqual([{ statements: 2, unanalysable: 0 }, { statements: 4, unanalysable: 1 }, { statements: 2, unanalysable: 0 }]);
   });
 
   it('a single revision named on the command line is linted with its history; so is stdin under its name', () => {

@@ -165,7 +165,11 @@ export interface BuilderCall extends CallBase {
    * transaction), as a fix; `suggestions` are offered as suggestions.
    */
   fixes?: Partial<Record<string, import('../../engine/types.js').Edit>>;
-  /** riskier rewrites of the call by rule id, offered as ESLint suggestions (`desc`, edit) */
+  /**
+   * riskier rewrites of the call by rule id, offered as ESLint suggestions (`desc`, edit), where
+   * the rule offers its SQL fix — or always when the rewrite takes the call out of the
+   * transaction that blocks that fix (`leavesTransaction`: Alembic's autocommit_block)
+   */
   suggestions?: Partial<Record<string, { desc: string; fix: import('../../engine/types.js').Edit; leavesTransaction?: boolean }>>;
   /**
    * How to make the call safe in the tool's own terms, by rule id, appended to that rule's
