@@ -70,6 +70,8 @@ export type OpKind =
   | 'add-foreign-key-unchecked'
   | 'drop-foreign-key'
   | 'add-check'
+  | 'drop-check'
+  | 'change-engine'
   | 'row-format'
   | 'table-charset'
   | 'convert-charset'
@@ -240,10 +242,12 @@ export const MATRIX: MatrixRow[] = [
   { op: 'drop-foreign-key', title: 'Dropping a foreign key constraint', mysql: always(META), mariadb: always(INSTANT) },
   // ── checks ──────────────────────────────────────────────────────────────────────────────
   { op: 'add-check', title: 'Adding a CHECK constraint', mysql: always(COPY), mariadb: always(COPY), note: 'existing rows are checked while the table is copied' },
+  { op: 'drop-check', title: 'Dropping a CHECK constraint', mysql: always(META), mariadb: always(INSTANT) },
   // ── table ───────────────────────────────────────────────────────────────────────────────
   { op: 'row-format', title: 'Changing the ROW_FORMAT', mysql: always(REBUILD), mariadb: always(REBUILD) },
   { op: 'table-charset', title: 'Changing the table\'s default character set', mysql: always(REBUILD), mariadb: always(INSTANT), note: 'only new columns take it; MySQL rebuilds when the encoding differs' },
   { op: 'convert-charset', title: 'Converting the table\'s character set (CONVERT TO CHARACTER SET)', mysql: always(COPY), mariadb: always(COPY) },
+  { op: 'change-engine', title: 'Changing the storage engine (ENGINE=other)', mysql: always(COPY), mariadb: always(COPY) },
   { op: 'rebuild', title: 'Rebuilding the table (FORCE, ENGINE=InnoDB, OPTIMIZE TABLE)', mysql: always(REBUILD), mariadb: always(REBUILD) },
   { op: 'table-stats', title: 'Setting persistent table statistics options', mysql: always(META), mariadb: always(INSTANT) },
   { op: 'rename-table', title: 'Renaming a table', mysql: [from(0, META), from(MYSQL_8_0_12, INSTANT)], mariadb: always({ ...INSTANT, lock: 'EXCLUSIVE' }), note: 'MariaDB accepts only LOCK=EXCLUSIVE (held for the instant of the rename)' },

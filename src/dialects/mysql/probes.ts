@@ -76,7 +76,9 @@ export const MATRIX_PROBES: MatrixProbe[] = [
   },
   // checks
   { op: 'add-check', setup: base, sql: 'ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a >= 0)' },
+  { op: 'drop-check', setup: [BASE.replace(' PRIMARY KEY', ' CONSTRAINT t_a_check CHECK (a >= 0), PRIMARY KEY'), ROWS], sql: 'ALTER TABLE t DROP CONSTRAINT t_a_check' },
   // table
+  { op: 'change-engine', setup: base, sql: 'ALTER TABLE t ENGINE = MyISAM' },
   { op: 'row-format', setup: base, sql: 'ALTER TABLE t ROW_FORMAT = COMPACT' },
   { op: 'table-charset', setup: base, sql: 'ALTER TABLE t DEFAULT CHARACTER SET = latin1' },
   { op: 'convert-charset', setup: base, sql: 'ALTER TABLE t CONVERT TO CHARACTER SET latin1' },

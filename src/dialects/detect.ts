@@ -1,0 +1,91 @@
+/**
+ * Which dialect a file is written in, when neither `--dialect`, the config, the runner layout
+ * (pop's `*.mysql.up.sql`, a `mysql/` migrations folder) nor the runner's configuration says
+ * (sources/roots.ts): MySQL-only syntax, found with MySQL's tokenizer (outside strings and
+ * comments) — backquoted identifiers, `ENGINE =`, `AUTO_INCREMENT`, `UNSIGNED`, `MODIFY` /
+ * `CHANGE [COLUMN]` in ALTER TABLE, `DELIMITER` commands, `#` comments, versioned comments
+ * (`/*!40101 … *\/`). None of them is valid PostgreSQL there, so a PostgreSQL file is never
+ * taken for MySQL; anything else is PostgreSQL.
+ */
+import { tokenizeMysql, type MysqlToken } from './mysql/lexer.js';
+
+export type DialectChoice = 'postgresql' | 'mysql';
+
+/** Words that must occur (in any case) for a file to hold MySQL-only syntax: without them, no tokenizing. */
+const HINTS = ['`', 'engine', 'auto_increment', 'unsigned', 'modify', 'change', 'delimiter', '/*!', '#'];
+
+/** The first MySQL-only construct of the text, or undefined. */
+export function mysqlMarker(text: string): string | undefined {
+  const lower = text.toLowerCase();
+  if (!HINTS.some((h) => lower.includes(h))) return undefined;
+  const tokens = tokenizeMysql(text);
+  let stmtStart = true;
+  let inAlterTable = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.type === 'comment') {
+      if (t.text.startsWith('#')) return '# comments';
+      continue;
+    }
+    if (t.type === 'vopen') return 'versioned comments (/*! … */)';
+    if (t.type === 'quoted' && t.text.startsWith('`')) return 'backquoted identifiers';
+    const prev = previousCode(tokens, i);
+    if (t.type === 'op' && t.text === ';') {
+      stmtStart = true;
+      inAlterTable = false;
+      continue;
+    }
+    if (t.type !== 'word') {
+      stmtStart = false;
+      continue;
+    }
+    const w = t.text.toUpperCase();
+    if (stmtStart) {
+      if (w === 'DELIMITER' && nextCode(tokens, i)?.start !== undefined && sameLine(text, t, nextCode(tokens, i)!)) return 'DELIMITER commands';
+      inAlterTable = w === 'ALTER' && nextCode(tokens, i)?.text.toUpperCase() === 'TABLE';
+    }
+    stmtStart = false;
+    const next = nextCode(tokens, i);
+    if (w === 'ENGINE' && next?.text === '=' && prev?.text === ')') return 'ENGINE=';
+    if (w === 'AUTO_INCREMENT' && prev && prev.type === 'word' && !['ADD', 'COLUMN', 'TABLE', 'AS'].includes(prev.text.toUpperCase())) return 'AUTO_INCREMENT';
+    if (w === 'AUTO_INCREMENT' && prev?.text === ')') return 'AUTO_INCREMENT';
+    if (w === 'UNSIGNED' && prev && (prev.text === ')' || NUMERIC_TYPES.has(prev.text.toUpperCase()))) return 'UNSIGNED';
+    if (inAlterTable && (w === 'MODIFY' || w === 'CHANGE') && next && (next.type === 'word' || next.type === 'quoted') && startsAlterItem(tokens, i)) return `${w} COLUMN`;
+  }
+  return undefined;
+}
+
+const NUMERIC_TYPES = new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'INTEGER', 'BIGINT', 'DECIMAL', 'FLOAT', 'DOUBLE']);
+
+/** The word at `i` starts an item of ALTER TABLE's list: after a `,`, or right after `ALTER TABLE name`. */
+function startsAlterItem(tokens: MysqlToken[], i: number): boolean {
+  const prev = previousCode(tokens, i);
+  if (prev?.text === ',') return true;
+  // ALTER TABLE [schema.]name MODIFY
+  let j = i - 1;
+  while (j >= 0 && (tokens[j].type === 'comment' || tokens[j].type === 'vopen' || tokens[j].type === 'vclose')) j--;
+  j--; // the name
+  while (j >= 1 && tokens[j].text === '.') j -= 2;
+  while (j >= 0 && (tokens[j].type === 'comment' || tokens[j].type === 'vopen' || tokens[j].type === 'vclose')) j--;
+  return j >= 0 && tokens[j].text.toUpperCase() === 'TABLE';
+}
+
+function previousCode(tokens: MysqlToken[], i: number): MysqlToken | undefined {
+  for (let j = i - 1; j >= 0; j--) if (tokens[j].type !== 'comment' && tokens[j].type !== 'vopen' && tokens[j].type !== 'vclose') return tokens[j];
+  return undefined;
+}
+
+function nextCode(tokens: MysqlToken[], i: number): MysqlToken | undefined {
+  for (let j = i + 1; j < tokens.length; j++) if (tokens[j].type !== 'comment' && tokens[j].type !== 'vopen' && tokens[j].type !== 'vclose') return tokens[j];
+  return undefined;
+}
+
+function sameLine(text: string, a: MysqlToken, b: MysqlToken): boolean {
+  const between = text.slice(a.end, b.start);
+  return !between.includes('\n') && !between.includes('\r');
+}
+
+/** The dialect of a file from its text alone. */
+export function detectDialect(text: string): DialectChoice {
+  return mysqlMarker(text) ? 'mysql' : 'postgresql';
+}

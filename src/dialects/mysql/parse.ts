@@ -1,0 +1,152 @@
+/**
+ * A MySQL file as statements: split (split.ts), each statement parsed on its own by the
+ * grammar (grammar.ts) and normalised (normalize.ts). A statement the grammar rejects is a
+ * SyntaxError statement at the parser's position; the others are still parsed — recovery is per
+ * statement by construction.
+ *
+ * Grammar gaps. The Workbench grammar predates MySQL 8.0.16's `DROP CHECK` and 8.0.19's `DROP
+ * CONSTRAINT`, and has no MariaDB-only forms. When the parser stops at one of these, the
+ * statement is parsed again with that word read as a form the grammar knows, of the same length
+ * (`DROP CONSTRAINT c` as `DROP KEY        c`), and the operation is put back as what was
+ * written (`drop-constraint`). MariaDB's `IF [NOT] EXISTS` after ADD/DROP/MODIFY (and
+ * `ALGORITHM=NOCOPY`, which the grammar reads as any name) are handled the same way for MariaDB
+ * targets. Nothing else is rewritten.
+ */
+import { SourceText } from '../postgresql/source.js';
+import { parseDirectives } from '../postgresql/directives.js';
+import type { Comment } from '../postgresql/types.js';
+import { splitMysql, parseTextOf, type SplitStatement } from './split.js';
+import { parseStatement, type GrammarNode } from './grammar.js';
+import { normalize } from './normalize.js';
+import { serverOf, type MysqlToken } from './lexer.js';
+import type { AlterOp, MysqlParsedFile, MysqlStatement } from './types.js';
+
+export interface MysqlParseOptions {
+  /** `--mysql-version`: 8.0, 8.4, mariadb-10.11, mariadb-11.4 (or a release, 8.0.28) */
+  target?: string;
+}
+
+/** The MySQL release whose grammar predicates a target reads with (MariaDB: the MySQL it tracks). */
+function grammarVersion(target: string): string {
+  const m = /^(mariadb-)?(\d+)\.(\d+)(?:\.(\d+))?$/.exec(target);
+  if (!m || m[1]) return '8.0.40';
+  if (m[4] !== undefined) return `${m[2]}.${m[3]}.${m[4]}`;
+  return `${m[2]}.${m[3]}.99`;
+}
+
+export function parseMysqlFile(path: string, raw: string, opts: MysqlParseOptions = {}): MysqlParsedFile {
+  const target = opts.target ?? '8.0';
+  const mariadb = target.startsWith('mariadb');
+  // (a NUL is no character MySQL's client sends; it is read as a space so positions stay exact)
+  const source = new SourceText(raw.includes('\0') ? raw.replaceAll('\0', ' ') : raw);
+  const text = source.text;
+  const split = splitMysql(text, { server: serverOf(target) });
+  const version = grammarVersion(target);
+  const statements: MysqlStatement[] = [];
+  for (const s of split.statements) statements.push(parseOne(text, s, version, mariadb));
+  statements.forEach((s, i) => (s.index = i));
+  const comments: Comment[] = split.comments.map((t) => commentOf(source, t));
+  const tokens = split.tokens.map((t) => ({ start: t.start, end: t.end, name: t.type, text: t.text }));
+  return {
+    dialect: 'mysql',
+    path,
+    source,
+    statements,
+    comments,
+    directives: parseDirectives(comments),
+    tokens,
+    tokensIn: (start, end) => tokens.filter((t) => t.start >= start && t.start < end),
+  };
+}
+
+function commentOf(source: SourceText, t: MysqlToken): Comment {
+  return {
+    text: t.text,
+    start: t.start,
+    end: t.end,
+    line: source.position(t.start).line,
+    endLine: source.position(Math.max(t.start, t.end - 1)).line,
+    block: t.text.startsWith('/*'),
+  };
+}
+
+function parseOne(text: string, s: SplitStatement, version: string, mariadb: boolean): MysqlStatement {
+  const stmtText = text.slice(s.start, s.end);
+  const base: MysqlStatement = {
+    index: 0,
+    kind: 'SyntaxError',
+    body: {},
+    start: s.start,
+    end: s.end,
+    text: stmtText,
+    tokens: s.tokens,
+    locate: (loc) => (loc === undefined || loc < 0 ? s.start : loc),
+  };
+  if (s.lexError) {
+    base.error = s.lexError;
+    return base;
+  }
+  let parseText = parseTextOf(text, s);
+  const patches: Array<{ at: number; kind: 'drop-constraint' | 'drop-check' }> = [];
+  for (let attempt = 0; ; attempt++) {
+    const r = parseStatement(parseText, version);
+    if (r.tree) return finish(base, r.tree, parseText, s.start, patches);
+    const errAt = s.start + r.error!.offset;
+    const patched = attempt < 8 ? patchGap(parseText, s, errAt, mariadb) : undefined;
+    if (!patched) {
+      base.error = { message: r.error!.message, index: Math.min(errAt, s.end) };
+      return base;
+    }
+    parseText = patched.text;
+    if (patched.op) patches.push(patched.op);
+  }
+}
+
+function finish(stmt: MysqlStatement, tree: GrammarNode, parseText: string, start: number, patches: Array<{ at: number; kind: 'drop-constraint' | 'drop-check' }>): MysqlStatement {
+  const n = normalize(tree, parseText, start);
+  stmt.kind = n.kind;
+  stmt.body = n.body;
+  if (n.control) stmt.control = n.control;
+  if (patches.length && n.kind === 'AlterTable') {
+    const ops: AlterOp[] = n.body.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      const p = patches.find((x) => x.at >= op.start && x.at < op.end);
+      if (p && op.kind === 'drop-index') ops[i] = { kind: 'drop-constraint', name: op.name, check: p.kind === 'drop-check', start: op.start, end: op.end };
+    }
+  }
+  return stmt;
+}
+
+/** Replace [start, end) of the statement's parse text (file offsets) with `by`, padded to the same length. */
+function replaceAt(parseText: string, s: SplitStatement, start: number, end: number, by: string): string {
+  const a = start - s.start;
+  const b = end - s.start;
+  return parseText.slice(0, a) + by.padEnd(b - a, ' ') + parseText.slice(b);
+}
+
+/** A known grammar gap at the error position, and the text read without it. */
+function patchGap(parseText: string, s: SplitStatement, errAt: number, mariadb: boolean): { text: string; op?: { at: number; kind: 'drop-constraint' | 'drop-check' } } | undefined {
+  const toks = s.tokens;
+  const i = toks.findIndex((t) => t.start >= errAt);
+  if (i < 0) return undefined;
+  const t = toks[i];
+  const up = (k: number): string => (toks[k] && toks[k].type === 'word' ? toks[k].text.toUpperCase() : '');
+  const isAlter = up(0) === 'ALTER';
+  // DROP CHECK c / DROP CONSTRAINT c (MySQL 8.0.16 / 8.0.19): read as DROP KEY c
+  if (isAlter && up(i - 1) === 'DROP' && (up(i) === 'CHECK' || up(i) === 'CONSTRAINT')) {
+    return { text: replaceAt(parseText, s, t.start, t.end, 'KEY'), op: { at: t.start, kind: up(i) === 'CHECK' ? 'drop-check' : 'drop-constraint' } };
+  }
+  if (mariadb) {
+    // IF [NOT] EXISTS after ADD / DROP / MODIFY / CHANGE … in ALTER TABLE, CREATE INDEX, DROP INDEX
+    let j = i;
+    if (up(j) !== 'IF') j = i - 1;
+    if (up(j) === 'IF') {
+      const k = up(j + 1) === 'NOT' ? j + 2 : j + 1;
+      if (up(k) === 'EXISTS') return { text: replaceAt(parseText, s, toks[j].start, toks[k].end, '') };
+    }
+    // CREATE OR REPLACE TABLE / INDEX: read as CREATE
+    if (up(0) === 'CREATE' && up(1) === 'OR' && up(2) === 'REPLACE') return { text: replaceAt(parseText, s, toks[1].start, toks[2].end, '') };
+  }
+  return undefined;
+}
