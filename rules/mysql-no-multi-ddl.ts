@@ -44,7 +44,7 @@ export default defineRule({
           stmt: second,
           message:
             `This is DDL statement ${ddl.indexOf(second) + 1} of ${ddl.length} in one migration: MySQL commits each one on its own.\n` +
-            `If it fails, the ${ddl.indexOf(second) === 1 ? 'statement' : `${ddl.indexOf(second)} statements`} before it stay applied and the migration cannot simply be run again. Put each DDL statement in a migration of its own, or make the later ones re-runnable (IF NOT EXISTS / IF EXISTS)`,
+            `If it fails, ${ddl.indexOf(second) === 1 ? 'the statement before it stays' : `the ${ddl.indexOf(second)} statements before it stay`} applied and the migration cannot simply be run again. Put each DDL statement in a migration of its own, or make the later ones re-runnable (IF NOT EXISTS / IF EXISTS)`,
           lock: null,
         });
       },

@@ -6,6 +6,7 @@ export default defineRule({
   severity: 'error',
   preset: 'recommended',
   category: 'meta',
+  dialects: ['postgresql', 'mysql'],
   docs: {
     summary: 'A statement PostgreSQL would reject',
     why:

@@ -3,16 +3,18 @@
  * (pop's `*.mysql.up.sql`, a `mysql/` migrations folder) nor the runner's configuration says
  * (sources/roots.ts): MySQL-only syntax, found with MySQL's tokenizer (outside strings and
  * comments) — backquoted identifiers, `ENGINE =`, `AUTO_INCREMENT`, `UNSIGNED`, `MODIFY` /
- * `CHANGE [COLUMN]` in ALTER TABLE, `DELIMITER` commands, `#` comments, versioned comments
- * (`/*!40101 … *\/`). None of them is valid PostgreSQL there, so a PostgreSQL file is never
- * taken for MySQL; anything else is PostgreSQL.
+ * `CHANGE [COLUMN]` in ALTER TABLE, `DELIMITER` commands, versioned comments
+ * (`/*!40101 … *\/`) — and only when PostgreSQL's parser rejects the file: a file PostgreSQL
+ * accepts is PostgreSQL, whatever it holds (a backquote inside a dollar-quoted function body, a
+ * column named `engine`). (`#` is no marker: it is an operator in PostgreSQL, `#>>` among them.)
  */
 import { tokenizeMysql, type MysqlToken } from './mysql/lexer.js';
+import { parseSql, PgSyntaxError } from './postgresql/pg.js';
 
 export type DialectChoice = 'postgresql' | 'mysql';
 
 /** Words that must occur (in any case) for a file to hold MySQL-only syntax: without them, no tokenizing. */
-const HINTS = ['`', 'engine', 'auto_increment', 'unsigned', 'modify', 'change', 'delimiter', '/*!', '#'];
+const HINTS = ['`', 'engine', 'auto_increment', 'unsigned', 'modify', 'change', 'delimiter', '/*!'];
 
 /** The first MySQL-only construct of the text, or undefined. */
 export function mysqlMarker(text: string): string | undefined {
@@ -23,11 +25,9 @@ export function mysqlMarker(text: string): string | undefined {
   let inAlterTable = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (t.type === 'comment') {
-      if (t.text.startsWith('#')) return '# comments';
-      continue;
-    }
-    if (t.type === 'vopen') return 'versioned comments (/*! … */)';
+    if (t.type === 'comment') continue;
+    // (`/*!40101` with its version: a bare `/*!` could be a PostgreSQL comment's decoration)
+    if (t.type === 'vopen' && t.text.length > 3) return 'versioned comments (/*!40101 … */)';
     if (t.type === 'quoted' && t.text.startsWith('`')) return 'backquoted identifiers';
     const prev = previousCode(tokens, i);
     if (t.type === 'op' && t.text === ';') {
@@ -85,7 +85,14 @@ function sameLine(text: string, a: MysqlToken, b: MysqlToken): boolean {
   return !between.includes('\n') && !between.includes('\r');
 }
 
-/** The dialect of a file from its text alone. */
+/** The dialect of a file from its text alone (PostgreSQL's parser must be loaded: initParser). */
 export function detectDialect(text: string): DialectChoice {
-  return mysqlMarker(text) ? 'mysql' : 'postgresql';
+  if (!mysqlMarker(text)) return 'postgresql';
+  try {
+    parseSql(text);
+    return 'postgresql';
+  } catch (e) {
+    if (e instanceof PgSyntaxError) return 'mysql';
+    throw e;
+  }
 }

@@ -273,6 +273,11 @@ export interface MysqlTarget {
 export const MYSQL_VERSIONS = ['8.0', '8.4', 'mariadb-10.11', 'mariadb-11.4'] as const;
 export const DEFAULT_MYSQL_VERSION = '8.0';
 
+/** A value `--mysql-version` (and the config's `mysqlVersion`) accepts. */
+export function isMysqlVersion(v: string): boolean {
+  return (MYSQL_VERSIONS as readonly string[]).includes(v) || /^8\.[04]\.\d{1,2}$/.test(v);
+}
+
 /** Parse `--mysql-version`; undefined when it names no MySQL or MariaDB release. */
 export function parseMysqlTarget(name: string): MysqlTarget | undefined {
   const m = /^(mariadb-)?(\d+)\.(\d+)(?:\.(\d+))?$/.exec(name.trim().toLowerCase());
