@@ -6,8 +6,8 @@
  * ALGORITHM=/LOCK=, and locates every node. It is loaded on the first MySQL file only
  * (`initMysqlParser`), so a PostgreSQL run never pays for it.
  *
- * Nodes are ANTLR rule contexts; their rule is read through `ruleNames[ruleIndex]` (not class
- * names, which a bundler may rename). Offsets are UTF-16 indexes into the parsed text.
+ * Nodes are ANTLR rule contexts (`ruleOf` names them). Offsets are UTF-16 indexes into the
+ * parsed text.
  */
 import { createRequire } from 'node:module';
 
@@ -86,7 +86,15 @@ function offsetOfLineColumn(text: string, line: number, column: number): number 
   return off + column;
 }
 
-/** The rule of a node (`alterListItem`), undefined for a token. */
+/**
+ * The rule of a node (`alterListItem`), undefined for a token. A labelled alternative is named
+ * by its label (`exprIs`, `primaryExprCompare`: its context class, `ExprIsContext`); the class
+ * names are the package's own (node_modules is never bundled), with the grammar's rule names as
+ * the fallback.
+ */
 export function ruleOf(n: GrammarNode): string | undefined {
-  return n.symbol || n.ruleIndex === undefined ? undefined : ruleNames[n.ruleIndex];
+  if (n.symbol || n.ruleIndex === undefined) return undefined;
+  const c = (n as { constructor?: { name?: string } }).constructor?.name;
+  if (c && c.length > 7 && c.endsWith('Context')) return c[0].toLowerCase() + c.slice(1, -7);
+  return ruleNames[n.ruleIndex];
 }

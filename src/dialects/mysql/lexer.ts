@@ -155,10 +155,11 @@ export class MysqlLexer {
       return tok('variable', j);
     }
     if (c === 63) return tok('param', i + 1);
-    if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) return this.numberOrWord(start);
+    if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) return this.cut(this.numberOrWord(start), delimiter);
     if (isWordChar(c)) {
       let j = i + 1;
-      while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
+      // (a custom delimiter ends a word: `END$$` is END, then the delimiter `$$`)
+      while (j < text.length && isWordChar(text.charCodeAt(j)) && !(delimiter && text.startsWith(delimiter, j))) j++;
       // _charset introducer directly before a string: one string token
       if (c === 95 && text.charCodeAt(j) === 39) return this.quoted(start, j, 39, 'string');
       return tok('word', j);
@@ -166,6 +167,15 @@ export class MysqlLexer {
     for (const op of THREE_CHAR_OPS) if (text.startsWith(op, i)) return tok('op', i + 3);
     for (const op of TWO_CHAR_OPS) if (text.startsWith(op, i)) return tok('op', i + 2);
     return tok('op', i + (c >= 0xd800 && c <= 0xdbff ? 2 : 1));
+  }
+
+  /** A number or word token that runs into the custom delimiter ends where the delimiter starts. */
+  private cut(t: MysqlToken, delimiter: string | undefined): MysqlToken {
+    if (!delimiter) return t;
+    const k = t.text.indexOf(delimiter, 1);
+    if (k < 0) return t;
+    this.pos = t.start + k;
+    return { type: /^\d+$/.test(t.text.slice(0, k)) ? 'number' : 'word', start: t.start, end: t.start + k, text: t.text.slice(0, k) };
   }
 
   /** All tokens (no custom delimiter). */
