@@ -86,20 +86,11 @@ function parseOne(text: string, s: SplitStatement, version: string, mariadb: boo
     base.error = s.lexError;
     return base;
   }
-  let parseText = parseTextOf(text, s);
-  const patches: Array<{ at: number; kind: 'drop-constraint' | 'drop-check' }> = [];
-  for (let attempt = 0; ; attempt++) {
-    const r = parseStatement(parseText, version);
-    if (r.tree) return finish(base, r.tree, parseText, s.start, patches);
-    const errAt = s.start + r.error!.offset;
-    const patched = attempt < 8 ? patchGap(parseText, s, errAt, mariadb) : undefined;
-    if (!patched) {
-      base.error = { message: r.error!.message, index: Math.min(errAt, s.end) };
-      return base;
-    }
-    parseText = patched.text;
-    if (patched.op) patches.push(patched.op);
-  }
+  const gaps = grammarGaps(parseTextOf(text, s), s, mariadb);
+  const r = parseStatement(gaps.text, version);
+  if (r.tree) return finish(base, r.tree, gaps.text, s.start, gaps.ops);
+  base.error = { message: r.error!.message, index: Math.min(s.start + r.error!.offset, s.end) };
+  return base;
 }
 
 function finish(stmt: MysqlStatement, tree: GrammarNode, parseText: string, start: number, patches: Array<{ at: number; kind: 'drop-constraint' | 'drop-check' }>): MysqlStatement {
@@ -125,28 +116,39 @@ function replaceAt(parseText: string, s: SplitStatement, start: number, end: num
   return parseText.slice(0, a) + by.padEnd(b - a, ' ') + parseText.slice(b);
 }
 
-/** A known grammar gap at the error position, and the text read without it. */
-function patchGap(parseText: string, s: SplitStatement, errAt: number, mariadb: boolean): { text: string; op?: { at: number; kind: 'drop-constraint' | 'drop-check' } } | undefined {
+/**
+ * The statement's text with the known grammar gaps read as forms the grammar knows (same
+ * lengths, so every offset stays): `DROP CHECK c` / `DROP CONSTRAINT c` in ALTER TABLE as
+ * `DROP KEY c` (the operation is put back as drop-constraint), and for MariaDB `IF [NOT] EXISTS`
+ * after ADD / DROP / MODIFY / CHANGE and `CREATE OR REPLACE` blanked.
+ */
+function grammarGaps(parseText: string, s: SplitStatement, mariadb: boolean): { text: string; ops: Array<{ at: number; kind: 'drop-constraint' | 'drop-check' }> } {
   const toks = s.tokens;
-  const i = toks.findIndex((t) => t.start >= errAt);
-  if (i < 0) return undefined;
-  const t = toks[i];
   const up = (k: number): string => (toks[k] && toks[k].type === 'word' ? toks[k].text.toUpperCase() : '');
-  const isAlter = up(0) === 'ALTER';
-  // DROP CHECK c / DROP CONSTRAINT c (MySQL 8.0.16 / 8.0.19): read as DROP KEY c
-  if (isAlter && up(i - 1) === 'DROP' && (up(i) === 'CHECK' || up(i) === 'CONSTRAINT')) {
-    return { text: replaceAt(parseText, s, t.start, t.end, 'KEY'), op: { at: t.start, kind: up(i) === 'CHECK' ? 'drop-check' : 'drop-constraint' } };
+  let text = parseText;
+  const ops: Array<{ at: number; kind: 'drop-constraint' | 'drop-check' }> = [];
+  if (up(0) === 'ALTER') {
+    let depth = 0;
+    for (let i = 1; i < toks.length; i++) {
+      const t = toks[i];
+      if (t.text === '(') depth++;
+      else if (t.text === ')') depth--;
+      if (depth !== 0) continue;
+      if (up(i - 1) === 'DROP' && (up(i) === 'CHECK' || up(i) === 'CONSTRAINT')) {
+        text = replaceAt(text, s, t.start, t.end, 'KEY');
+        ops.push({ at: t.start, kind: up(i) === 'CHECK' ? 'drop-check' : 'drop-constraint' });
+      }
+    }
   }
   if (mariadb) {
-    // IF [NOT] EXISTS after ADD / DROP / MODIFY / CHANGE … in ALTER TABLE, CREATE INDEX, DROP INDEX
-    let j = i;
-    if (up(j) !== 'IF') j = i - 1;
-    if (up(j) === 'IF') {
-      const k = up(j + 1) === 'NOT' ? j + 2 : j + 1;
-      if (up(k) === 'EXISTS') return { text: replaceAt(parseText, s, toks[j].start, toks[k].end, '') };
+    for (let i = 0; i < toks.length; i++) {
+      if (up(i) !== 'IF') continue;
+      const k = up(i + 1) === 'NOT' ? i + 2 : i + 1;
+      if (up(k) !== 'EXISTS') continue;
+      // (CREATE TABLE IF NOT EXISTS and DROP TABLE IF EXISTS are in the grammar: only ALTER's are not)
+      if (up(0) === 'ALTER' && ['COLUMN', 'INDEX', 'KEY', 'ADD', 'DROP', 'MODIFY', 'CHANGE', 'CONSTRAINT', 'PARTITION'].includes(up(i - 1))) text = replaceAt(text, s, toks[i].start, toks[k].end, '');
     }
-    // CREATE OR REPLACE TABLE / INDEX: read as CREATE
-    if (up(0) === 'CREATE' && up(1) === 'OR' && up(2) === 'REPLACE') return { text: replaceAt(parseText, s, toks[1].start, toks[2].end, '') };
+    if (up(0) === 'CREATE' && up(1) === 'OR' && up(2) === 'REPLACE') text = replaceAt(text, s, toks[1].start, toks[2].end, '');
   }
-  return undefined;
+  return { text, ops };
 }
