@@ -100,7 +100,9 @@ function walkJson(node, fn) {
 
 function antlrWalk(node, fn) {
   fn(node);
-  for (let i = 0; i < (node.childCount ?? 0); i++) antlrWalk(node.getChild(i), fn);
+  // antlr4ts: childCount/getChild; antlr4ng: children
+  const kids = Array.isArray(node.children) ? node.children : Array.from({ length: node.childCount ?? 0 }, (_, i) => node.getChild(i));
+  for (const k of kids) antlrWalk(k, fn);
 }
 
 const candidates = [];
@@ -195,8 +197,9 @@ function antlrCandidate(name, pkg, make) {
       const out = new Set();
       antlrWalk(tree, (n) => {
         const c = n.constructor?.name ?? '';
-        if (/Algorithm/.test(c) && /Option/.test(c)) out.add('ALGORITHM');
-        if (/Lock/.test(c) && /Option/.test(c)) out.add('LOCK');
+        // ts-mysql-parser: AlterAlgorithmOption/AlterLockOption; dt-sql-parser: AlterBySetAlgorithm/AlterByLock
+        if (/Algorithm(Option)?Context$/.test(c)) out.add('ALGORITHM');
+        if (/(LockOption|AlterByLock)Context$/.test(c)) out.add('LOCK');
       });
       return out;
     },
@@ -208,7 +211,7 @@ function antlrCandidate(name, pkg, make) {
       antlrWalk(tree, (n) => {
         const c = n.constructor?.name ?? '';
         if (!table && /^(TableRef|TableName)Context$/.test(c)) table = text.slice(n.start.startIndex ?? n.start.start, (n.stop.stopIndex ?? n.stop.stop) + 1).length > 0;
-        if (n.start && /AlterListItem|AlterCommandsModifier|AlterOption|AlterSpecification|AlterTablePartition/i.test(c)) starts.add(n.start.startIndex ?? n.start.start);
+        if (n.start && /AlterListItem|AlterCommandsModifier|AlterBy|CreateTableOption|TableOption/i.test(c)) starts.add(n.start.startIndex ?? n.start.start);
       });
       for (const p of parts) if (starts.has(p)) ops++;
       return { table, statement: true, ops: [ops, parts.length] };

@@ -412,7 +412,7 @@ export async function lintVirtualFile(text: string, filePath: string, opts: Proj
 export async function migrationContext(
   filePath: string,
   opts: ProjectOptions,
-): Promise<{ root?: MigrationRoot; catalog: Catalog; text: string; pgVersion: number }> {
+): Promise<{ root?: MigrationRoot; catalog: Catalog; text: string; pgVersion: number; dialect: DialectName; mysqlCatalog: MysqlCatalog; mysqlVersion?: string }> {
   await initParser();
   const configs = new ConfigLoader({ explicitPath: opts.configPath, cwd: opts.cwd });
   const resolved = await configs.forFile(filePath);
@@ -421,7 +421,11 @@ export async function migrationContext(
   const root = await rootOf(filePath, { runner: runnerOpt, pgVersion });
   const raw = readSourceFile(filePath); // (FileReadError: too large, not a regular file, unreadable)
   const exclude = root ? fileTransaction(root, filePath, raw, { pgVersion }).exclude : [];
-  return { root, catalog: (await historiesBefore(root, filePath, seedCatalog(resolved, opts), resolved, opts)).catalog, text: blankRanges(raw, exclude), pgVersion };
+  const dialect: DialectName = isJsMigrationPath(filePath) ? 'postgresql' : dialectOf(raw, forcedDialect(resolved, opts), root);
+  if (dialect === 'mysql') await initDialect('mysql');
+  const histories = await historiesBefore(root, filePath, seedCatalog(resolved, opts), resolved, opts);
+  const mysqlVersion = opts.overrides.mysqlVersion ?? resolved.config.mysqlVersion;
+  return { root, catalog: histories.catalog, mysqlCatalog: histories.mysqlCatalog, text: blankRanges(raw, exclude), pgVersion, dialect, mysqlVersion };
 }
 
 /**
