@@ -116,8 +116,12 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
   // (node:crypto and the cache code are loaded only with --cache)
   const { cacheKey, cacheable } = cache ? await import('./cache/lint-cache.js') : NO_CACHE;
   const run = cache ? cacheKey(cache.build, JSON.stringify(opts.overrides), schemaDigest(opts.overrides.schema ? resolve(opts.cwd, opts.overrides.schema) : undefined, cacheKey)) : '';
+  // a file two roots apply (pop's dialect-less migrations, in the PostgreSQL and the MySQL root)
+  // is linted once, in the first; the other replays it as history only
+  const claimed = new Set<string>();
   for (const root of found.roots) {
-    const targets = root.files.filter((f) => wanted.has(f.path));
+    const targets = root.files.filter((f) => wanted.has(f.path) && !claimed.has(f.path));
+    for (const f of targets) claimed.add(f.path);
     if (!targets.length) continue;
     const unit: RootUnit = { root, wanted: targets.map((f) => f.path) };
     if (cache) {

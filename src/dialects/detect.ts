@@ -18,6 +18,8 @@ const HINTS = ['`', 'engine', 'auto_increment', 'unsigned', 'modify', 'change', 
 
 /** The first MySQL-only construct of the text, or undefined. */
 export function mysqlMarker(text: string): string | undefined {
+  // binary or mis-encoded bytes (NUL, U+FFFD) are no migration of either dialect: PostgreSQL reports them
+  if (text.includes('\0') || text.includes('\uFFFD')) return undefined;
   const lower = text.toLowerCase();
   if (!HINTS.some((h) => lower.includes(h))) return undefined;
   const tokens = tokenizeMysql(text);
@@ -28,7 +30,7 @@ export function mysqlMarker(text: string): string | undefined {
     if (t.type === 'comment') continue;
     // (`/*!40101` with its version: a bare `/*!` could be a PostgreSQL comment's decoration)
     if (t.type === 'vopen' && t.text.length > 3) return 'versioned comments (/*!40101 … */)';
-    if (t.type === 'quoted' && t.text.startsWith('`')) return 'backquoted identifiers';
+    if (t.type === 'quoted' && t.text.startsWith('`') && looksLikeIdentifier(t.text)) return 'backquoted identifiers';
     const prev = previousCode(tokens, i);
     if (t.type === 'op' && t.text === ';') {
       stmtStart = true;
@@ -53,6 +55,14 @@ export function mysqlMarker(text: string): string | undefined {
     if (inAlterTable && (w === 'MODIFY' || w === 'CHANGE') && next && (next.type === 'word' || next.type === 'quoted') && startsAlterItem(tokens, i)) return `${w} COLUMN`;
   }
   return undefined;
+}
+
+/** `name`: 1–64 characters on one line, none of them a control character (MySQL's identifier limits) */
+function looksLikeIdentifier(quoted: string): boolean {
+  const body = quoted.slice(1, -1);
+  if (body.length === 0 || body.length > 64 + 8) return false;
+  for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) < 32) return false;
+  return true;
 }
 
 const NUMERIC_TYPES = new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'INTEGER', 'BIGINT', 'DECIMAL', 'FLOAT', 'DOUBLE']);

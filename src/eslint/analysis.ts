@@ -25,6 +25,10 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { parseFile } from '../dialects/postgresql/parse.js';
+import { dialectOf, MysqlCatalog, parseMysqlFile, replayMysql } from '../dialects/index.js';
+import { initMysqlParserSync } from '../dialects/mysql/grammar.js';
+import { lintMysqlWithCatalog } from '../engine/mysql-linter.js';
+import { readSourceFile } from '../sources/read.js';
 import { lintWithCatalog, summarize } from '../engine/linter.js';
 import { rules as godwitRules } from '../lint.js';
 import { lintOptionsFor, seedCatalog, type ProjectOptions } from '../project.js';
@@ -123,6 +127,17 @@ export function analyze(input: AnalysisInput): LintResult {
     return migration.lint({ ...options, transaction: forced, eslintComments: false }).result;
   }
 
+  // a MySQL file (src/dialects): MySQL's parser, history and rules, as `godwit lint` does
+  if (dialectOf(input.text, c.dialect ?? 'auto', root) === 'mysql') {
+    initMysqlParserSync();
+    const body = root ? blankRanges(input.text, fileTransaction(root, file, input.text, { pgVersion }).exclude) : input.text;
+    const mysqlVersion = c.mysqlVersion;
+    const options = { ...lintOptionsFor(resolved, project, undefined), mysqlCatalog: mysqlHistoryBefore(root, file, mysqlVersion), takeCatalog: true };
+    const parsed = parseMysqlFile(file, body, { target: mysqlVersion });
+    parsed.directives = parsed.directives.filter((d) => d.kind === 'ignore' || d.kind === 'ignore-file');
+    return lintMysqlWithCatalog(parsed, godwitRules, options).result;
+  }
+
   let tx: TransactionMode | undefined;
   let body = input.text;
   if (root) {
@@ -162,6 +177,29 @@ function ruleSettings(resolved: ResolvedConfig, enabled: ReadonlySet<string>): R
     out[id] = on ? ['error', (options as Record<string, unknown> | undefined) ?? {}] : 'off';
   }
   return out;
+}
+
+/**
+ * The MySQL catalog the root's MySQL migrations before `file` leave. (Replayed per file, unlike
+ * PostgreSQL's cached history: MySQL roots are small, and this keeps the editor exact.)
+ */
+function mysqlHistoryBefore(root: ReturnType<typeof cachedRootOf>, file: string, mysqlVersion: string | undefined): MysqlCatalog {
+  const catalog = new MysqlCatalog();
+  if (!root) return catalog;
+  for (const f of root.files) {
+    if (f.path === file) break;
+    if (isJsMigrationPath(f.path)) continue;
+    let raw: string;
+    try {
+      raw = readSourceFile(f.path);
+    } catch {
+      continue;
+    }
+    if (dialectOf(raw, undefined, root) !== 'mysql') continue;
+    replayMysql(catalog, parseMysqlFile(f.path, blankRanges(raw, f.exclude), { target: mysqlVersion }), mysqlVersion);
+  }
+  catalog.sealAsHistory();
+  return catalog;
 }
 
 function jsRunnerOf(runner: string | undefined) {

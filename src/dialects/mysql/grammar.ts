@@ -43,14 +43,20 @@ let loading: Promise<void> | undefined;
 
 /** Load the grammar (once). */
 export function initMysqlParser(): Promise<void> {
-  loading ??= Promise.resolve().then(() => {
+  loading ??= Promise.resolve().then(initMysqlParserSync);
+  return loading;
+}
+
+/** `initMysqlParser` for synchronous callers (the ESLint plugin): the grammar is a CommonJS package, loaded with require. */
+export function initMysqlParserSync(): void {
+  if (loaded) return;
+  {
     const require = createRequire(import.meta.url);
     const mod = require('ts-mysql-parser') as { default: new (o: { version: string }) => WorkbenchParser; MySQLParser: { prototype: { ruleNames: string[] } } & { ruleNames?: string[] } };
     ruleNames = (mod.MySQLParser as unknown as { ruleNames: string[] }).ruleNames ?? mod.MySQLParser.prototype.ruleNames;
     const Parser = mod.default;
     loaded = (version) => new Parser({ version });
-  });
-  return loading;
+  }
 }
 
 export function mysqlParserLoaded(): boolean {

@@ -21,6 +21,11 @@ import { normalize } from './normalize.js';
 import { serverOf, type MysqlToken } from './lexer.js';
 import type { AlterOp, MysqlParsedFile, MysqlStatement } from './types.js';
 
+/** The deepest parenthesis nesting parsed (the corpus's deepest MySQL statement has 3). */
+export const MAX_MYSQL_DEPTH = 100;
+/** The longest statement parsed, in characters (the corpus's longest MySQL statement has ~2,000). */
+export const MAX_MYSQL_STATEMENT = 1_000_000;
+
 export interface MysqlParseOptions {
   /** `--mysql-version`: 8.0, 8.4, mariadb-10.11, mariadb-11.4 (or a release, 8.0.28) */
   target?: string;
@@ -84,6 +89,22 @@ function parseOne(text: string, s: SplitStatement, version: string, mariadb: boo
   };
   if (s.lexError) {
     base.error = s.lexError;
+    return base;
+  }
+  // a statement nested deeper than any migration is not handed to the grammar (ANTLR's
+  // prediction grows with the depth; PostgreSQL's side stops at MAX_TREE_DEPTH the same way)
+  let depth = 0;
+  let deepest = 0;
+  for (const t of s.tokens) {
+    if (t.text === '(') deepest = Math.max(deepest, ++depth);
+    else if (t.text === ')') depth--;
+  }
+  if (deepest > MAX_MYSQL_DEPTH) {
+    base.error = { message: `statement nested too deeply to analyze (more than ${MAX_MYSQL_DEPTH} levels of parentheses)`, index: s.start };
+    return base;
+  }
+  if (s.end - s.start > MAX_MYSQL_STATEMENT) {
+    base.error = { message: `statement too long to analyze (${s.end - s.start} characters; the limit is ${MAX_MYSQL_STATEMENT})`, index: s.start };
     return base;
   }
   const gaps = grammarGaps(parseTextOf(text, s), s, mariadb);
