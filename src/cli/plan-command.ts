@@ -16,6 +16,7 @@ import { lintOptionsFrom } from './lint-command.js';
 import { parseMysqlFile } from '../dialects/mysql/parse.js';
 import { DEFAULT_MYSQL_VERSION, parseMysqlTarget } from '../dialects/mysql/matrix.js';
 import { planOnlineSchemaChange, type OscTool } from '../plan/osc.js';
+import { mysqlPhaseFiles, planMysqlExpandContract } from '../plan/mysql-expand.js';
 import { basename } from 'node:path';
 import { UsageError, type Io } from './main.js';
 
@@ -56,8 +57,11 @@ export async function planCommand(args: string[], values: Values, io: Io): Promi
   }
   if (emit === 'gh-ost' || emit === 'pt-osc') return oscCommand(file, ctx, emit, out, io);
   if (ctx.dialect === 'mysql') {
-    io.stderr.write(`godwit: ${relative(cwd, file) || file} is MySQL: plan it with --emit gh-ost or --emit pt-osc (expand-contract plans are PostgreSQL's for now)\n`);
-    return 2;
+    if (emit !== 'sql') {
+      io.stderr.write(`godwit: ${relative(cwd, file) || file} is MySQL: plan it with --emit sql (expand-contract phases), gh-ost or pt-osc (pgroll and the markdown runbook are PostgreSQL's)\n`);
+      return 2;
+    }
+    return mysqlExpandCommand(file, ctx, out, io);
   }
   const runner = ctx.root?.runner ?? 'plain';
   let plan;
@@ -187,4 +191,49 @@ async function oscCommand(file: string, ctx: Awaited<ReturnType<typeof migration
     }
   }
   return refused ? 1 : 0;
+}
+
+/**
+ * A MySQL migration's expand-contract plan (src/plan/mysql-expand.ts): column renames and
+ * column changes MySQL would copy the table for, as numbered phase files after the root's last
+ * migration (goose roots get goose's annotations). Printed, or written to --out.
+ */
+async function mysqlExpandCommand(file: string, ctx: Awaited<ReturnType<typeof migrationContext>>, out: string | undefined, io: Io): Promise<number> {
+  const shown = relative(io.cwd, file) || file;
+  const target = parseMysqlTarget(ctx.mysqlVersion ?? DEFAULT_MYSQL_VERSION) ?? parseMysqlTarget(DEFAULT_MYSQL_VERSION)!;
+  const parsed = parseMysqlFile(file, ctx.text, { target: target.name });
+  const plan = planMysqlExpandContract(parsed, ctx.mysqlCatalog, target);
+  for (const u of plan.unplanned) io.stderr.write(`godwit: warning: ${shown}:${u.line}: not planned, kept as written: ${u.source.split('\n')[0]} — ${u.reason}\n`);
+  if (!plan.changes.length) {
+    io.stderr.write(`godwit: ${shown}: nothing to plan (no column rename or table-copying column change; --emit gh-ost|pt-osc runs other copies online)\n`);
+    return 0;
+  }
+  // numbered after the root's migrations (their width), or from 1
+  const versions = (ctx.root?.files ?? []).map((f) => /^\d+/.exec(basename(f.path))?.[0]).filter((v): v is string => !!v);
+  const width = versions.length ? Math.max(...versions.map((v) => v.length)) : 3;
+  const start = versions.length ? Number(versions.map(BigInt).reduce((a, b) => (a > b ? a : b))) + 1 : 1;
+  const files = mysqlPhaseFiles(plan, start, width, ctx.root?.runner === 'goose');
+  if (!out) {
+    for (const f of files) io.stdout.write(`-- ── ${f.path}\n${f.content}\n`);
+  } else {
+    try {
+      writeFilesNoClobber(out, files);
+    } catch (e) {
+      if (e instanceof OutputExistsError) {
+        io.stderr.write(`godwit: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+    const lines = [`godwit: planned ${plan.changes.length} change${plan.changes.length > 1 ? 's' : ''} in ${shown} (MySQL ${target.name}):`];
+    for (const c of plan.changes) lines.push(`  - ${c.title} (line ${c.line})`);
+    lines.push(`wrote ${files.length} files to ${relative(io.cwd, out) || '.'}:`);
+    for (const [i, f] of files.entries()) {
+      const p = plan.phases[i];
+      if (p.release === 2 && plan.switchNotes.length && (i === 0 || plan.phases[i - 1].release === 1)) for (const n of plan.switchNotes) lines.push(`  then: ${n}`);
+      lines.push(`  ${f.phase}. ${f.path}${p.release === 2 ? '  [release 2]' : ''}${p.repeat ? '  [repeat until it changes 0 rows]' : ''}`);
+    }
+    io.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return 0;
 }
