@@ -133,7 +133,8 @@ function trackSettings(stmt: MysqlStatement, settings: Map<string, string>): voi
   if (stmt.kind !== 'Set') return;
   for (const a of stmt.body.assignments as Array<{ name: string; scope: string; value: string }>) {
     if (a.scope === 'GLOBAL' || a.scope === 'PERSIST' || a.scope === 'USER') continue;
-    const v = a.value.trim().replace(/^'(.*)'$/, '$1').toUpperCase();
+    const raw = a.value.trim();
+    const v = (raw.length >= 2 && (raw[0] === "'" || raw[0] === '"') && raw.endsWith(raw[0]) ? raw.slice(1, -1) : raw).toUpperCase();
     if (v === 'DEFAULT') settings.delete(a.name);
     else settings.set(a.name, v === 'OFF' || v === 'FALSE' ? '0' : v === 'ON' || v === 'TRUE' ? '1' : v);
   }

@@ -17,8 +17,7 @@
  * implicitly, so phases hold no BEGIN/COMMIT. Tested phase by phase, with data and rollbacks, on
  * MariaDB (test/mysql-expand.test.ts).
  */
-import { classifyStatement } from '../dialects/mysql/online-ddl.js';
-import { clausesFor } from '../dialects/mysql/online-ddl.js';
+import { classifyStatement, clausesFor } from '../dialects/mysql/online-ddl.js';
 import { onlineDdl, type MysqlTarget, type OpKind } from '../dialects/mysql/matrix.js';
 import type { MysqlCatalog, MysqlColumn, MysqlTable } from '../dialects/mysql/catalog.js';
 import type { AlterOp, ColumnSpec, MysqlParsedFile } from '../dialects/mysql/types.js';
@@ -102,15 +101,18 @@ function planColumn(plan: MysqlExpandPlan, table: MysqlTable, op: AlterOp, line:
   const title = op.kind === 'modify-column' && !op.newName && spec ? `change "${table.name}"."${oldName}" to ${spec.type.text} through a new column "${newName}"` : `rename "${table.name}"."${oldName}" to "${newName}"`;
   plan.changes.push({ line, table: table.name, title });
   const order = pk.columns.map(bq).join(', ');
+  const triggers = [
+    // old code writes the old column, new code the new one: each insert fills the other
+    `CREATE TRIGGER ${trig('ins')} BEFORE INSERT ON ${t} FOR EACH ROW SET NEW.${b} = COALESCE(NEW.${b}, NEW.${a}), NEW.${a} = COALESCE(NEW.${a}, NEW.${b})`,
+    // an update of one column is copied to the other (the old one wins when both change)
+    `CREATE TRIGGER ${trig('upd')} BEFORE UPDATE ON ${t} FOR EACH ROW SET NEW.${a} = IF(NEW.${a} <=> OLD.${a} AND NOT (NEW.${b} <=> OLD.${b}), NEW.${b}, NEW.${a}), NEW.${b} = IF(NEW.${a} <=> OLD.${a} AND NOT (NEW.${b} <=> OLD.${b}), NEW.${b}, NEW.${a})`,
+  ];
   const expand: MysqlPhase = {
     name: `expand_${slug}`,
     title: `add ${newName} and keep it in step with ${oldName}`,
     sql: [
       `ALTER TABLE ${t} ADD COLUMN ${b} ${definition(newType, { notNull: false })}, ${add}`,
-      // old code writes the old column, new code the new one: each insert fills the other
-      `CREATE TRIGGER ${trig('ins')} BEFORE INSERT ON ${t} FOR EACH ROW SET NEW.${b} = COALESCE(NEW.${b}, NEW.${a}), NEW.${a} = COALESCE(NEW.${a}, NEW.${b})`,
-      // an update of one column is copied to the other (the old one wins when both change)
-      `CREATE TRIGGER ${trig('upd')} BEFORE UPDATE ON ${t} FOR EACH ROW SET NEW.${a} = IF(NEW.${a} <=> OLD.${a} AND NOT (NEW.${b} <=> OLD.${b}), NEW.${b}, NEW.${a}), NEW.${b} = IF(NEW.${a} <=> OLD.${a} AND NOT (NEW.${b} <=> OLD.${b}), NEW.${b}, NEW.${a})`,
+      ...triggers,
     ],
     rollback: [`DROP TRIGGER IF EXISTS ${trig('upd')}`, `DROP TRIGGER IF EXISTS ${trig('ins')}`, `ALTER TABLE ${t} DROP COLUMN ${b}, ${drop}`],
     release: 1,
@@ -153,8 +155,7 @@ function planColumn(plan: MysqlExpandPlan, table: MysqlTable, op: AlterOp, line:
     rollback: [
       `ALTER TABLE ${t} ADD COLUMN ${a} ${definition(old.type.text, { notNull: false })}, ${add}`,
       `UPDATE ${t} SET ${a} = ${b} WHERE ${a} IS NULL`,
-      `CREATE TRIGGER ${trig('ins')} BEFORE INSERT ON ${t} FOR EACH ROW SET NEW.${b} = COALESCE(NEW.${b}, NEW.${a}), NEW.${a} = COALESCE(NEW.${a}, NEW.${b})`,
-      `CREATE TRIGGER ${trig('upd')} BEFORE UPDATE ON ${t} FOR EACH ROW SET NEW.${a} = IF(NEW.${a} <=> OLD.${a} AND NOT (NEW.${b} <=> OLD.${b}), NEW.${b}, NEW.${a}), NEW.${b} = IF(NEW.${a} <=> OLD.${a} AND NOT (NEW.${b} <=> OLD.${b}), NEW.${b}, NEW.${a})`,
+      ...triggers,
     ],
     release: 2,
     notes: [`Only after no deployed code reads or writes "${oldName}" (performance_schema.events_statements_summary_by_digest). The rollback re-adds it nullable, refilled from "${newName}" (one statement: batch it on a large table).`],

@@ -85,7 +85,6 @@ export class MysqlCatalog {
   tables = new Map<string, MysqlTable>();
   /** where newly replayed objects come from */
   origin: Origin = 'file';
-  /** server session setting `foreign_key_checks` as the replay leaves it is not tracked: it is per file (linter) */
 
   key(name: MysqlName | string): string {
     if (typeof name === 'string') return lower(name);

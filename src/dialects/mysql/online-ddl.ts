@@ -140,7 +140,7 @@ function classifyAlter(tableName: MysqlName, ops: AlterOp[], algorithm: Clause |
         push(addsPk ? 'replace-primary-key' : 'drop-primary-key', o);
         break;
       case 'add-foreign-key':
-        push(ctx.foreignKeyChecksOff ? 'add-foreign-key-unchecked' : 'add-foreign-key', o, ctx.foreignKeyChecksOff ? 'foreign_key_checks = 0' : 'foreign_key_checks = 1');
+        push(ctx.foreignKeyChecksOff ? 'add-foreign-key-unchecked' : 'add-foreign-key', o);
         break;
       case 'drop-foreign-key':
         push('drop-foreign-key', o);
@@ -285,7 +285,8 @@ function modifyKinds(table: MysqlTable | undefined, old: MysqlColumn | undefined
   if (old.notNull && !newNotNull) out.push(['make-null', spec.notNull === false ? 'NULL' : 'no NOT NULL: MODIFY makes the column nullable']);
   else if (!old.notNull && newNotNull) out.push(['make-not-null', 'NOT NULL']);
   if (spec.position) out.push(['reorder-column', 'first' in spec.position ? 'FIRST' : `AFTER ${spec.position.after}`]);
-  if (!out.length) out.push([old.hasDefault !== spec.hasDefault || spec.hasDefault ? 'set-default' : 'set-default', 'the same definition (default or comment only)']);
+  // the same type, nullability and place: only the default or the comment changes
+  if (!out.length) out.push(['set-default', 'the same definition (default or comment only)']);
   return out;
 }
 
