@@ -20,7 +20,7 @@ import { findRoots, rootOf, fileTransaction, blankRanges, isRunnerName, type Mig
 import { ConfigLoader, type ResolvedConfig } from './config/load.js';
 import { isIncluded } from './config/match.js';
 import { discoverFiles } from './sources/discover.js';
-import { isJsMigrationPath, isJsRunnerName, prepareJsMigration, type PreparedJsMigration } from './sources/extract/index.js';
+import { languageOf, prepareMigration, type PreparedJsMigration } from './sources/extract/index.js';
 import { jsMigrationsUnder } from './sources/js-roots.js';
 import { FileReadError, MAX_SCHEMA_BYTES, readSourceFile } from './sources/read.js';
 import { ConfigError } from './config/errors.js';
@@ -170,14 +170,26 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
       results.push(hit.result);
       continue;
     }
-    const fileDialect = isJsMigrationPath(file) ? 'postgresql' : dialectOf(raw, forcedDialect(resolved, opts), undefined);
+    const fileDialect: DialectName = languageOf(file) ? 'postgresql' : dialectOf(raw, forcedDialect(resolved, opts), undefined);
     await initDialect(fileDialect);
+    const language = languageOf(file);
+    if (language) {
+      // a JS/TS (or Python) migration named on the command line outside a migration folder godwit
+      // recognises: linted on its own, without history — said, never skipped in silence
+      await language.init();
+      const m = language.extract(file, raw, { runner: opts.overrides.runner });
+      warnings.push(
+        `${file}: not in a migration folder godwit recognises: linted alone, without the history of earlier migrations` +
+          (m.error ? '' : !m.runner ? ` (no ${language.name} migration runner recognised${m.hasUp ? '' : ' and no `up` found'}: nothing to analyse; --runner names one)` : !m.hasUp ? ' (no `up` found: nothing to analyse)' : ` (${m.runner}, ${m.detectedBy})`),
+      );
+    }
     const seed = seedCatalog(resolved, opts);
     const lintText = (t: string, take = false): FileLint => {
       const options = lintOptionsFor(resolved, opts, undefined);
       options.catalog = seed;
       options.takeCatalog = take;
-      if (isJsMigrationPath(file)) return lintJs(prepareJsMigration(file, t, { runner: jsRunnerOf(opts.overrides.runner) }), options, resolved, opts);
+      const extracted = prepareMigration(file, t, { runner: opts.overrides.runner });
+      if (extracted) return lintJs(extracted, options, resolved, opts);
       if (fileDialect === 'mysql') return lintMysql(file, t, options, seed, new MysqlCatalog());
       const parsed = parseFile(file, t);
       const r = lintWithCatalog(parsed, rules, options);
@@ -236,7 +248,7 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
   const dialects = new Map<string, DialectName>();
   const fileDialect = (f: MigrationRoot['files'][number], raw: string): DialectName => {
     let d = dialects.get(f.path);
-    if (!d) dialects.set(f.path, (d = isJsMigrationPath(f.path) ? 'postgresql' : dialectOf(raw, forced, root)));
+    if (!d) dialects.set(f.path, (d = languageOf(f.path) ? 'postgresql' : dialectOf(raw, forced, root)));
     return d;
   };
   /** replay a file of the root as history, into its dialect's catalog */
@@ -315,13 +327,15 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
       if (cache) fresh.push({ file: f.path, key, result: cacheable(linted.result) });
       continue;
     }
-    const js = isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }) : undefined;
+    await initParser();
+    await languageOf(f.path)?.init();
+    const js = prepareMigration(f.path, raw, { runner: root.runner });
     const parsed = js ? js.parsed : parseFile(f.path, blankRanges(raw, f.exclude));
     if (opts.fix) {
       const before = catalog;
       // every version of the text starts from the same history (the linter clones `before`)
       const lintText = (t: string): FileLint => {
-        if (js) return lintJs(t === raw ? js : prepareJsMigration(f.path, t, { runner: jsRunnerOf(root.runner) }), { ...options, catalog: before }, resolved, opts);
+        if (js) return lintJs(t === raw ? js : prepareMigration(f.path, t, { runner: root.runner })!, { ...options, catalog: before }, resolved, opts);
         const ft = t === raw ? f : fileTransaction(root, f.path, t, { pgVersion });
         const o = lintOptionsFor(resolved, opts, ft.transaction);
         o.catalog = before;
@@ -348,9 +362,9 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
   return cache ? { results, warnings, ioFailure, done, fresh } : { results, warnings, ioFailure, done };
 }
 
-/** A file of a root as it is replayed or linted: a JS/TS migration's extracted SQL, or the SQL with the runner's excluded parts blanked. */
-function parseRootFile(root: MigrationRoot, f: MigrationRoot['files'][number], raw: string) {
-  return isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }).parsed : parseFile(f.path, blankRanges(raw, f.exclude));
+/** A file of a root as it is replayed or linted: a JS/TS (or Python) migration's extracted SQL, or the SQL with the runner's excluded parts blanked. */
+export function parseRootFile(root: MigrationRoot, f: MigrationRoot['files'][number], raw: string) {
+  return prepareMigration(f.path, raw, { runner: root.runner })?.parsed ?? parseFile(f.path, blankRanges(raw, f.exclude));
 }
 
 /**
@@ -379,18 +393,17 @@ export async function lintVirtualFile(text: string, filePath: string, opts: Proj
   const root = onDisk ? await rootOf(filePath, { runner: runnerOpt, pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion }) : undefined;
 
   const forced = forcedDialect(resolved, opts);
-  const fileDialect: DialectName = isJsMigrationPath(filePath) ? 'postgresql' : dialectOf(text, forced, root);
+  const fileDialect: DialectName = languageOf(filePath) ? 'postgresql' : dialectOf(text, forced, root);
   await initDialect(fileDialect);
+  await languageOf(filePath)?.init();
   const { catalog: history, mysqlCatalog: mysqlHistory } = await historiesBefore(root, filePath, seedCatalog(resolved, opts), resolved, opts);
   const lintText = (t: string, take = false): FileLint => {
     if (fileDialect === 'mysql') {
       const exclude = root ? fileTransaction(root, filePath, t, { pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion }).exclude : [];
       return lintMysql(filePath, blankRanges(t, exclude), lintOptionsFor(resolved, opts, undefined), history, mysqlHistory, take);
     }
-    if (isJsMigrationPath(filePath)) {
-      const js = prepareJsMigration(filePath, t, { runner: jsRunnerOf(root?.runner ?? runnerOpt) });
-      return lintJs(js, { ...lintOptionsFor(resolved, opts, undefined), catalog: history, takeCatalog: take }, resolved, opts);
-    }
+    const js = prepareMigration(filePath, t, { runner: root?.runner ?? runnerOpt });
+    if (js) return lintJs(js, { ...lintOptionsFor(resolved, opts, undefined), catalog: history, takeCatalog: take }, resolved, opts);
     let tx: TransactionMode | undefined;
     let body = t;
     if (root) {
@@ -416,20 +429,25 @@ export async function lintVirtualFile(text: string, filePath: string, opts: Proj
 export async function migrationContext(
   filePath: string,
   opts: ProjectOptions,
-): Promise<{ root?: MigrationRoot; catalog: Catalog; text: string; pgVersion: number; dialect: DialectName; mysqlCatalog: MysqlCatalog; mysqlVersion?: string }> {
+): Promise<{ root?: MigrationRoot; catalog: Catalog; text: string; pgVersion: number; extracted?: PreparedJsMigration; dialect: DialectName; mysqlCatalog: MysqlCatalog; mysqlVersion?: string }> {
   await initParser();
   const configs = new ConfigLoader({ explicitPath: opts.configPath, cwd: opts.cwd });
   const resolved = await configs.forFile(filePath);
   const runnerOpt = opts.overrides.runner ?? (resolved.config.runner && isRunnerName(resolved.config.runner) ? resolved.config.runner : 'auto');
   const pgVersion = opts.overrides.pgVersion ?? resolved.config.pgVersion ?? 15;
+  await languageOf(filePath)?.init();
   const root = await rootOf(filePath, { runner: runnerOpt, pgVersion });
   const raw = readSourceFile(filePath); // (FileReadError: too large, not a regular file, unreadable)
-  const exclude = root ? fileTransaction(root, filePath, raw, { pgVersion }).exclude : [];
-  const dialect: DialectName = isJsMigrationPath(filePath) ? 'postgresql' : dialectOf(raw, forcedDialect(resolved, opts), root);
+  const dialect: DialectName = languageOf(filePath) ? 'postgresql' : dialectOf(raw, forcedDialect(resolved, opts), root);
   if (dialect === 'mysql') await initDialect('mysql');
   const histories = await historiesBefore(root, filePath, seedCatalog(resolved, opts), resolved, opts);
+  const catalog = histories.catalog;
   const mysqlVersion = opts.overrides.mysqlVersion ?? resolved.config.mysqlVersion;
-  return { root, catalog: histories.catalog, mysqlCatalog: histories.mysqlCatalog, text: blankRanges(raw, exclude), pgVersion, dialect, mysqlVersion };
+  // a JS/TS (or Python) migration: the statements it sends, translated
+  const extracted = prepareMigration(filePath, raw, { runner: root?.runner ?? runnerOpt });
+  if (extracted) return { root, catalog, text: extracted.document.text, pgVersion, extracted, dialect, mysqlCatalog: histories.mysqlCatalog, mysqlVersion };
+  const exclude = root ? fileTransaction(root, filePath, raw, { pgVersion }).exclude : [];
+  return { root, catalog, mysqlCatalog: histories.mysqlCatalog, text: blankRanges(raw, exclude), pgVersion, dialect, mysqlVersion };
 }
 
 /**
@@ -449,7 +467,7 @@ async function historiesBefore(root: MigrationRoot | undefined, file: string, ca
     } catch {
       continue;
     }
-    if (!isJsMigrationPath(f.path) && dialectOf(raw, forced, root) === 'mysql') {
+    if (!languageOf(f.path) && dialectOf(raw, forced, root) === 'mysql') {
       await initDialect('mysql');
       replayMysql(mysqlCatalog, parseMysqlFile(f.path, blankRanges(raw, f.exclude), { target: mysqlVersion }), mysqlVersion);
     } else replayParsed(catalog, parseRootFile(root, f, raw));
@@ -545,10 +563,6 @@ function lintJs(js: PreparedJsMigration, options: LintOptions, resolved: Resolve
   const c = resolved.config;
   const forced = opts.overrides.transaction ?? (c.transaction && c.transaction !== 'auto' ? (c.transaction as TransactionMode) : undefined);
   return js.lint({ ...options, transaction: forced, eslintComments: true });
-}
-
-function jsRunnerOf(runner: string | undefined) {
-  return runner && isJsRunnerName(runner) ? runner : undefined;
 }
 
 export type { MigrationRoot };
