@@ -21,7 +21,7 @@ const HELP = `godwit — lint PostgreSQL migrations for locks, rewrites and brea
 Usage:
   godwit [lint] [paths…]     lint migrations: .sql files, and JS/TS migrations in migration folders
   godwit rules [id]          list the rules, or explain one
-  godwit plan <file> [--out dir] [--emit sql|pgroll|markdown]
+  godwit plan <file> [--out dir] [--emit sql|pgroll|markdown|gh-ost|pt-osc]
                              write the expand-contract plan of a migration's unsafe changes
   godwit init [dir]          write godwit.config.json for the project (--runner, --pg-version, --force)
                              and, with --hook pre-commit|lint-staged|husky, a pre-commit hook

@@ -1,5 +1,5 @@
 /**
- * `godwit plan <file> [--out dir] [--emit sql|pgroll|markdown]` (CLI.md): the expand-contract
+ * `godwit plan <file> [--out dir] [--emit sql|pgroll|markdown|gh-ost|pt-osc]` (CLI.md): the expand-contract
  * rewrite of a migration's unsafe changes. With --out the files are written there (never
  * replacing a file); without it they are printed. Exit 0 on success (also when there is
  * nothing to plan), 2 on a usage error, a file that does not parse, or an existing file.
@@ -24,7 +24,7 @@ import { UsageError, type Io } from './main.js';
 type Values = Record<string, string | boolean | string[] | undefined>;
 
 export async function planCommand(args: string[], values: Values, io: Io): Promise<number> {
-  if (args.length !== 1) throw new UsageError(args.length ? `'godwit plan' takes one migration file (got ${args.length})` : "'godwit plan' needs a migration file: godwit plan <file> [--out dir] [--emit sql|pgroll|markdown]");
+  if (args.length !== 1) throw new UsageError(args.length ? `'godwit plan' takes one migration file (got ${args.length})` : "'godwit plan' needs a migration file: godwit plan <file> [--out dir] [--emit sql|pgroll|markdown|gh-ost|pt-osc]");
   const emit = String(values.emit ?? 'sql');
   if (!(EMITS as readonly string[]).includes(emit) && emit !== 'gh-ost' && emit !== 'pt-osc') throw new UsageError(`--emit must be one of ${[...EMITS, 'gh-ost', 'pt-osc'].join(', ')} (got '${emit}')`);
   const cwd = io.cwd;
