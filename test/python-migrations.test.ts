@@ -190,6 +190,38 @@ describe('godwit lint on a Django project', () => {
   });
 });
 
+describe('a Python migration outside a migration folder', () => {
+  const djangoText = 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = []\n    operations = [migrations.RunSQL("CREATE INDEX orders_a ON orders (a)")]\n';
+  const alembicText = 'from alembic import op\n\nrevision = "x1"\ndown_revision = None\n\n\ndef upgrade():\n    op.create_index("ix_users_a", "users", ["a"])\n';
+
+  it('named on the command line: linted alone with a note naming its own runner, beside a revision of another tool', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'godwit-py-alone-'));
+    writeFileSync(join(dir, '0002_orders.py'), djangoText);
+    writeFileSync(join(dir, 'x1_users.py'), alembicText);
+    const r = godwit(['lint', join(dir, '0002_orders.py'), '--format', 'json']);
+    expect(r.code).toBe(1);
+    const files = JSON.parse(r.stdout) as Array<{ filePath: string; messages: Message[] }>;
+    expect(summary(files)).toEqual(['0002_orders.py:6:38 require-concurrent-index']);
+    expect(r.stderr).toContain('0002_orders.py: not in a migration folder godwit recognises: linted alone, without the history of earlier migrations (django, class Migration(migrations.Migration))');
+    const a = godwit(['lint', join(dir, 'x1_users.py'), '--format', 'json']);
+    expect(summary(JSON.parse(a.stdout))).toEqual(['x1_users.py:8:5 require-concurrent-index']);
+  });
+
+  it('a Django migration in a folder not named migrations makes no project of the folders above it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'godwit-py-alone-'));
+    writeFileSync(join(dir, '0002_orders.py'), djangoText);
+    const { roots } = await findRoots([join(dir, '0002_orders.py')]);
+    expect(roots.filter((r) => !r.dir.startsWith(dir))).toEqual([]);
+    // an app's migrations without manage.py: the project is the folder above the app, and only its apps are read
+    mkdirSync(join(dir, 'proj', 'shop', 'migrations'), { recursive: true });
+    mkdirSync(join(dir, 'proj', 'deep', 'er', 'other', 'migrations'), { recursive: true });
+    writeFileSync(join(dir, 'proj', 'shop', 'migrations', '0001_initial.py'), djangoText);
+    writeFileSync(join(dir, 'proj', 'deep', 'er', 'other', 'migrations', '0001_initial.py'), djangoText);
+    const again = await findRoots([join(dir, 'proj', 'shop', 'migrations')]);
+    expect(again.roots.map((r) => [r.dir, r.runner, r.files.map((f) => f.version)])).toEqual([[join(dir, 'proj'), 'django', ['shop.0001_initial']]]);
+  });
+});
+
 describe('godwit plan and trace on Python migrations', () => {
   it('plan: an Alembic migration becomes revision files chained after the head; unreadable calls are named, not planned', () => {
     const r = godwit(['plan', 'fixtures/python/alembic/versions/2b3c4d5e6f70_add_columns.py']);

@@ -7,7 +7,7 @@
  *            RevisionMap._topological_sort walks it; `transaction_per_migration=True` in env.py
  *            (a literal in `context.configure(…)`) gives each revision its own transaction.
  *   django   a project: every `<app>/migrations/NNNN_*.py` under the folder holding
- *            `manage.py` (or, without one, the folder above the app), one root, ordered the way
+ *            `manage.py` (or, without one, the apps beside the app found), one root, ordered the way
  *            `manage.py migrate` plans them (MigrationLoader's graph, leaf nodes sorted, each
  *            target's forwards plan: iterative DFS over sorted parents); `replaces` (squashed
  *            migrations) as on a fresh database: the squashed migration runs, the replaced ones
@@ -91,7 +91,8 @@ export function findPyRoots(dirs: string[], opts: FindOptions = {}): MigrationRo
   const forced = opts.runner && opts.runner !== 'auto' ? opts.runner : undefined;
   if (forced && !isPyRunnerName(forced)) return [];
   const roots: MigrationRoot[] = [];
-  const djangoProjects = new Set<string>();
+  /** Django project folders: whether manage.py is in it */
+  const djangoProjects = new Map<string, boolean>();
   for (const dir of dirs) {
     const names = pyFiles(dir);
     if (!names.length) continue;
@@ -99,23 +100,41 @@ export function findPyRoots(dirs: string[], opts: FindOptions = {}): MigrationRo
     const votes = { alembic: ms.filter((m) => m.runner === 'alembic' && m.hasUp).length, django: ms.filter((m) => m.runner === 'django' && m.hasUp).length };
     const runner: PyRunnerName | undefined = forced ? (forced as PyRunnerName) : votes.alembic === 0 && votes.django === 0 ? undefined : votes.alembic >= votes.django ? 'alembic' : 'django';
     if (runner === 'alembic') roots.push(alembicRoot(dir, forced ? `--runner alembic` : `${votes.alembic} of ${names.length} Python files are Alembic revisions${existsSync(join(dirname(dir), 'env.py')) || existsSync(join(dir, 'env.py')) ? ' (env.py beside them)' : ''}`));
-    else if (runner === 'django') djangoProjects.add(djangoProjectDir(dir));
+    // Django loads an app's migrations from its `migrations` package: a Django migration anywhere
+    // else is in no project (linted alone, with a note)
+    else if (runner === 'django' && basename(dir) === 'migrations') {
+      const project = djangoProjectDir(dir);
+      djangoProjects.set(project.dir, project.manage || djangoProjects.get(project.dir) === true);
+    }
   }
-  for (const p of [...djangoProjects].sort(compareStrings)) {
+  const projects = [...djangoProjects.keys()].sort(compareStrings);
+  for (const p of projects) {
     // a project nested in another found project belongs to it
-    if ([...djangoProjects].some((o) => o !== p && p.startsWith(o + sep))) continue;
-    const root = djangoRoot(p, forced ? '--runner django' : undefined);
+    if (projects.some((o) => o !== p && p.startsWith(o + sep) && djangoProjects.get(o))) continue;
+    const root = djangoRoot(p, djangoProjects.get(p)!, forced ? '--runner django' : undefined);
     if (root.files.length || root.skipped.length) roots.push(root);
   }
   return roots;
+}
+
+/**
+ * The Python root `file` belongs to (found from its folder): the root listing it (or, with
+ * `skipped`, skipping it: a down script, a file of another tool); for a file not on disk (stdin,
+ * an unsaved editor buffer), the folder's root.
+ */
+export function pyRootContaining(file: string, opts: FindOptions = {}, skipped = false): MigrationRoot | undefined {
+  const abs = resolve(file);
+  const roots = findPyRoots([dirname(abs)], opts);
+  const member = roots.find((r) => r.files.some((f) => f.path === abs) || (skipped && r.skipped.some((f) => f.path === abs)));
+  if (member || existsSync(abs)) return member;
+  return roots[0];
 }
 
 /** The Python root a file belongs to. */
 export async function pyRootOf(file: string, opts: FindOptions = {}): Promise<MigrationRoot | undefined> {
   await initPyParser();
   const abs = resolve(file);
-  const roots = findPyRoots([dirname(abs)], opts);
-  let root = roots[0];
+  let root = pyRootContaining(abs, opts, true);
   if (!root) return undefined;
   if (!root.files.some((f) => f.path === abs) && !root.skipped.some((f) => f.path === abs)) {
     // a file not saved yet (stdin, an editor buffer): placed last
@@ -251,22 +270,36 @@ function transactionPerMigration(dir: string): boolean {
 /* ----------------------------------------------------------------- django */
 
 /** The folder holding manage.py above an app's migrations folder, or the folder above the app. */
-function djangoProjectDir(migrationsDir: string): string {
+function djangoProjectDir(migrationsDir: string): { dir: string; manage: boolean } {
   const app = dirname(migrationsDir);
   let d = app;
   for (let i = 0; i < 4; i++) {
-    if (existsSync(join(d, 'manage.py'))) return d;
+    if (existsSync(join(d, 'manage.py'))) return { dir: d, manage: true };
     const up = dirname(d);
     if (up === d) break;
     d = up;
   }
-  return dirname(app);
+  return { dir: dirname(app), manage: false };
 }
 
-/** Every `<app>/migrations` folder of Django migrations under a project folder. */
-function djangoMigrationDirs(project: string): string[] {
-  const found = walkFiles(project, { file: (name, parent) => basename(parent) === 'migrations' && name.endsWith('.py') && !NOT_MIGRATIONS.has(name), skipDir: (name) => SKIPPED_DIRS.has(name.toLowerCase()) });
+/**
+ * Every `<app>/migrations` folder of Django migrations of a project: anywhere under the folder of
+ * manage.py; without one, only the apps beside the app found (`<folder>/<app>/migrations`), so a
+ * project guessed from an app never walks a home directory.
+ */
+function djangoMigrationDirs(project: string, manage: boolean): string[] {
+  const keep = (name: string, parent: string): boolean => basename(parent) === 'migrations' && name.endsWith('.py') && !NOT_MIGRATIONS.has(name);
+  const found = walkFiles(project, { file: keep, skipDir: (name) => SKIPPED_DIRS.has(name.toLowerCase()) }, manage ? undefined : shallow(project));
   return [...new Set(found.map((f) => dirname(f)))].sort(compareStrings);
+}
+
+/** A directory lister that lists nothing deeper than `<top>/<app>/migrations`. */
+function shallow(top: string): ListDir {
+  return (dir) => {
+    const depth = dir === top ? 0 : dir.slice(top.length + 1).split(sep).length;
+    if (depth > 2 || (depth === 2 && basename(dir) !== 'migrations')) return [];
+    return readdirSync(dir, { withFileTypes: true });
+  };
 }
 
 interface DjangoNode {
@@ -279,11 +312,11 @@ interface DjangoNode {
   children: Set<string>;
 }
 
-function djangoRoot(project: string, forcedBy?: string): MigrationRoot {
+function djangoRoot(project: string, manage: boolean, forcedBy?: string): MigrationRoot {
   const nodes = new Map<string, DjangoNode>();
   const skipped: SkippedFile[] = [];
   const notes: string[] = [];
-  for (const dir of djangoMigrationDirs(project)) {
+  for (const dir of djangoMigrationDirs(project, manage)) {
     const app = basename(dirname(dir));
     for (const n of pyFiles(dir)) {
       const path = join(dir, n);

@@ -4,21 +4,26 @@
  * the context of its root — Alembic's transaction setting from env.py, Django's project state
  * left by the migrations before it — found from the file's folder (py-roots.ts).
  */
-import { dirname } from 'node:path';
+import { resolve } from 'node:path';
 import { registerLanguage, type MigrationLanguage } from '../languages.js';
 import { isPyRunnerName } from '../types.js';
 import type { MigrationRoot } from '../../types.js';
-import { findPyRoots, pyExtractOptions } from '../../py-roots.js';
+import { pyExtractOptions, pyRootContaining } from '../../py-roots.js';
 import { extractPyMigration, type PyExtractOptions } from './extract.js';
 import { initPyParser, isPyMigrationPath, isPyParserLoaded } from './parse.js';
 
-/** The options of a file: those of its root (given, or found from its folder) when it is in one, else the runner given. */
+/**
+ * The options of a file: those of its root (given, or found from its folder) when the root lists
+ * it, else the runner given (none: the file's own, detected). A root that skips the file (a Django
+ * migration beside Alembic revisions) says nothing about it.
+ */
 function optionsFor(path: string, runner: string | undefined, given: MigrationRoot | undefined): PyExtractOptions {
-  if (given && isPyRunnerName(given.runner)) return pyExtractOptions(given, path);
+  const abs = resolve(path);
+  if (given && isPyRunnerName(given.runner) && given.files.some((f) => f.path === abs)) return pyExtractOptions(given, abs);
   const forced = runner && isPyRunnerName(runner) ? runner : undefined;
   if (runner && runner !== 'auto' && !forced) return {};
-  const root = findPyRoots([dirname(path)], forced ? { runner: forced } : {})[0];
-  return root ? pyExtractOptions(root, path) : { runner: forced };
+  const root = pyRootContaining(abs, forced ? { runner: forced } : {});
+  return root ? pyExtractOptions(root, abs) : { runner: forced };
 }
 
 export const PY_LANGUAGE: MigrationLanguage = {
