@@ -57,6 +57,24 @@ const A = join(fixtures, 'alembic', 'versions');
 const add = join(A, '2b3c4d5e6f70_add_columns.py');
 const conc = join(A, '3c4d5e6f7081_concurrent.py');
 
+describe('the Python parser is loaded lazily', () => {
+  it('linting SQL and JS/TS migrations never loads it; the first .py migration does', () => {
+    const dist = join(root, 'dist', 'src');
+    const script = `
+      const { lintProject } = await import(${JSON.stringify(join(dist, 'project.js'))});
+      const { isPyParserLoaded } = await import(${JSON.stringify(join(dist, 'sources', 'extract', 'python', 'parse.js'))});
+      const out = [];
+      for (const dir of ${JSON.stringify([join(root, 'fixtures', 'runners'), join(root, 'fixtures', 'builders'), join(root, 'fixtures', 'python', 'alembic')])}) {
+        await lintProject([dir], { cwd: dir, overrides: {} });
+        out.push(isPyParserLoaded());
+      }
+      console.log(JSON.stringify(out));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([false, false, true]);
+  });
+});
+
 describe('godwit lint on an Alembic folder', () => {
   it('JSON: the findings of each operation at its call, with history (users is new in the first revision, existing after)', () => {
     const { code, files } = json(['lint', 'fixtures/python/alembic']);
@@ -256,5 +274,25 @@ describe('godwit plan and trace on Python migrations', () => {
     const t = JSON.parse(r.stdout) as { history: { files: number; failed: number }; statements: Array<{ sql: string }>; disagreements?: unknown[] };
     expect(t.history).toMatchObject({ files: 1, failed: 0 });
     expect(t.statements.map((s) => s.sql)).toEqual(['CREATE INDEX ix_users_name ON users (name)', 'ALTER TABLE users ADD COLUMN age INTEGER NOT NULL', "UPDATE users SET name = 'é😀' WHERE name IS NULL", 'ALTER TABLE users ALTER COLUMN name SET NOT NULL']);
+  }, 120_000);
+
+  it('trace: the statements a Django migration sends (its model state from the migrations before it) run after its history; RunPython is listed, not traced', () => {
+    const file = join(fixtures, 'django', 'shop', 'migrations', '0002_order_status.py');
+    const r = godwit(['trace', file, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout) as { history: { files: number; failed: number }; statements: Array<{ line: number; sql: string; error: string | null; locks: Array<{ relation: string; mode: string }> }>; unreadable: Array<{ line: number; callee: string }> };
+    // accounts.0001 and shop.0001 come before it in `migrate` order
+    expect(t.history).toMatchObject({ files: 2, failed: 0 });
+    const line = (needle: string): number => Number(at(file, needle).split(':')[0]);
+    expect(t.statements.map((s) => `${s.line} ${s.sql}`)).toEqual([
+      `${line('migrations.AddField(')} ALTER TABLE "shop_order" ADD COLUMN "status" varchar(20) DEFAULT 'new' NOT NULL`,
+      `${line('migrations.AddField(')} ALTER TABLE "shop_order" ALTER COLUMN "status" DROP DEFAULT`,
+      `${line('migrations.AddIndex(')} CREATE INDEX "shop_order_status_idx" ON "shop_order" ("status")`,
+      `${line('migrations.AlterField(')} ALTER TABLE "shop_order" ALTER COLUMN "total" TYPE numeric(12, 2)`,
+      `${line('UPDATE shop_order')} UPDATE shop_order SET status = 'new' WHERE status = ''`,
+    ]);
+    expect(t.statements.every((s) => s.error === null)).toBe(true);
+    expect(t.statements[2].locks).toContainEqual(expect.objectContaining({ relation: 'shop_order', mode: 'SHARE' }));
+    expect(t.unreadable).toEqual([expect.objectContaining({ line: line('migrations.RunPython(fill_status'), callee: 'migrations.RunPython' })]);
   }, 120_000);
 });
