@@ -240,6 +240,28 @@ describe('a Python migration outside a migration folder', () => {
   });
 });
 
+describe('a Python migration that does not parse', () => {
+  it('is a fatal error when its folder is linted (exit 1), never left out: Alembic and Django', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'godwit-py-broken-'));
+    mkdirSync(join(dir, 'alembic', 'versions'), { recursive: true });
+    cpSync(join(A, '1a2b3c4d5e6f_create_users.py'), join(dir, 'alembic', 'versions', '1a2b3c4d5e6f_create_users.py'));
+    writeFileSync(join(dir, 'alembic', 'versions', 'b1_broken.py'), 'from alembic import op\n\nrevision = "b1"\ndown_revision = "1a2b3c4d5e6f"\n\n\ndef upgrade(:\n    op.drop_column("users", "name")\n');
+    mkdirSync(join(dir, 'site', 'shop', 'migrations'), { recursive: true });
+    writeFileSync(join(dir, 'site', 'manage.py'), '');
+    writeFileSync(join(dir, 'site', 'shop', 'migrations', '0001_initial.py'), 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = []\n    operations = [migrations.RunSQL("CREATE TABLE shop_order (id int)")]\n');
+    writeFileSync(join(dir, 'site', 'shop', 'migrations', '0002_broken.py'), 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("shop", "0001_initial")]\n    operations = [migrations.RunSQL("SELECT 1"\n');
+    for (const folder of ['alembic', 'site']) {
+      const r = godwit(['lint', folder, '--format', 'json'], { cwd: dir });
+      expect(r.code, folder).toBe(1);
+      const files = JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<Message & { fatal?: boolean }> }>;
+      const broken = files.find((f) => f.filePath.endsWith('_broken.py'));
+      expect(broken, folder).toBeDefined();
+      expect(broken!.messages, folder).toEqual([expect.objectContaining({ fatal: true })]);
+      expect(r.stderr, folder).toContain('_broken.py does not parse: linted last, outside the migration order');
+    }
+  });
+});
+
 describe('godwit plan and trace on Python migrations', () => {
   it('plan: an Alembic migration becomes revision files chained after the head; unreadable calls are named, not planned', () => {
     const r = godwit(['plan', 'fixtures/python/alembic/versions/2b3c4d5e6f70_add_columns.py']);

@@ -109,8 +109,9 @@ function jsRootIn(dir: string, opts: FindOptions, extra?: string): MigrationRoot
   for (const e of extracted) {
     let m: ExtractedMigration = e.m;
     if (m.runner !== runner && m.hasUp) m = extractMigration(e.path, read(e.path), { runner });
-    if (!m.hasUp) {
-      skipped.push({ path: e.path, kind: 'ignored', reason: m.error ? `does not parse: ${m.error.message}` : `no up migration exported (not a ${runner} migration)` });
+    // a file that does not parse stays in its place: its lint is the parse error (never left out in silence)
+    if (!m.hasUp && !m.error) {
+      skipped.push({ path: e.path, kind: 'ignored', reason: `no up migration exported (not a ${runner} migration)` });
       continue;
     }
     files.push({ path: e.path, version: versionOf(runner, e.name, m), kind: 'up', transaction: m.transaction, txReason: m.txReason, exclude: [], key: e.name });

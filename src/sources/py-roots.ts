@@ -143,6 +143,14 @@ export async function pyRootOf(file: string, opts: FindOptions = {}): Promise<Mi
   return root;
 }
 
+/**
+ * A migration that does not parse has no place in the order (its revision or dependencies are
+ * unread): it is linted last, where its parse error is reported, and the root says so.
+ */
+function withUnparsed(notes: string[], unparsed: string[]): string[] {
+  return [...notes, ...unparsed.map((p) => `${basename(p)} does not parse: linted last, outside the migration order (what it depends on is unread)`)];
+}
+
 /* ---------------------------------------------------------------- alembic */
 
 function alembicRoot(dir: string, detectedBy: string): MigrationRoot {
@@ -151,11 +159,12 @@ function alembicRoot(dir: string, detectedBy: string): MigrationRoot {
   const skipped: SkippedFile[] = [];
   const revs: Array<{ path: string; m: PyMigration; revision: string }> = [];
   const notes: string[] = [];
+  const unparsed: string[] = [];
   for (const n of names) {
     const path = join(dir, n);
     const m = header(path, 'alembic');
     if (m.error) {
-      skipped.push({ path, kind: 'ignored', reason: `does not parse: ${m.error.message} (line ${m.error.line})` });
+      unparsed.push(path);
       continue;
     }
     if (!m.hasUp || !m.alembic?.revision) {
@@ -173,8 +182,8 @@ function alembicRoot(dir: string, detectedBy: string): MigrationRoot {
   const txReason = perMigration
     ? 'Alembic runs each migration in its own transaction on PostgreSQL (transaction_per_migration=True in env.py)'
     : 'Alembic runs all pending migrations in one transaction on PostgreSQL (transactional DDL; transaction_per_migration=False, the default)';
-  const files: MigrationFile[] = order.map((id) => ({ path: byId.get(id)!.path, version: id, kind: 'up' as const, transaction: perMigration ? ('file' as const) : ('all' as const), txReason, exclude: [] }));
-  return { dir, runner: 'alembic', detectedBy, files, skipped, notes };
+  const files: MigrationFile[] = [...order.map((id) => byId.get(id)!.path), ...unparsed].map((path, i) => ({ path, version: order[i] ?? basename(path, '.py'), kind: 'up' as const, transaction: perMigration ? ('file' as const) : ('all' as const), txReason, exclude: [] }));
+  return { dir, runner: 'alembic', detectedBy, files, skipped, notes: withUnparsed(notes, unparsed) };
 }
 
 /**
@@ -316,13 +325,14 @@ function djangoRoot(project: string, manage: boolean, forcedBy?: string): Migrat
   const nodes = new Map<string, DjangoNode>();
   const skipped: SkippedFile[] = [];
   const notes: string[] = [];
+  const unparsed: string[] = [];
   for (const dir of djangoMigrationDirs(project, manage)) {
     const app = basename(dirname(dir));
     for (const n of pyFiles(dir)) {
       const path = join(dir, n);
       const m = header(path, 'django');
       if (m.error) {
-        skipped.push({ path, kind: 'ignored', reason: `does not parse: ${m.error.message} (line ${m.error.line})` });
+        unparsed.push(path);
         continue;
       }
       if (!m.hasUp || !m.django) {
@@ -388,9 +398,13 @@ function djangoRoot(project: string, manage: boolean, forcedBy?: string): Migrat
       exclude: [],
     };
   });
+  for (const path of unparsed) {
+    const app = basename(dirname(dirname(path)));
+    files.push({ path, version: `${app}.${basename(path, '.py')}`, kind: 'up', transaction: 'file', txReason: 'Django runs each migration in a transaction on PostgreSQL (Migration.atomic = True, the default)', exclude: [] });
+  }
   const apps = [...new Set([...nodes.values()].map((n) => n.app))].sort(compareStrings);
   const detectedBy = forcedBy ?? `Django migrations of ${apps.length} app${apps.length === 1 ? '' : 's'} (${apps.join(', ')})${existsSync(join(project, 'manage.py')) ? ' beside manage.py' : ''}`;
-  return { dir: project, runner: 'django', detectedBy, files, skipped, notes };
+  return { dir: project, runner: 'django', detectedBy, files, skipped, notes: withUnparsed(notes, unparsed) };
 }
 
 /** `manage.py migrate`'s plan: for each leaf node (sorted), its forwards plan (iterative DFS, sorted parents). */
