@@ -148,6 +148,28 @@ describe('Alembic operations → the SQL Alembic sends on PostgreSQL', () => {
     expect(alembic('op.create_check_constraint("ck", "t", sa.column("a") > 5)')[0]).toMatch(/^D: the condition .* is a SQLAlchemy expression godwit does not compile/);
   });
 
+  it('code that sends SQL godwit cannot read is a dynamic call marked as code: a helper given the connection or op, an ORM session and its writes', () => {
+    const m = extractPyMigration(
+      'versions/abc_m.py',
+      'from myapp.helpers import backfill\nimport sqlalchemy_searchable as ss\nfrom sqlalchemy.orm import Session\n' +
+        alembicFile('bind = op.get_bind()\nbackfill(bind)\nss.sync_trigger(bind, "queries", "search_vector", ["name"])\nbackfill(op, "users")\nsession = Session(bind=bind)\nsession.add(User(name="x"))\nsession.query(User).filter(User.id > 5).delete()\ninsp = sa.inspect(bind)\nt = sa.Table("users", sa.MetaData(), autoload_with=bind)'),
+    );
+    expect(calls(m)).toEqual([
+      "D: it is given the migration's connection: the SQL `backfill` sends is not in this file",
+      "D: it is given the migration's connection: the SQL `ss.sync_trigger` sends is not in this file",
+      "D: it is given the migration's connection: the SQL `backfill` sends is not in this file",
+      "D: an ORM session on the migration's connection: the SQL its objects send is not read",
+      "D: an ORM session's add() sends SQL godwit cannot read statically",
+      "D: an ORM query's delete() sends SQL godwit cannot read statically",
+    ]);
+    expect(m.calls.every((c) => c.kind === 'dynamic' && c.code === true)).toBe(true);
+  });
+
+  it('an ORM session\u2019s execute(sql) sends that SQL (a string is text(): `:name` binds are parameters); reads send nothing', () => {
+    const m = extractPyMigration('versions/abc_m.py', 'from myapp.models import db\n' + alembicFile('db.session.execute("UPDATE widgets SET options = :o WHERE id = :id", {"o": "{}", "id": 1})\nrows = db.session.execute(sa.table("t", sa.column("id")).select())\ndb.session.commit()'));
+    expect(calls(m)).toEqual(['S: UPDATE widgets SET options = __godwit_r1__ WHERE id = __godwit_r2__']);
+  });
+
   it('op helpers that send nothing are not calls; downgrade() is not read', () => {
     const m = extractPyMigration('v/abc.py', alembicFile('bind = op.get_bind()\nname = op.f("ix")') + '\n\ndef downgrade():\n    op.drop_table("t")\n');
     expect(calls(m)).toEqual([]);

@@ -125,6 +125,12 @@ export interface DynamicCall extends CallBase {
    * index on the new view) is not taken for work on an existing table; nothing else is linted.
    */
   creates?: Array<{ kind: 'table' | 'view' | 'materialized view'; name: string }>;
+  /**
+   * Set when the call is code rather than a migration operation — a helper from another module
+   * given the migration's connection, an ORM session's writes: reported like any unreadable call,
+   * counted apart from the operations in corpus coverage (as Django's RunPython is).
+   */
+  code?: true;
 }
 
 /**

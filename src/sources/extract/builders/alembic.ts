@@ -286,6 +286,12 @@ export function sqlArgument(src: string, v: PyValue | undefined, call: Call): Tr
   return dynamic(`\`${short(src, v)}\` ${whyNot(v)}`, v.node);
 }
 
+/** The SQL of an ORM session's `execute(…)`: the Session coerces a string to text(), so `:name` binds are parameters. */
+export function sessionSqlArgument(src: string, v: PyValue | undefined, call: Call): Translation {
+  const t = sqlArgument(src, v, call);
+  return v?.kind === 'str' && t.kind === 'sql' ? { kind: 'sql', value: { ...t.value, b: textBinds(t.value.b) } } : t;
+}
+
 /** Is this Core expression a read (`table.select()…`)? Such `conn.execute()` calls send no DDL or DML. */
 export function isCoreSelect(src: string, v: PyValue | undefined): boolean {
   return !!v && coreStatement(src, v) === 'select';

@@ -13,7 +13,7 @@
  */
 import type { Edit } from '../../../engine/types.js';
 import type { ExtractedCall } from '../types.js';
-import { ALEMBIC_OPERATIONS, isCoreSelect, sqlArgument, translateAlembic, type BatchTable, type Translation } from '../builders/alembic.js';
+import { ALEMBIC_OPERATIONS, isCoreSelect, sessionSqlArgument, sqlArgument, translateAlembic, type BatchTable, type Translation } from '../builders/alembic.js';
 import { builderCall, dynamicCall, sqlCall } from './calls.js';
 import { child, named, textOf, type PyNode } from './parse.js';
 import { evaluate, functionScope, str, type PyValue, type Scope } from './values.js';
@@ -287,10 +287,26 @@ function handleCall(w: Walk, n: PyNode, ctx: Ctx): boolean {
     if (!ALEMBIC_OPERATIONS.has(opName)) return false;
     return add(w, n, ctx, `op.${opName}`, translateAlembic(opName, v, { src: w.src }), v);
   }
-  if (v.method === 'execute' && isBind(v.object)) {
+  if ((v.method === 'execute' || v.method === 'exec_driver_sql') && isBind(v.object)) {
     const a = v.args[0] ?? v.kwargs.get('statement');
     if (isCoreSelect(w.src, a)) return true; // a read: sends no DDL or DML
     return add(w, n, ctx, `${textOf(w.src, child(fnNode, 'object')!)}.execute`, sqlArgument(w.src, a, v), v);
+  }
+  // an ORM session (Flask-SQLAlchemy's `db.session`, `Session(bind=…)`): execute(sql) sends that
+  // SQL; its ORM writes (add, delete, query(…).update() …) send SQL godwit cannot read
+  // (`db.session.execute` with `db` imported is one dotted path)
+  const sessionMethod = v.method && v.object && isSession(v.object) ? v.method : /(^|\.)session\.(\w+)$/i.exec(v.fn ?? '')?.[2];
+  if (sessionMethod) {
+    const callee = textOf(w.src, fnNode);
+    if (sessionMethod === 'execute') {
+      const a = v.args[0] ?? v.kwargs.get('statement');
+      if (isCoreSelect(w.src, a)) return true;
+      return add(w, n, ctx, callee, sessionSqlArgument(w.src, a, v), v);
+    }
+    if (SESSION_WRITES.has(sessionMethod)) return add(w, n, ctx, callee, { kind: 'dynamic', reason: `an ORM session's ${sessionMethod}() sends SQL godwit cannot read statically`, node: n }, v, true);
+  }
+  if ((v.method === 'update' || v.method === 'delete') && v.object?.kind === 'call' && isSessionQuery(v.object)) {
+    return add(w, n, ctx, `query.${v.method}`, { kind: 'dynamic', reason: `an ORM query's ${v.method}() sends SQL godwit cannot read statically`, node: n }, v, true);
   }
   // a function of this file: walk its body with the arguments bound
   if (fnNode.type === 'identifier') {
@@ -313,15 +329,52 @@ function handleCall(w: Walk, n: PyNode, ctx: Ctx): boolean {
       return false;
     }
   }
+  // a function from elsewhere given the migration's connection or `op`: what it sends is not in this file
+  if ([...v.args, ...v.kwargs.values()].some((a) => isBind(a) || (a.kind === 'name' && a.path === 'alembic.op')) && !readsOnly(v)) {
+    const what = isSession(v) ? 'an ORM session on the migration\'s connection: the SQL its objects send is not read' : `it is given the migration's connection: the SQL \`${textOf(w.src, fnNode)}\` sends is not in this file`;
+    return add(w, n, ctx, textOf(w.src, fnNode), { kind: 'dynamic', reason: what, node: n }, v, true);
+  }
   return false;
 }
 
-function add(w: Walk, n: PyNode, ctx: Ctx, operation: string, t: Translation, v?: PyValue): boolean {
+/** ORM session methods that send SQL (at once, or at the session's next flush). */
+const SESSION_WRITES = new Set(['add', 'add_all', 'merge', 'delete', 'bulk_save_objects', 'bulk_insert_mappings', 'bulk_update_mappings']);
+
+/** The dotted path of a callee through imports (`sqlalchemy.MetaData.reflect`), when it has one. */
+function calleePath(v: PyValue | undefined): string | undefined {
+  if (!v) return undefined;
+  if (v.kind === 'name') return v.path;
+  if (v.kind !== 'call') return undefined;
+  if (v.fn) return v.fn;
+  const object = calleePath(v.object);
+  return object && v.method ? `${object}.${v.method}` : undefined;
+}
+
+/** An ORM session: a name or attribute `session` (`db.session`), `Session(…)` / `scoped_session(…)` of SQLAlchemy. */
+function isSession(v: PyValue): boolean {
+  if (v.kind === 'name') return /(^|\.)session$/i.test(v.path);
+  if (v.kind === 'attr') return v.name === 'session';
+  return v.kind === 'call' && /^sqlalchemy\.orm\.(session\.)?(Session|scoped_session)$|^sqlalchemy\.orm\.sessionmaker$/.test(v.fn ?? '');
+}
+
+function isSessionQuery(v: Extract<PyValue, { kind: 'call' }>): boolean {
+  if (v.method === 'query' && v.object) return isSession(v.object);
+  return v.object?.kind === 'call' ? isSessionQuery(v.object) : false;
+}
+
+/** SQLAlchemy's and Alembic's own helpers given a connection read from it (inspect, reflection); create_all/drop_all write. */
+function readsOnly(v: Extract<PyValue, { kind: 'call' }>): boolean {
+  const path = calleePath(v) ?? '';
+  return /^(sqlalchemy|alembic)\./.test(path) && !/\.(create_all|drop_all|create|drop)$/.test(path) && !isSession(v);
+}
+
+/** Record one call; `code`: not an operation but code that sends SQL (a helper, an ORM session's writes). */
+function add(w: Walk, n: PyNode, ctx: Ctx, operation: string, t: Translation, v?: PyValue, code = false): boolean {
   const extras = ctx.autocommit ? { outsideTransaction: AUTOCOMMIT } : {};
   let call: ExtractedCall | undefined;
   if (t.kind === 'builder') call = builderCall(n, operation, t.statements, { ...extras, ...fixesFor(w, n, ctx, operation, v) });
   else if (t.kind === 'sql') call = sqlCall(n, operation, t.value, extras);
-  else if (t.kind === 'dynamic') call = dynamicCall(w.src, n, operation, t.reason, t.node, { ...extras, builder: !/\.execute$/.test(operation) });
+  else if (t.kind === 'dynamic') call = dynamicCall(w.src, n, operation, t.reason, t.node, { ...extras, builder: !code && !/\.execute$/.test(operation), code });
   if (!call) return true;
   w.calls.push(call);
   w.anchors.set(call, ctx.anchor ?? n.start);

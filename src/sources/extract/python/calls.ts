@@ -39,10 +39,11 @@ export function sqlCall(node: PyNode, operation: string, value: Extract<PyValue,
  * A call godwit recognises but cannot read: `builder` for an operation it cannot translate (the
  * finding is at the call and names the operation), otherwise SQL it cannot read (at the argument).
  */
-export function dynamicCall(src: string, node: PyNode, operation: string, reason: string, arg: PyNode | undefined, extras: CallExtras & { builder?: boolean } = {}): DynamicCall {
+export function dynamicCall(src: string, node: PyNode, operation: string, reason: string, arg: PyNode | undefined, extras: CallExtras & { builder?: boolean; code?: boolean } = {}): DynamicCall {
   const at = extras.builder ? node : arg && arg.end > arg.start ? arg : node;
   const call: DynamicCall = { kind: 'dynamic', callee: operation, expr: snippetOf(src, at, 80), reason, callRange: [node.start, node.end], argRange: [at.start, at.end], direction: 'up', directives: [], ...clean(extras, true) };
   if (extras.builder) call.operation = operation;
+  if (extras.code) call.code = true;
   return call;
 }
 
