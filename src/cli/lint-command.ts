@@ -1,5 +1,6 @@
-import { writeFileSync, renameSync, existsSync, statSync } from 'node:fs';
-import { resolve, dirname, basename, join, relative } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { resolve, join, relative } from 'node:path';
+import { writeOutput, WriteError } from '../io/write.js';
 import { rules } from '../lint.js';
 import { summarize } from '../engine/linter.js';
 import { lintProject, lintVirtualFile, type ProjectOptions } from '../project.js';
@@ -129,8 +130,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     io.stdout.write(fixing.diff(cwd, painter(diffColor)));
   }
   const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color) });
-  if (values['output-file']) writeAtomic(resolve(io.cwd, String(values['output-file'])), report);
-  else io.stdout.write(report);
+  if (!writeReport(report, values['output-file'], io)) return 2;
 
   if (ioFailure || fixed?.failed) return 2;
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
@@ -198,9 +198,21 @@ async function readStream(stream: NodeJS.ReadableStream, limit: number): Promise
   return decode(Buffer.concat(chunks));
 }
 
-/** Write via a temporary file and rename, so a reader never sees half a report. */
-export function writeAtomic(path: string, data: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+/**
+ * The report on standard output, or into `-o <path>` through the one file writer
+ * (src/io/write.ts): false (the message printed) when it cannot be written.
+ */
+export function writeReport(report: string, outputFile: unknown, io: Io): boolean {
+  if (outputFile === undefined) {
+    io.stdout.write(report);
+    return true;
+  }
+  try {
+    writeOutput(resolve(io.cwd, String(outputFile)), report);
+    return true;
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    io.stderr.write(`godwit: cannot write the report: ${e.message}\n`);
+    return false;
+  }
 }

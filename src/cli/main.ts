@@ -77,6 +77,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`godwit: ${e.message}\nRun 'godwit --help' for usage.\n`);
       return 2;
     }
+    // src/io/write.ts (not imported here: the CLI's start-up loads only what the command needs)
+    if (e instanceof Error && e.name === 'WriteError') {
+      io.stderr.write(`godwit: cannot write: ${e.message}\n`);
+      return 2;
+    }
     io.stderr.write(`godwit: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     return 2;
   }

@@ -11,7 +11,9 @@ import { migrationContext, type ProjectOptions } from '../project.js';
 import { ConfigError } from '../config/index.js';
 import { FileReadError } from '../sources/read.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
-import { EMITS, namesIn, OutputExistsError, PlanError, planParsed, renderPlan, writeFilesNoClobber, type Emit } from '../plan/index.js';
+import { EMITS, existingPlan, namesIn, OutputExistsError, PlanError, planParsed, renderPlan, writeFilesNoClobber, type Emit } from '../plan/index.js';
+import { WriteError } from '../io/write.js';
+import { escapeControl } from '../io/control.js';
 import { lintOptionsFrom } from './lint-command.js';
 import { UsageError, type Io } from './main.js';
 
@@ -62,28 +64,43 @@ export async function planCommand(args: string[], values: Values, io: Io): Promi
     throw e;
   }
   const shown = relative(cwd, file) || file;
-  for (const u of plan.unplanned) io.stderr.write(`godwit: warning: ${shown}: not planned, kept as written: ${u.source.split('\n')[0]} — ${u.reason}\n`);
+  const safe = (s: string): string => escapeControl(s);
+  for (const u of plan.unplanned) io.stderr.write(`godwit: warning: ${safe(shown)}: not planned, kept as written: ${safe(u.source.split('\n')[0])} — ${safe(u.reason)}\n`);
   if (!plan.changes.length) {
-    io.stderr.write(`godwit: ${shown}: nothing to plan (no statement needs an expand-contract rewrite)\n`);
+    io.stderr.write(`godwit: ${safe(shown)}: nothing to plan (no statement needs an expand-contract rewrite)\n`);
     return 0;
   }
-  const rendered = renderPlan(plan, emit as Emit, { root: ctx.root, file: shown, outNames: out ? namesIn(out) : [] });
-  if (!out) {
-    io.stdout.write(rendered.text);
-    for (const n of rendered.notes) io.stderr.write(`godwit: note: ${n}\n`);
-    return 0;
-  }
-  let written: string[];
+  let rendered;
   try {
-    written = writeFilesNoClobber(out, rendered.files);
+    rendered = renderPlan(plan, emit as Emit, { root: ctx.root, file: shown, outNames: out ? namesIn(out) : [] });
   } catch (e) {
-    if (e instanceof OutputExistsError) {
+    if (e instanceof PlanError) {
       io.stderr.write(`godwit: ${e.message}\n`);
       return 2;
     }
     throw e;
   }
-  io.stdout.write(summary(plan, rendered.files, written, shown, runner, out, cwd, emit as Emit, rendered.notes));
+  if (!out) {
+    io.stdout.write(rendered.text);
+    for (const n of rendered.notes) io.stderr.write(`godwit: note: ${safe(n)}\n`);
+    return 0;
+  }
+  const earlier = existingPlan(out, emit as Emit, shown);
+  if (earlier.length) {
+    io.stderr.write(`godwit: ${safe(relative(cwd, out) || '.')} already holds a plan for ${safe(shown)} (${earlier.map((f) => safe(relative(cwd, f))).join(', ')}): godwit does not write a second one. Delete those files to plan again, or choose another --out directory\n`);
+    return 2;
+  }
+  let written: string[];
+  try {
+    written = writeFilesNoClobber(out, rendered.files);
+  } catch (e) {
+    if (e instanceof WriteError) {
+      io.stderr.write(`godwit: ${e instanceof OutputExistsError ? '' : 'cannot write the plan: '}${e.message}${e instanceof OutputExistsError ? '' : ' (nothing was written)'}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  io.stdout.write(escapeControl(summary(plan, rendered.files, written, shown, runner, out, cwd, emit as Emit, rendered.notes), { keep: '\n' }));
   return 0;
 }
 

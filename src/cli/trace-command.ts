@@ -9,7 +9,7 @@ import { traceFile, formatTraceJson, formatTraceStylish, DEFAULT_LOCK_TIMEOUT, D
 import { isRunnerName } from '../sources/index.js';
 import { ConfigError } from '../config/index.js';
 import { painter, useColor } from '../report/color.js';
-import { writeAtomic } from './lint-command.js';
+import { writeReport } from './lint-command.js';
 import { UsageError, type Io } from './main.js';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -84,7 +84,6 @@ export async function traceCommand(args: string[], values: Values, io: Io): Prom
       await shutdownPglite();
     }
   }
-  if (values['output-file']) writeAtomic(resolve(cwd, String(values['output-file'])), report);
-  else io.stdout.write(report);
+  if (!writeReport(report, values['output-file'], io)) return 2;
   return controller.signal.aborted ? 130 : 0;
 }

@@ -2,6 +2,7 @@
 import type { Paint } from '../report/color.js';
 import { lockStrength } from '../analysis/lock-types.js';
 import type { TraceResult, TracedLock } from './types.js';
+import { escapeControl } from '../io/control.js';
 
 export function formatTraceJson(result: TraceResult): string {
   const { file, engine, serverVersion, committed, history, startMs, statements } = result;
@@ -82,7 +83,16 @@ function strongestPerRelation(locks: TracedLock[]): TracedLock[] {
 
 const MODE_WIDTH = 'SHARE UPDATE EXCLUSIVE'.length;
 
-export function formatTraceStylish(result: TraceResult, paint: Paint, cwd: string = process.cwd()): string {
+/** Every string of a value with its control characters escaped (names, SQL and server messages reach a terminal). */
+function printable<T>(value: T): T {
+  if (typeof value === 'string') return escapeControl(value) as T;
+  if (Array.isArray(value)) return value.map(printable) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printable(v)])) as T;
+  return value;
+}
+
+export function formatTraceStylish(raw: TraceResult, paint: Paint, cwd: string = process.cwd()): string {
+  const result = printable(raw);
   const rel = result.file.startsWith(cwd + '/') ? result.file.slice(cwd.length + 1) : result.file;
   const engine = result.engine === 'pglite' ? `PGlite (PostgreSQL ${result.serverVersion})` : `PostgreSQL ${result.serverVersion} server`;
   const h = result.history;
@@ -99,10 +109,10 @@ export function formatTraceStylish(result: TraceResult, paint: Paint, cwd: strin
   let skipped = 0;
   let failed = 0;
   let differences = 0;
-  for (const s of result.statements) {
+  for (const [i, s] of result.statements.entries()) {
     const num = String(s.line).padStart(width);
     const ms = s.durationMs === null ? '' : paint('dim', `${s.durationMs.toFixed(2)} ms`);
-    out += `\n  ${paint('dim', num)}  ${paint('bold', firstLine(s.sql))}${ms ? `  ${ms}` : ''}\n`;
+    out += `\n  ${paint('dim', num)}  ${paint('bold', escapeControl(firstLine(raw.statements[i].sql)))}${ms ? `  ${ms}` : ''}\n`;
     const pad = ' '.repeat(width + 4);
     if (s.skipped) {
       skipped++;
