@@ -282,7 +282,7 @@ describe.skipIf(!url)('godwit trace --db-url attacked (a real server)', () => {
   describe('climbing back to the URL user', () => {
     it('RESET / SET SESSION AUTHORIZATION, RESET / SET ROLE, set_config — static and dynamic', async () => {
       const copy = (f: string) => `DO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO PROGRAM ''touch MARKS/${f}'''; END $$;`;
-      await attack('climb.sql', [
+      const r = await attack('climb.sql', [
         'RESET SESSION AUTHORIZATION;',
         copy('climb-1'),
         `SET SESSION AUTHORIZATION ${decodeURIComponent(u.username)};`,
@@ -296,6 +296,9 @@ describe.skipIf(!url)('godwit trace --db-url attacked (a real server)', () => {
         'SELECT up();',
         '',
       ].join('\n'));
+      expect(r.code, r.stderr).toBe(0);
+      for (const line of [1, 3, 5]) expect(at(r, line)?.skipped, `line ${line}`).toMatch(/is not run: the trace runs the migration as a restricted role/);
+      for (const line of [7, 8, 9, 10]) expect(at(r, line)?.error, `line ${line}`).toMatch(/cannot set parameter "(role|session_authorization)" within security-definer function/);
     });
 
     it('granting itself more: ALTER ROLE … SUPERUSER, GRANT pg_execute_server_program, a function handed to a superuser', async () => {
@@ -316,7 +319,7 @@ describe.skipIf(!url)('godwit trace --db-url attacked (a real server)', () => {
     });
 
     it("tampering with the trace's own session: its functions made SECURITY INVOKER or replaced, then RESET SESSION AUTHORIZATION", async () => {
-      await attack('tamper.sql', [
+      const r = await attack('tamper.sql', [
         `DO $$ DECLARE f regprocedure; BEGIN
   FOR f IN SELECT p.oid::regprocedure FROM pg_proc p WHERE p.pronamespace = pg_my_temp_schema() LOOP
     BEGIN EXECUTE 'ALTER FUNCTION ' || f || ' SECURITY INVOKER'; EXCEPTION WHEN OTHERS THEN NULL; END;
@@ -326,11 +329,14 @@ END $$;`,
         "DO $$ BEGIN EXECUTE 'RESET SESSION AUTHORIZATION'; EXECUTE 'COPY (SELECT 1) TO PROGRAM ''touch MARKS/tamper'''; END $$;",
         '',
       ].join('\n'));
+      // the check before the next statement notices, and the trace stops (rolled back)
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("changed the trace's own function");
     });
 
     it("search_path hijack of the trace's own queries (operators and functions that run as whoever calls them)", async () => {
       const body = "BEGIN BEGIN EXECUTE 'RESET SESSION AUTHORIZATION'; EXCEPTION WHEN OTHERS THEN NULL; END; BEGIN EXECUTE 'COPY (SELECT 1) TO PROGRAM ''touch MARKS/hijack'''; EXCEPTION WHEN OTHERS THEN NULL; END;";
-      await attack('hijack.sql', [
+      const r = await attack('hijack.sql', [
         'CREATE SCHEMA evil;',
         `CREATE FUNCTION evil.eq(a oid, b oid) RETURNS boolean LANGUAGE plpgsql AS $$ ${body} RETURN a OPERATOR(pg_catalog.=) b; END $$;`,
         `CREATE FUNCTION evil.ge(a oid, b oid) RETURNS boolean LANGUAGE plpgsql AS $$ ${body} RETURN a OPERATOR(pg_catalog.>=) b; END $$;`,
@@ -346,6 +352,9 @@ END $$;`,
         'ALTER TABLE orders ADD COLUMN note text;',
         '',
       ].join('\n'));
+      // the trace itself went on: godwit's queries did not run the migration's operators
+      expect(r.code, r.stderr).toBe(0);
+      expect(at(r, 13)?.error).toBeNull();
     });
   });
 
@@ -443,12 +452,14 @@ END $$;`,
       expect(r.stderr).toMatch(/--allow-unrestricted/);
     });
 
-    it('the table owner as the URL user, while another session of that role is connected: refused (exit 2)', async () => {
+    it('the table owner as the URL user, while another session of that role is connected and a superuser\'s SECURITY DEFINER helper is callable: refused (exit 2)', async () => {
       migration('own.sql', "DO $$ BEGIN EXECUTE 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ''godwit-adv-victim'''; END $$;\n");
       const r = godwit(['trace', 'own.sql', '--db-url', ownerUrl, '-f', 'json']);
       await intact(r);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/another session|other session/);
+      // both, at once: the application's own session, and the careless SECURITY DEFINER helper a non-superuser cannot neutralise
+      expect(r.stderr).toMatch(/Other sessions run as roles whose rights the migration has \(pid \d+ as godwit_adv_owner_\d+ \(godwit-adv-victim\)\)/);
+      expect(r.stderr).toMatch(/SECURITY DEFINER functions .*admin_exec\(text\) \(owned by/);
     });
   });
 });

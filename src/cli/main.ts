@@ -60,7 +60,9 @@ Trace options (docs/trace.md):
                                      replay the earlier migrations first (default: on for PGlite;
                                      off for --db-url, where on means a scratch database)
       --lock-timeout <t>             server: lock_timeout for each statement (default: 1s)
-      --statement-timeout <t>        server: statement_timeout for each statement (default: 10s)
+      --statement-timeout <t>        statement_timeout for each statement, also of the history (default: 10s)
+      --allow-unrestricted           server: trace with the URL user's own rights where godwit cannot
+                                     run the migration as a restricted role (refused otherwise)
       -f stylish|json, -o, -c, --runner and --schema as for lint
 
   -h, --help                         show this help
@@ -117,6 +119,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         'no-replay-history': { type: 'boolean' },
         'lock-timeout': { type: 'string' },
         'statement-timeout': { type: 'string' },
+        'allow-unrestricted': { type: 'boolean' },
         out: { type: 'string' },
         emit: { type: 'string' },
         fix: { type: 'boolean' },

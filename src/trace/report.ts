@@ -24,6 +24,7 @@ export function formatTraceJson(result: TraceResult): string {
         durationMs: s.durationMs,
         error: s.error,
         ...(s.errorCode ? { errorCode: s.errorCode } : {}),
+        ...(s.engineStopped ? { engineStopped: true } : {}),
         skipped: s.skipped,
         static: s.static,
         differences: s.differences,
@@ -123,7 +124,7 @@ export function formatTraceStylish(raw: TraceResult, paint: Paint, cwd: string =
     if (s.error) {
       failed++;
       out += `${pad}${paint('red', 'error')}: ${s.error}${s.errorCode ? paint('dim', ` (${s.errorCode})`) : ''}\n`;
-      out += `${pad}${paint('dim', 'rolled back to its savepoint; the trace went on')}\n`;
+      out += `${pad}${paint('dim', s.engineStopped ? 'the embedded engine was stopped: the trace ends here (nothing outlives it)' : 'rolled back to its savepoint; the trace went on')}\n`;
       if (s.static.length) out += `${pad}${paint('dim', `godwit: ${s.static.map((l) => `${l.mode} on ${l.relation} (${l.duration})`).join('; ')}`)}\n`;
       continue;
     }
