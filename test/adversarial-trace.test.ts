@@ -21,12 +21,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { SERVER_TEST_LOCK } from './server-lock.js';
 
 const url = process.env.GODWIT_TEST_DB_URL;
 const root = resolve(import.meta.dirname, '..');
 const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
-/** the advisory lock the server test files share (test/trace-server.test.ts) */
-export const SERVER_TEST_LOCK = 72_635_411;
 
 if (!url) {
   describe('godwit trace --db-url attacked (a real server)', () => {
@@ -423,9 +422,11 @@ END $$;`,
       let err = '';
       child.stderr.on('data', (d) => (err += d));
       for (let i = 0; i < 200; i++) {
-        const n = (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()`)).rows[0].n;
+        // (the statement runs inside pg_temp.godwit_run: the backend's query text is godwit's call)
+        const n = (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'godwit trace' AND wait_event = 'PgSleep'`)).rows[0].n;
         if (n > 0) break;
         await new Promise((r) => setTimeout(r, 100));
+        if (i === 199) throw new Error('the history never reached its pg_sleep');
       }
       const t0 = Date.now();
       child.kill('SIGTERM');

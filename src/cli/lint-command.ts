@@ -6,7 +6,7 @@ import { summarize } from '../engine/linter.js';
 import { lintProject, lintVirtualFile, type ProjectOptions } from '../project.js';
 import { ConfigError } from '../config/errors.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
-import { MAX_FILE_BYTES } from '../sources/read.js';
+import { MAX_FILE_BYTES, stdinProblem } from '../sources/read.js';
 import { isPreset } from '../engine/presets.js';
 import type { LintOptions, LintResult, RuleSetting } from '../engine/types.js';
 import type { TransactionMode } from '../analysis/transactions.js';
@@ -92,14 +92,23 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
       for (const f of changes.modified) io.stderr.write(`godwit: warning: ${relative(cwd, f)} was changed after ${values['changed-since']}: editing a migration that may already have run does not re-run it anywhere\n`);
     }
     if (useStdin) {
-      const text = await readStream(io.stdin, MAX_FILE_BYTES);
       const name = values['stdin-filename'] ? resolve(cwd, String(values['stdin-filename'])) : '<stdin>';
-      if (text !== undefined) results.push(await lintVirtualFile(text, name, project));
+      // nothing to read is not a clean file: a directory or a closed descriptor is an error (exit 2)
+      let problem = io.stdin === process.stdin ? stdinProblem() : undefined;
+      let text: string | undefined;
+      if (!problem) {
+        try {
+          text = await readStream(io.stdin, MAX_FILE_BYTES);
+          // as a file over the size limit (src/sources/read.ts); reading stops at the limit
+          if (text === undefined) problem = `too large to lint (standard input is over the limit of ${MAX_FILE_BYTES / 1048576} MB)`;
+        } catch (e) {
+          problem = `standard input cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+        }
+      }
+      if (problem === undefined) results.push(await lintVirtualFile(text!, name, project));
       else {
-        // as a file over the size limit (src/sources/read.ts); reading stops at the limit
         ioFailure = true;
-        const message = `cannot read file: too large to lint (standard input is over the limit of ${MAX_FILE_BYTES / 1048576} MB)`;
-        results.push(summarize(name, [{ ruleId: null as unknown as string, severity: 2, fatal: true, message, line: 1, column: 1, endLine: 1, endColumn: 1 }]));
+        results.push(summarize(name, [{ ruleId: null as unknown as string, severity: 2, fatal: true, message: `cannot read file: ${problem}`, line: 1, column: 1, endLine: 1, endColumn: 1 }]));
       }
     }
     if (filePaths.length) {

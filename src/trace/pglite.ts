@@ -112,7 +112,8 @@ function workerScript(): URL {
 }
 
 function startWorker(): Host {
-  const worker = new Worker(workerScript(), { workerData: pgliteInfo() });
+  // (not this process's own Node flags: --input-type, an --import hook … are not the thread's)
+  const worker = new Worker(workerScript(), { workerData: pgliteInfo(), execArgv: [] });
   worker.unref();
   let next = 1;
   let dead: EngineStopped | undefined;
