@@ -132,7 +132,7 @@ export function writeOutput(path: string, data: string | Uint8Array, opts: Write
  * when any target exists (a dangling link counts); a failure half-way removes what this call
  * created (files and directories). Returns the paths written.
  */
-export function writeNewFiles(dir: string, files: Array<{ path: string; content: string }>): string[] {
+export function writeNewFiles(dir: string, files: Array<{ path: string; content: string; mode?: number }>): string[] {
   const targets = files.map((f) => join(dir, ...f.path.split('/')));
   const clash = targets.filter((t) => lstat(t) !== undefined);
   if (clash.length) throw new OutputExistsError(clash[0], `${clash.join(', ')} already exist${clash.length > 1 ? '' : 's'}: godwit never overwrites files (choose another --out directory)`);
@@ -141,7 +141,7 @@ export function writeNewFiles(dir: string, files: Array<{ path: string; content:
   const linked: string[] = [];
   try {
     for (const t of targets) madeDirs.push(...makeDirs(dirname(t)));
-    files.forEach((f, i) => temps.push(writeTemp(targets[i], Buffer.from(f.content, 'utf8'))));
+    files.forEach((f, i) => temps.push(writeTemp(targets[i], Buffer.from(f.content, 'utf8'), f.mode)));
     targets.forEach((t, i) => {
       try {
         linkSync(temps[i], t);
@@ -150,7 +150,7 @@ export function writeNewFiles(dir: string, files: Array<{ path: string; content:
         if (code === 'EEXIST') throw new OutputExistsError(t, `${t} appeared while the plan was written: godwit never overwrites files; nothing was written`, code);
         if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
         // a file system without hard links: an exclusive create (still never over an existing file)
-        const fd = openSync(t, 'wx', 0o666);
+        const fd = openSync(t, 'wx', files[i].mode ?? 0o666);
         try {
           linked.push(t);
           writeAll(fd, Buffer.from(files[i].content, 'utf8'));
