@@ -445,6 +445,13 @@ END $$;`,
       expect(r.stderr).toMatch(/su_table.*superuser|--allow-unrestricted/s);
     });
 
+    it('--allow-unrestricted: the same migration runs with the URL user\'s rights, says so, and is still rolled back', async () => {
+      const r = await attack('su-table-allowed.sql', 'ALTER TABLE su_table ADD COLUMN x int;\n', ['--allow-unrestricted']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^godwit: warning: tracing unrestricted: .*su_table/m);
+      expect(at(r, 1)).toMatchObject({ error: null });
+    });
+
     it('a non-superuser that can run programs on the server: refused (exit 2)', async () => {
       migration('strong.sql', "DO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO PROGRAM ''touch MARKS/strong'''; END $$;\n");
       const r = godwit(['trace', 'strong.sql', '--db-url', strongUrl, '-f', 'json']);

@@ -323,14 +323,15 @@ describe('godwit trace (command line)', () => {
 
   it('SIGINT (and SIGTERM) stop even a statement that never ends — PGlite has no statement_timeout — roll back and exit 130 (143)', async () => {
     writeFileSync(join(dir, 'slow.sql'), 'SELECT pg_sleep(1e6);\nCREATE TABLE never (id int);\n');
+    godwit(['trace', 'db/002_orders.sql']); // the data directory cached, so that the trace reaches the sleep soon
     for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
       const child = spawn(process.execPath, [bin, 'trace', 'slow.sql', '-f', 'json', '--statement-timeout', '1h'], { cwd: dir, env: { ...process.env, GODWIT_CACHE_DIR: cacheDir } });
       let out = '';
       let err = '';
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (err += d));
-      // (a fixed delay: the trace is in the sleep well before; PGlite reports no activity to wait for)
-      await new Promise((r) => setTimeout(r, 6000));
+      // (a fixed delay: the trace is in the sleep well before, even on a busy machine; PGlite reports no activity to wait for)
+      await new Promise((r) => setTimeout(r, 15_000));
       const t0 = Date.now();
       child.kill(signal);
       const exit = await new Promise<number | null>((r) => child.on('close', r));
@@ -342,7 +343,7 @@ describe('godwit trace (command line)', () => {
       expect(json.statements[0]).toMatchObject({ error: 'interrupted', engineStopped: true });
       expect(json.statements[1].skipped).toBe('interrupted');
     }
-  });
+  }, 120_000);
 
   it('--statement-timeout holds in PGlite too: the statement is stopped, the rest is reported as not traced', () => {
     writeFileSync(join(dir, 'endless.sql'), "SELECT pg_sleep(1e6);\nCREATE TABLE never (id int);\n");

@@ -145,7 +145,7 @@ async function tracePrepared(prepared: PreparedFile, opts: TraceOptions): Promis
   } else {
     const { startPglite } = await import('./pglite.js');
     const extensions = extensionsOf([...prepared.history.flatMap((h) => h.statements), ...prepared.parsed.statements]);
-    engine = (await startPglite({ extensions, cacheDir: opts.cacheDir, statementTimeout })).engine;
+    engine = (await startPglite({ extensions, cacheDir: opts.cacheDir, statementTimeout, signal: opts.signal })).engine;
   }
   const startMs = Math.round(performance.now() - t0);
   const onAbort = (): void => engine.abort();

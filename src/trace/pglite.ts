@@ -43,6 +43,8 @@ export interface PgliteOptions {
   cacheDir?: string | false;
   /** each statement of a migration or its history may run this long (PostgreSQL duration; default 10s) */
   statementTimeout?: string;
+  /** an interruption while the engine starts stops it at once (start-up can take seconds) */
+  signal?: AbortSignal;
 }
 
 interface Host {
@@ -182,9 +184,12 @@ function startWorker(): Host {
   return h;
 }
 
-async function createHost(extensions: Set<string>, cacheDir: string | false | undefined): Promise<{ host: Host; how: 'initdb' | 'datadir' }> {
+async function createHost(extensions: Set<string>, cacheDir: string | false | undefined, signal?: AbortSignal): Promise<{ host: Host; how: 'initdb' | 'datadir' }> {
   const h = startWorker();
+  const onAbort = (): void => h.kill(new EngineStopped('interrupted', 'interrupted'));
+  signal?.addEventListener('abort', onAbort);
   try {
+    if (signal?.aborted) onAbort();
     const r = await h.call<OpenResult>({ op: 'open', extensions: [...extensions].map((e) => pgliteExtensionModule(e)!).filter(Boolean), cacheDir: cacheDirectory(cacheDir), pristine });
     if (r.pristine) pristine = r.pristine;
     h.extensions = extensions;
@@ -194,6 +199,8 @@ async function createHost(extensions: Set<string>, cacheDir: string | false | un
   } catch (e) {
     h.kill(new EngineStopped('the embedded engine did not start', 'the embedded engine did not start'));
     throw e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -217,7 +224,7 @@ export async function startPglite(opts: PgliteOptions = {}): Promise<PgliteStart
     }
     if (host && host.dirty && !(await host.call<boolean>({ op: 'reset' }).catch(() => false))) await closeHost();
     if (!host) {
-      const created = await createHost(wanted, opts.cacheDir);
+      const created = await createHost(wanted, opts.cacheDir, opts.signal);
       host = created.host;
       how = created.how;
     }
