@@ -8,6 +8,7 @@ import { ConfigError } from '../config/errors.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
 import { MAX_FILE_BYTES, stdinProblem } from '../sources/read.js';
 import { isPreset } from '../engine/presets.js';
+import { MYSQL_VERSIONS, isMysqlVersion } from '../dialects/mysql/matrix.js';
 import type { LintOptions, LintResult, RuleSetting } from '../engine/types.js';
 import type { TransactionMode } from '../analysis/transactions.js';
 import { FORMATS, formatResultsLazily, type FormatName } from '../report/formats.js';
@@ -25,6 +26,16 @@ export function lintOptionsFrom(values: Values): LintOptions {
     const v = Number(values['pg-version']);
     if (!Number.isInteger(v) || v < 9 || v > 99) throw new UsageError(`--pg-version takes a PostgreSQL major version such as 15, not '${values['pg-version']}'`);
     options.pgVersion = v;
+  }
+  if (values.dialect !== undefined) {
+    const d = String(values.dialect);
+    if (d !== 'auto' && d !== 'postgresql' && d !== 'mysql') throw new UsageError(`--dialect must be one of auto, postgresql, mysql (got '${d}')`);
+    if (d !== 'auto') options.dialect = d;
+  }
+  if (values['mysql-version'] !== undefined) {
+    const v = String(values['mysql-version']);
+    if (!isMysqlVersion(v)) throw new UsageError(`--mysql-version must be one of ${MYSQL_VERSIONS.join(', ')}, or a MySQL release such as 8.0.28 (got '${v}')`);
+    options.mysqlVersion = v;
   }
   if (values.preset !== undefined) {
     const p = String(values.preset);
@@ -140,6 +151,11 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   }
   const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color) });
   if (!writeReport(report, values['output-file'], io)) return 2;
+  if (format === 'gitlab') {
+    // a Code Quality report is an array of issues and nothing else: the coverage goes to the job log
+    const { coverage, coverageLine } = await import('../report/coverage.js');
+    io.stderr.write(`godwit: ${coverageLine(coverage(shown))}\n`);
+  }
 
   if (ioFailure || fixed?.failed) return 2;
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
@@ -173,7 +189,7 @@ function workersFrom(env: NodeJS.ProcessEnv): number | 'auto' {
 
 function errorsOnly(r: LintResult): LintResult {
   const kept = r.messages.filter((m) => m.severity === 2);
-  return { ...summarize(r.filePath, kept), source: r.source, ...(r.output !== undefined ? { output: r.output } : {}) };
+  return { ...summarize(r.filePath, kept), ...(r.stats ? { stats: r.stats } : {}), source: r.source, ...(r.output !== undefined ? { output: r.output } : {}) };
 }
 
 /**

@@ -11,8 +11,9 @@
  * as ESLint rules are: the file's godwit config (godwit-config.ts), its migration root and
  * runner (`rootOfSync`, kept while the migrations are unchanged: root-cache.ts), the runner's
  * transaction wrapping and down sections (`fileTransaction`), the root's history (history.ts,
- * with checkpoints), the engine options from the same `lintOptionsFor`, and for JS/TS
- * migrations the same extraction (`prepareJsMigration`), on the AST ESLint already parsed.
+ * with checkpoints), the engine options from the same `lintOptionsFor`, and for JS/TS (and
+ * Python) migrations the same extraction (`prepareMigration`: raw SQL calls and translated
+ * builder calls), on the AST ESLint already parsed.
  *
  * Differences from `godwit lint`, on purpose:
  * - ESLint's directive comments (`eslint-disable…`) are left to ESLint, which applies them
@@ -25,6 +26,10 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { parseFile } from '../dialects/postgresql/parse.js';
+import { dialectOf, MysqlCatalog, parseMysqlFile, replayMysql } from '../dialects/index.js';
+import { initMysqlParserSync } from '../dialects/mysql/grammar.js';
+import { lintMysqlWithCatalog } from '../engine/mysql-linter.js';
+import { readSourceFile } from '../sources/read.js';
 import { lintWithCatalog, summarize } from '../engine/linter.js';
 import { rules as godwitRules } from '../lint.js';
 import { lintOptionsFor, seedCatalog, type ProjectOptions } from '../project.js';
@@ -34,7 +39,7 @@ import type { TransactionMode } from '../analysis/transactions.js';
 import type { LintResult, RuleSetting } from '../engine/types.js';
 import type { ParsedFile } from '../dialects/postgresql/types.js';
 import type { Catalog } from '../analysis/catalog.js';
-import { initJsParserSync, isJsMigrationPath, isJsRunnerName, prepareJsMigration } from '../sources/extract/index.js';
+import { languageOf, prepareMigration } from '../sources/extract/index.js';
 import { configKey, resolveConfigSync } from './godwit-config.js';
 import { historyBefore } from './history.js';
 import { cachedRootOf, createStamps } from './root-cache.js';
@@ -106,8 +111,9 @@ export function analyze(input: AnalysisInput): LintResult {
   const c = resolved.config;
   const runner = settings.runner ?? (c.runner && isRunnerName(c.runner) ? c.runner : 'auto');
   const pgVersion = settings.pgVersion ?? c.pgVersion;
-  const js = isJsMigrationPath(file);
-  if (js) initJsParserSync(); // its root is found by reading the folder's other migrations
+  // a JS/TS (or Python) migration: its root is found by reading the folder's other migrations
+  const language = languageOf(file);
+  language?.initSync();
   const stamps = createStamps();
   const root = onDisk ? cachedRootOf(file, { runner, pgVersion }, stamps) : undefined;
   // down/undo scripts and files the runner ignores: `godwit lint <dir>` skips them too
@@ -115,12 +121,24 @@ export function analyze(input: AnalysisInput): LintResult {
   const historyKey = [root?.dir, runner, pgVersion, configKey(resolved), settings.schema].join('\0');
   const history = (): Catalog => historyBefore(root, file, historyKey, () => seedCatalog(resolved, project), stamps);
 
-  if (js) {
-    // a JS/TS migration: its calls' SQL, as lintVirtualFile lints it, on the AST ESLint parsed
-    const migration = prepareJsMigration(file, input.text, { runner: jsRunnerOf(root?.runner ?? runner), ast: input.ast });
+  if (language) {
+    // a JS/TS (or Python) migration: its calls' SQL and translated builder calls, as lintVirtualFile
+    // lints it, on the AST ESLint parsed
+    const migration = prepareMigration(file, input.text, { runner: root?.runner ?? runner, ast: input.ast })!;
     const forced = project.overrides.transaction ?? (c.transaction && c.transaction !== 'auto' ? (c.transaction as TransactionMode) : undefined);
     const options = { ...lintOptionsFor(resolved, project, undefined), catalog: history(), takeCatalog: true };
     return migration.lint({ ...options, transaction: forced, eslintComments: false }).result;
+  }
+
+  // a MySQL file (src/dialects): MySQL's parser, history and rules, as `godwit lint` does
+  if (dialectOf(input.text, c.dialect ?? 'auto', root) === 'mysql') {
+    initMysqlParserSync();
+    const body = root ? blankRanges(input.text, fileTransaction(root, file, input.text, { pgVersion }).exclude) : input.text;
+    const mysqlVersion = c.mysqlVersion;
+    const options = { ...lintOptionsFor(resolved, project, undefined), mysqlCatalog: mysqlHistoryBefore(root, file, mysqlVersion), takeCatalog: true };
+    const parsed = parseMysqlFile(file, body, { target: mysqlVersion });
+    parsed.directives = parsed.directives.filter((d) => d.kind === 'ignore' || d.kind === 'ignore-file');
+    return lintMysqlWithCatalog(parsed, godwitRules, options).result;
   }
 
   let tx: TransactionMode | undefined;
@@ -164,6 +182,25 @@ function ruleSettings(resolved: ResolvedConfig, enabled: ReadonlySet<string>): R
   return out;
 }
 
-function jsRunnerOf(runner: string | undefined) {
-  return runner && isJsRunnerName(runner) ? runner : undefined;
+/**
+ * The MySQL catalog the root's MySQL migrations before `file` leave. (Replayed per file, unlike
+ * PostgreSQL's cached history: MySQL roots are small, and this keeps the editor exact.)
+ */
+function mysqlHistoryBefore(root: ReturnType<typeof cachedRootOf>, file: string, mysqlVersion: string | undefined): MysqlCatalog {
+  const catalog = new MysqlCatalog();
+  if (!root) return catalog;
+  for (const f of root.files) {
+    if (f.path === file) break;
+    if (languageOf(f.path)) continue;
+    let raw: string;
+    try {
+      raw = readSourceFile(f.path);
+    } catch {
+      continue;
+    }
+    if (dialectOf(raw, undefined, root) !== 'mysql') continue;
+    replayMysql(catalog, parseMysqlFile(f.path, blankRanges(raw, f.exclude), { target: mysqlVersion }), mysqlVersion);
+  }
+  catalog.sealAsHistory();
+  return catalog;
 }

@@ -163,6 +163,7 @@ async function tracePrepared(prepared: PreparedFile, opts: TraceOptions): Promis
       catalog: prepared.catalog,
       pgVersion: majorOf(engine.versionNum),
       signal: opts.signal,
+      ...(prepared.lineOf ? { lineOf: prepared.lineOf } : {}),
     });
     return {
       file: prepared.parsed.path,
@@ -172,6 +173,7 @@ async function tracePrepared(prepared: PreparedFile, opts: TraceOptions): Promis
       history,
       startMs,
       statements,
+      ...(prepared.unreadable?.length ? { unreadable: prepared.unreadable } : {}),
     };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
