@@ -235,6 +235,22 @@ describe('godwit plan', () => {
     expect(printed.stdout).toBe('');
   });
 
+  it('a MySQL table name with line breaks never becomes a command of a gh-ost / pt-osc script', () => {
+    const d = join(dir, 'osc-inject');
+    mkdirSync(join(d, 'db'), { recursive: true });
+    mkdirSync(join(d, '.git'));
+    const name = '`t\ntouch /tmp/godwit-pwned-osc\n`';
+    writeFileSync(join(d, 'db', '001_init.sql'), `CREATE TABLE ${name} (id bigint PRIMARY KEY, v int) ENGINE=InnoDB;\n`);
+    writeFileSync(join(d, 'db', '002_change.sql'), `ALTER TABLE ${name} MODIFY COLUMN v bigint;\n`);
+    for (const tool of ['gh-ost', 'pt-osc']) {
+      const r = godwit(['plan', 'db/002_change.sql', '--emit', tool], { cwd: d });
+      // refused (a reviewer reads a script line by line), and the message shows the name escaped
+      expect(r.stdout, tool).not.toContain('#!/usr/bin/env bash');
+      expect(r.stderr, tool).toContain(`${tool} refused for "t\\ntouch /tmp/godwit-pwned-osc\\n"`);
+      expect(r.stderr, tool).not.toMatch(/^touch/m);
+    }
+  });
+
   it('comments escape every line break and control character: PostgreSQL reads them as comments only', () => {
     for (const evil of ['x\rDROP TABLE keepme;', 'x\u2028DROP TABLE keepme;', 'x\u001b[2JDROP TABLE keepme;', 'x\u000bDROP TABLE keepme;', 'x\fDROP TABLE keepme;']) {
       const text = commentOut(`rename column oldcol to "${evil}"\nsecond line`);

@@ -193,7 +193,7 @@ async function oscCommand(file: string, ctx: Awaited<ReturnType<typeof migration
     return 2;
   }
   const plan = planOnlineSchemaChange(parsed, ctx.mysqlCatalog, target, tool);
-  for (const o of plan.online) io.stderr.write(`godwit: note: ${shown}:${o.line}: runs online as written, no ${tool} needed: ${o.text}\n`);
+  for (const o of plan.online) io.stderr.write(`${escapeControl(`godwit: note: ${shown}:${o.line}: runs online as written, no ${tool} needed: ${o.text}`)}\n`);
   if (!plan.changes.length) {
     io.stderr.write(`godwit: ${shown}: nothing to plan (no statement copies a table or blocks its writes on ${target.name})\n`);
     return 0;
@@ -204,7 +204,7 @@ async function oscCommand(file: string, ctx: Awaited<ReturnType<typeof migration
   for (const c of plan.changes) {
     if (c.refused) {
       refused++;
-      io.stderr.write(`godwit: ${shown}:${c.line}: ${tool} refused for "${c.table}": ${c.refused}\n`);
+      io.stderr.write(`${escapeControl(`godwit: ${shown}:${c.line}: ${tool} refused for "${c.table}": ${c.refused}`)}\n`);
       continue;
     }
     files.push({ path: `${stem}.${c.line}.${tool}.sh`, content: c.script! });
@@ -235,7 +235,7 @@ async function mysqlExpandCommand(file: string, ctx: Awaited<ReturnType<typeof m
   const target = parseMysqlTarget(ctx.mysqlVersion ?? DEFAULT_MYSQL_VERSION) ?? parseMysqlTarget(DEFAULT_MYSQL_VERSION)!;
   const parsed = parseMysqlFile(file, ctx.text, { target: target.name });
   const plan = planMysqlExpandContract(parsed, ctx.mysqlCatalog, target);
-  for (const u of plan.unplanned) io.stderr.write(`godwit: warning: ${shown}:${u.line}: not planned, kept as written: ${u.source.split('\n')[0]} — ${u.reason}\n`);
+  for (const u of plan.unplanned) io.stderr.write(`${escapeControl(`godwit: warning: ${shown}:${u.line}: not planned, kept as written: ${u.source.split('\n')[0]} — ${u.reason}`)}\n`);
   if (!plan.changes.length) {
     io.stderr.write(`godwit: ${shown}: nothing to plan (no column rename or table-copying column change; --emit gh-ost|pt-osc runs other copies online)\n`);
     return 0;
@@ -265,7 +265,7 @@ async function mysqlExpandCommand(file: string, ctx: Awaited<ReturnType<typeof m
       if (p.release === 2 && plan.switchNotes.length && (i === 0 || plan.phases[i - 1].release === 1)) for (const n of plan.switchNotes) lines.push(`  then: ${n}`);
       lines.push(`  ${f.phase}. ${f.path}${p.release === 2 ? '  [release 2]' : ''}${p.repeat ? '  [repeat until it changes 0 rows]' : ''}`);
     }
-    io.stdout.write(`${lines.join('\n')}\n`);
+    io.stdout.write(`${escapeControl(lines.join('\n'), { keep: '\n' })}\n`);
   }
   return 0;
 }

@@ -12,7 +12,7 @@
  * limitations.md; pt-online-schema-change: its POD, DSN options). Every value in the script is
  * single-quoted for the shell; identifiers can hold anything.
  */
-import { escapeControl } from '../io/control.js';
+import { escapeControl, hasControl } from '../io/control.js';
 import { classifyStatement, blocksTraffic, type StatementDdl } from '../dialects/mysql/online-ddl.js';
 import { referencingTables, type MysqlCatalog, type MysqlTable } from '../dialects/mysql/catalog.js';
 import type { MysqlTarget } from '../dialects/mysql/matrix.js';
@@ -94,6 +94,8 @@ function change(stmt: MysqlStatement, ddl: StatementDdl, table: MysqlTable | und
   };
   const ops: AlterOp[] = stmt.kind === 'AlterTable' ? stmt.body.ops : [];
   const refuse = (reason: string): OscChange => ((c.refused = reason), c);
+  // a script is read line by line by its reviewer (and the shell): a name or an --alter text with a line break is not written into one
+  if ([ddl.table.name, ddl.table.schema ?? '', c.alter].some(hasControl)) return refuse(`"${escapeControl(name)}" or its change holds a control character (a line break, …): godwit writes no such name into a shell script`);
   if (!table) return refuse(`no earlier migration creates "${name}": its primary key, foreign keys and triggers are unknown, so the ${tool} preconditions cannot be checked (lint the file with its migration history, or give --schema)`);
   if (ops.some((o) => o.kind === 'rename-table')) return refuse(`${tool} does not rename tables (ALTER TABLE … RENAME TO): rename with RENAME TABLE, which is instant`);
   const dropsPk = ops.some((o) => o.kind === 'drop-primary-key');
