@@ -165,6 +165,74 @@ describe('deep nesting', () => {
   });
 });
 
+describe('silence where a finding belongs (issue 11): what godwit cannot analyse is a finding or an error, never a pass', () => {
+  it('a DO block nested deeper than the PL/pgSQL parser goes (700 IFs around a TRUNCATE): a syntax-error, exit 1', () => {
+    const body = 'BEGIN\n' + 'IF true THEN\n'.repeat(700) + 'TRUNCATE orders;\n' + 'END IF;\n'.repeat(700) + 'END';
+    const f = alone('deep-do.sql', `DO $$${body}$$;\n`);
+    const r = godwit(['lint', f, '-f', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.results[0].messages).toEqual([expect.objectContaining({ ruleId: 'syntax-error', fatal: true, line: 1, message: expect.stringMatching(/^DO block: PL\/pgSQL block nested too deeply to analyze/) })]);
+  });
+
+  it('standard input that is a directory, or a closed descriptor: "cannot read file", exit 2', () => {
+    const d = join(dir, 'stdin-dir');
+    mkdirSync(d, { recursive: true });
+    const fd = openSync(d, 'r');
+    try {
+      const r = spawnSync(process.execPath, [bin, 'lint', '--stdin', '-f', 'json'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(JSON.parse(r.stdout)[0].messages[0]).toMatchObject({ fatal: true, message: 'cannot read file: standard input is a directory' });
+    } finally {
+      closeSync(fd);
+    }
+    const closed = spawnSync('sh', ['-c', `exec "${process.execPath}" "${bin}" lint --stdin -f json <&-`], { encoding: 'utf8' });
+    expect(closed.status).toBe(2);
+    expect(JSON.parse(closed.stdout)[0].messages[0].message).toBe('cannot read file: standard input is closed');
+    // an empty input stays a clean, empty file
+    const empty = spawnSync('sh', ['-c', `exec "${process.execPath}" "${bin}" lint --stdin -f json < /dev/null`], { encoding: 'utf8' });
+    expect(empty.status).toBe(0);
+  });
+
+  it("a JS call whose SQL ends inside a string does not swallow the next call's SQL", () => {
+    const d = join(dir, 'js-unterminated');
+    mkdirSync(join(d, 'migrations'), { recursive: true });
+    writeFileSync(join(d, 'package.json'), '{"dependencies":{"typeorm":"*"}}');
+    writeFileSync(
+      join(d, 'migrations', '1700000000000-add.js'),
+      [
+        'module.exports = class Add1700000000000 {',
+        '  async up(queryRunner) {',
+        '    await queryRunner.query("ALTER TABLE users ADD COLUMN note text DEFAULT \'abc");',
+        '    await queryRunner.query("CREATE INDEX users_email_idx ON users (email)");',
+        '  }',
+        '};',
+        '',
+      ].join('\n'),
+    );
+    const r = godwit(['lint', join(d, 'migrations'), '-f', 'json'], { cwd: d });
+    expect(r.code).toBe(1);
+    const m = r.results[0].messages;
+    expect(m.find((x) => x.ruleId === 'syntax-error')).toMatchObject({ line: 3, message: 'unterminated quoted string at or near "\'abc"' });
+    expect(m.find((x) => x.ruleId === 'require-concurrent-index')).toMatchObject({ line: 4 });
+  });
+
+  it('a config whose top-level await never settles, or whose getter throws: "invalid configuration", exit 2 (not 13, no stack trace)', () => {
+    for (const [name, code] of [
+      ['tla', 'await new Promise(() => {});\nexport default {};\n'],
+      ['getter', 'export default { get rules() { throw new Error("boom"); } };\n'],
+    ]) {
+      const d = join(dir, `config-${name}`);
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'godwit.config.mjs'), code);
+      writeFileSync(join(d, 'm.sql'), 'CREATE INDEX i ON t (c);\n');
+      const r = godwit(['lint', 'm.sql'], { cwd: d });
+      expect(r.code, name).toBe(2);
+      expect(r.stderr, name).toMatch(name === 'tla' ? /it never finished loading \(a top-level await that never settles\)/ : /reading the config's default export threw: boom/);
+      expect(r.stderr, name).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
 describe('bytes that are not SQL', () => {
   it('NUL bytes: one syntax error each, the statements around them linted (exit 1)', () => {
     const f = alone('nul.sql', 'CREATE INDEX a ON t (c);\0\0\nCREATE INDEX b ON t (c);\0');

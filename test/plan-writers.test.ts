@@ -388,11 +388,17 @@ describe('godwit plan (command line)', () => {
     expect(md.code).toBe(0);
     const again = await run(['plan', l.plan, '--out', 'docs', '--emit', 'markdown'], dir);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('never overwrites');
+    expect(again.stderr).toContain('already holds a plan for');
+    // run twice, a plan is not written a second time (numbered after the first): refused, exit 2
     const pg = await run(['plan', l.plan, '--out', 'pgroll', '--emit', 'pgroll'], dir);
     const pg2 = await run(['plan', l.plan, '--out', 'pgroll', '--emit', 'pgroll'], dir);
-    expect([pg.code, pg2.code]).toEqual([0, 0]);
-    expect(readdirSync(join(dir, 'pgroll')).sort()).toEqual(['01_rename_email.json', '02_rename_email.json']);
+    expect([pg.code, pg2.code]).toEqual([0, 2]);
+    expect(readdirSync(join(dir, 'pgroll')).sort()).toEqual(['01_rename_email.json']);
+    const files = readdirSync(join(dir, 'db')).sort();
+    const sql2 = await run(['plan', l.plan, '--out', 'db'], dir);
+    expect(sql2.code).toBe(2);
+    expect(sql2.stderr).toMatch(/db already holds a plan for db\/000002_rename_email\.up\.sql \(db\/000003_rename_email_expand_users\.up\.sql, .*\): godwit does not write a second one/);
+    expect(readdirSync(join(dir, 'db')).sort()).toEqual(files);
   });
 
   it('usage errors, a file that does not parse, nothing to plan', async () => {

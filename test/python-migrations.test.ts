@@ -280,6 +280,35 @@ describe('godwit plan and trace on Python migrations', () => {
     expect(r.stdout).not.toContain('__godwit_dynamic_sql__');
   });
 
+  it('plan: backslashes in names stay text in the written Python (docstring and strings read back by Python itself)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'godwit-py-plan-bs-'));
+    cpSync(join(root, 'fixtures', 'python', 'alembic'), join(dir, 'alembic'), { recursive: true });
+    // a column renamed to a name with escapes Python would read (\\N{…}, \\x) where the written file does not escape them
+    const odd = join(dir, 'alembic', 'versions', '4d5e6f708192_rename.py');
+    writeFileSync(odd, 'from alembic import op\n\nrevision = "4d5e6f708192"\ndown_revision = "3c4d5e6f7081"\n\n\ndef upgrade():\n    op.alter_column("users", "name", new_column_name="full\\\\N{x}\\\\xname")\n');
+    const out = join(dir, 'out');
+    const r = godwit(['plan', odd, '--out', out], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const py = spawnSync('python3', ['-c', [
+      'import ast, json, os, sys',
+      'res = []',
+      'for root, _, names in os.walk(sys.argv[1]):',
+      '    for n in sorted(names):',
+      '        t = ast.parse(open(os.path.join(root, n), encoding="utf-8").read())',
+      '        res.append([ast.get_docstring(t, clean=False), [c.args[0].value for c in ast.walk(t) if isinstance(c, ast.Call) and getattr(c.func, "attr", "") == "execute"]])',
+      'print(json.dumps(res))',
+    ].join('\n'), out], { encoding: 'utf8' });
+    expect(py.error, 'python3 reads the written files').toBeUndefined();
+    expect(py.status, py.stderr).toBe(0);
+    const files = JSON.parse(py.stdout) as Array<[string, string[]]>;
+    expect(files.length).toBeGreaterThan(1);
+    expect(files.some(([doc]) => doc.includes('full\\N{x}\\xname'))).toBe(true);
+    expect(files.some(([, sql]) => sql.some((q) => q.includes('"full\\N{x}\\xname"')))).toBe(true);
+    for (const [doc] of files) {
+      expect(doc).toContain('godwit plan for 4d5e6f708192_rename.py');
+    }
+  });
+
   it('plan: a Django migration becomes RunSQL migrations after the app’s last one, atomic = False where needed', () => {
     const r = godwit(['plan', 'fixtures/python/django/shop/migrations/0002_order_status.py']);
     expect(r.code).toBe(0);

@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { writeFileAtomic } from '../fix/write.js';
+import { writeOutput } from '../io/write.js';
 import type { LintResult } from '../engine/types.js';
 
 /** Where the cache lives when `--cache-location` is not given (relative to the working directory). */
@@ -87,11 +87,11 @@ export class LintCache {
     // entries of migrations deleted (or renamed) since they were cached go: the file stays bounded
     for (const file of Object.keys(this.files)) if (!existsSync(file)) delete this.files[file];
     try {
-      writeFileAtomic(this.path, JSON.stringify({ godwit: this.build, files: this.files } satisfies StoredCache));
+      writeOutput(this.path, JSON.stringify({ godwit: this.build, files: this.files } satisfies StoredCache));
       this.changed = false;
       return undefined;
     } catch (e) {
-      return `could not write the cache ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      return `could not write the cache: ${(e as Error).message}`;
     }
   }
 }

@@ -13,7 +13,8 @@
  * Exit 0 when done; 2 (nothing written) when a config exists without --force, or a hook
  * cannot be added safely (the snippet to add by hand is printed instead).
  */
-import { chmodSync, existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, mkdirSync } from 'node:fs';
+import { OutputExistsError, WriteError, writeNewFiles, writeOutput } from '../io/write.js';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import * as jsonc from 'jsonc-parser';
 import { findRoots } from '../sources/index.js';
@@ -103,8 +104,12 @@ export async function initCommand(args: string[], values: Values, io: Io): Promi
     try {
       writeFileAtomic(w);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      if (e instanceof OutputExistsError) {
         io.stderr.write(`godwit: ${rel(w.path)} appeared while init was running; not overwriting it.\n`);
+        return 2;
+      }
+      if (e instanceof WriteError) {
+        io.stderr.write(`godwit: cannot write ${rel(w.path)}: ${e.message}\n`);
         return 2;
       }
       throw e;
@@ -164,26 +169,16 @@ function gitRoot(dir: string): string {
   }
 }
 
-/** Write through a temporary file: link (no clobber) or rename (replace), so no reader sees half a file. */
+/** Through the one file writer (src/io/write.ts): created without clobbering, or replaced (--force) keeping owner and mode. */
 function writeFileAtomic(w: PlannedWrite): void {
-  mkdirSync(dirname(w.path), { recursive: true });
-  const tmp = join(dirname(w.path), `.${basename(w.path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, w.content, w.mode !== undefined ? { mode: w.mode } : undefined);
-  if (w.mode !== undefined) chmodSync(tmp, w.mode);
-  try {
-    if (w.replace) renameSync(tmp, w.path);
-    else {
-      linkSync(tmp, w.path);
-      unlinkSync(tmp);
-    }
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
-    throw e;
+  if (!w.replace) {
+    writeNewFiles(dirname(w.path), [{ path: basename(w.path), content: w.content, mode: w.mode }]);
+    return;
   }
+  mkdirSync(dirname(w.path), { recursive: true });
+  writeOutput(w.path, w.content, { mode: w.mode });
+  // a hook that was not executable before must become so
+  if (w.mode !== undefined) chmodSync(w.path, w.mode);
 }
 
 // ---- hooks -------------------------------------------------------------------------------

@@ -1,11 +1,12 @@
-import { writeFileSync, renameSync, existsSync, statSync } from 'node:fs';
-import { resolve, dirname, basename, join, relative } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { resolve, join, relative } from 'node:path';
+import { writeOutput, WriteError } from '../io/write.js';
 import { rules } from '../lint.js';
 import { summarize } from '../engine/linter.js';
 import { lintProject, lintVirtualFile, type ProjectOptions } from '../project.js';
 import { ConfigError } from '../config/errors.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
-import { MAX_FILE_BYTES } from '../sources/read.js';
+import { MAX_FILE_BYTES, stdinProblem } from '../sources/read.js';
 import { isPreset } from '../engine/presets.js';
 import { MYSQL_VERSIONS, isMysqlVersion } from '../dialects/mysql/matrix.js';
 import type { LintOptions, LintResult, RuleSetting } from '../engine/types.js';
@@ -102,14 +103,23 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
       for (const f of changes.modified) io.stderr.write(`godwit: warning: ${relative(cwd, f)} was changed after ${values['changed-since']}: editing a migration that may already have run does not re-run it anywhere\n`);
     }
     if (useStdin) {
-      const text = await readStream(io.stdin, MAX_FILE_BYTES);
       const name = values['stdin-filename'] ? resolve(cwd, String(values['stdin-filename'])) : '<stdin>';
-      if (text !== undefined) results.push(await lintVirtualFile(text, name, project));
+      // nothing to read is not a clean file: a directory or a closed descriptor is an error (exit 2)
+      let problem = io.stdin === process.stdin ? stdinProblem() : undefined;
+      let text: string | undefined;
+      if (!problem) {
+        try {
+          text = await readStream(io.stdin, MAX_FILE_BYTES);
+          // as a file over the size limit (src/sources/read.ts); reading stops at the limit
+          if (text === undefined) problem = `too large to lint (standard input is over the limit of ${MAX_FILE_BYTES / 1048576} MB)`;
+        } catch (e) {
+          problem = `standard input cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+        }
+      }
+      if (problem === undefined) results.push(await lintVirtualFile(text!, name, project));
       else {
-        // as a file over the size limit (src/sources/read.ts); reading stops at the limit
         ioFailure = true;
-        const message = `cannot read file: too large to lint (standard input is over the limit of ${MAX_FILE_BYTES / 1048576} MB)`;
-        results.push(summarize(name, [{ ruleId: null as unknown as string, severity: 2, fatal: true, message, line: 1, column: 1, endLine: 1, endColumn: 1 }]));
+        results.push(summarize(name, [{ ruleId: null as unknown as string, severity: 2, fatal: true, message: `cannot read file: ${problem}`, line: 1, column: 1, endLine: 1, endColumn: 1 }]));
       }
     }
     if (filePaths.length) {
@@ -140,8 +150,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     io.stdout.write(fixing.diff(cwd, painter(diffColor)));
   }
   const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color) });
-  if (values['output-file']) writeAtomic(resolve(io.cwd, String(values['output-file'])), report);
-  else io.stdout.write(report);
+  if (!writeReport(report, values['output-file'], io)) return 2;
   if (format === 'gitlab') {
     // a Code Quality report is an array of issues and nothing else: the coverage goes to the job log
     const { coverage, coverageLine } = await import('../report/coverage.js');
@@ -214,9 +223,21 @@ async function readStream(stream: NodeJS.ReadableStream, limit: number): Promise
   return decode(Buffer.concat(chunks));
 }
 
-/** Write via a temporary file and rename, so a reader never sees half a report. */
-export function writeAtomic(path: string, data: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+/**
+ * The report on standard output, or into `-o <path>` through the one file writer
+ * (src/io/write.ts): false (the message printed) when it cannot be written.
+ */
+export function writeReport(report: string, outputFile: unknown, io: Io): boolean {
+  if (outputFile === undefined) {
+    io.stdout.write(report);
+    return true;
+  }
+  try {
+    writeOutput(resolve(io.cwd, String(outputFile)), report);
+    return true;
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    io.stderr.write(`godwit: cannot write the report: ${e.message}\n`);
+    return false;
+  }
 }

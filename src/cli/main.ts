@@ -64,7 +64,9 @@ Trace options (docs/trace.md):
                                      replay the earlier migrations first (default: on for PGlite;
                                      off for --db-url, where on means a scratch database)
       --lock-timeout <t>             server: lock_timeout for each statement (default: 1s)
-      --statement-timeout <t>        server: statement_timeout for each statement (default: 10s)
+      --statement-timeout <t>        statement_timeout for each statement, also of the history (default: 10s)
+      --allow-unrestricted           server: trace with the URL user's own rights where godwit cannot
+                                     run the migration as a restricted role (refused otherwise)
       -f stylish|json, -o, -c, --runner and --schema as for lint
 
   -h, --help                         show this help
@@ -79,6 +81,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`godwit: ${e.message}\nRun 'godwit --help' for usage.\n`);
+      return 2;
+    }
+    // src/io/write.ts (not imported here: the CLI's start-up loads only what the command needs)
+    if (e instanceof Error && e.name === 'WriteError') {
+      io.stderr.write(`godwit: cannot write: ${e.message}\n`);
       return 2;
     }
     io.stderr.write(`godwit: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
@@ -118,6 +125,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         'no-replay-history': { type: 'boolean' },
         'lock-timeout': { type: 'string' },
         'statement-timeout': { type: 'string' },
+        'allow-unrestricted': { type: 'boolean' },
         out: { type: 'string' },
         emit: { type: 'string' },
         fix: { type: 'boolean' },

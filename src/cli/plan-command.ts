@@ -12,7 +12,9 @@ import { ConfigError } from '../config/index.js';
 import { FileReadError } from '../sources/read.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
 import { sentStatements } from '../sources/extract/index.js';
-import { EMITS, namesIn, OutputExistsError, PlanError, planParsed, renderPlan, writeFilesNoClobber, type Emit } from '../plan/index.js';
+import { EMITS, existingPlan, namesIn, OutputExistsError, PlanError, planParsed, renderPlan, writeFilesNoClobber, type Emit } from '../plan/index.js';
+import { WriteError } from '../io/write.js';
+import { escapeControl } from '../io/control.js';
 import { lintOptionsFrom } from './lint-command.js';
 import { parseMysqlFile } from '../dialects/mysql/parse.js';
 import { DEFAULT_MYSQL_VERSION, parseMysqlTarget } from '../dialects/mysql/matrix.js';
@@ -90,28 +92,43 @@ export async function planCommand(args: string[], values: Values, io: Io): Promi
     // lines of the migration file (the call that sends each statement), not of the translated SQL
     for (const c of plan.changes) c.line = sent.lineOf(sent.parsed.statements[c.statementIndex]?.start ?? 0);
   }
-  for (const u of plan.unplanned) io.stderr.write(`godwit: warning: ${shown}: not planned, kept as written: ${u.source.split('\n')[0]} — ${u.reason}\n`);
+  const safe = (s: string): string => escapeControl(s);
+  for (const u of plan.unplanned) io.stderr.write(`godwit: warning: ${safe(shown)}: not planned, kept as written: ${safe(u.source.split('\n')[0])} — ${safe(u.reason)}\n`);
   if (!plan.changes.length) {
-    io.stderr.write(`godwit: ${shown}: nothing to plan (no statement needs an expand-contract rewrite)\n`);
+    io.stderr.write(`godwit: ${safe(shown)}: nothing to plan (no statement needs an expand-contract rewrite)\n`);
     return 0;
   }
-  const rendered = renderPlan(plan, emit as Emit, { root: ctx.root, file: shown, outNames: out ? namesIn(out) : [] });
-  if (!out) {
-    io.stdout.write(rendered.text);
-    for (const n of rendered.notes) io.stderr.write(`godwit: note: ${n}\n`);
-    return 0;
-  }
-  let written: string[];
+  let rendered;
   try {
-    written = writeFilesNoClobber(out, rendered.files);
+    rendered = renderPlan(plan, emit as Emit, { root: ctx.root, file: shown, outNames: out ? namesIn(out) : [] });
   } catch (e) {
-    if (e instanceof OutputExistsError) {
+    if (e instanceof PlanError) {
       io.stderr.write(`godwit: ${e.message}\n`);
       return 2;
     }
     throw e;
   }
-  io.stdout.write(summary(plan, rendered.files, written, shown, runner, out, cwd, emit as Emit, rendered.notes));
+  if (!out) {
+    io.stdout.write(rendered.text);
+    for (const n of rendered.notes) io.stderr.write(`godwit: note: ${safe(n)}\n`);
+    return 0;
+  }
+  const earlier = existingPlan(out, emit as Emit, shown);
+  if (earlier.length) {
+    io.stderr.write(`godwit: ${safe(relative(cwd, out) || '.')} already holds a plan for ${safe(shown)} (${earlier.map((f) => safe(relative(cwd, f))).join(', ')}): godwit does not write a second one. Delete those files to plan again, or choose another --out directory\n`);
+    return 2;
+  }
+  let written: string[];
+  try {
+    written = writeFilesNoClobber(out, rendered.files);
+  } catch (e) {
+    if (e instanceof WriteError) {
+      io.stderr.write(`godwit: ${e instanceof OutputExistsError ? '' : 'cannot write the plan: '}${e.message}${e instanceof OutputExistsError ? '' : ' (nothing was written)'}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  io.stdout.write(escapeControl(summary(plan, rendered.files, written, shown, runner, out, cwd, emit as Emit, rendered.notes), { keep: '\n' }));
   return 0;
 }
 
@@ -176,7 +193,7 @@ async function oscCommand(file: string, ctx: Awaited<ReturnType<typeof migration
     return 2;
   }
   const plan = planOnlineSchemaChange(parsed, ctx.mysqlCatalog, target, tool);
-  for (const o of plan.online) io.stderr.write(`godwit: note: ${shown}:${o.line}: runs online as written, no ${tool} needed: ${o.text}\n`);
+  for (const o of plan.online) io.stderr.write(`${escapeControl(`godwit: note: ${shown}:${o.line}: runs online as written, no ${tool} needed: ${o.text}`)}\n`);
   if (!plan.changes.length) {
     io.stderr.write(`godwit: ${shown}: nothing to plan (no statement copies a table or blocks its writes on ${target.name})\n`);
     return 0;
@@ -187,7 +204,7 @@ async function oscCommand(file: string, ctx: Awaited<ReturnType<typeof migration
   for (const c of plan.changes) {
     if (c.refused) {
       refused++;
-      io.stderr.write(`godwit: ${shown}:${c.line}: ${tool} refused for "${c.table}": ${c.refused}\n`);
+      io.stderr.write(`${escapeControl(`godwit: ${shown}:${c.line}: ${tool} refused for "${c.table}": ${c.refused}`)}\n`);
       continue;
     }
     files.push({ path: `${stem}.${c.line}.${tool}.sh`, content: c.script! });
@@ -198,7 +215,7 @@ async function oscCommand(file: string, ctx: Awaited<ReturnType<typeof migration
       const written = writeFilesNoClobber(out, files);
       io.stdout.write(`godwit: wrote ${written.length} ${tool} script${written.length > 1 ? 's' : ''} to ${relative(io.cwd, out) || '.'}: ${written.join(', ')}\n`);
     } catch (e) {
-      if (e instanceof OutputExistsError) {
+      if (e instanceof WriteError) {
         io.stderr.write(`godwit: ${e.message}\n`);
         return 2;
       }
@@ -218,7 +235,7 @@ async function mysqlExpandCommand(file: string, ctx: Awaited<ReturnType<typeof m
   const target = parseMysqlTarget(ctx.mysqlVersion ?? DEFAULT_MYSQL_VERSION) ?? parseMysqlTarget(DEFAULT_MYSQL_VERSION)!;
   const parsed = parseMysqlFile(file, ctx.text, { target: target.name });
   const plan = planMysqlExpandContract(parsed, ctx.mysqlCatalog, target);
-  for (const u of plan.unplanned) io.stderr.write(`godwit: warning: ${shown}:${u.line}: not planned, kept as written: ${u.source.split('\n')[0]} — ${u.reason}\n`);
+  for (const u of plan.unplanned) io.stderr.write(`${escapeControl(`godwit: warning: ${shown}:${u.line}: not planned, kept as written: ${u.source.split('\n')[0]} — ${u.reason}`)}\n`);
   if (!plan.changes.length) {
     io.stderr.write(`godwit: ${shown}: nothing to plan (no column rename or table-copying column change; --emit gh-ost|pt-osc runs other copies online)\n`);
     return 0;
@@ -234,7 +251,7 @@ async function mysqlExpandCommand(file: string, ctx: Awaited<ReturnType<typeof m
     try {
       writeFilesNoClobber(out, files);
     } catch (e) {
-      if (e instanceof OutputExistsError) {
+      if (e instanceof WriteError) {
         io.stderr.write(`godwit: ${e.message}\n`);
         return 2;
       }
@@ -248,7 +265,7 @@ async function mysqlExpandCommand(file: string, ctx: Awaited<ReturnType<typeof m
       if (p.release === 2 && plan.switchNotes.length && (i === 0 || plan.phases[i - 1].release === 1)) for (const n of plan.switchNotes) lines.push(`  then: ${n}`);
       lines.push(`  ${f.phase}. ${f.path}${p.release === 2 ? '  [release 2]' : ''}${p.repeat ? '  [repeat until it changes 0 rows]' : ''}`);
     }
-    io.stdout.write(`${lines.join('\n')}\n`);
+    io.stdout.write(`${escapeControl(lines.join('\n'), { keep: '\n' })}\n`);
   }
   return 0;
 }

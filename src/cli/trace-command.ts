@@ -5,11 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { traceFile, formatTraceJson, formatTraceStylish, DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, type TraceOptions } from '../trace/index.js';
+import { traceFile, formatTraceJson, formatTraceStylish, DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, TraceRefused, TraceStop, type TraceOptions } from '../trace/index.js';
+import { checkDbUrl } from '../trace/server.js';
+import { durationMs } from '../trace/engine.js';
+import { escapeControl } from '../io/control.js';
 import { isRunnerName } from '../sources/index.js';
 import { ConfigError } from '../config/index.js';
 import { painter, useColor } from '../report/color.js';
-import { writeAtomic } from './lint-command.js';
+import { writeReport } from './lint-command.js';
 import { UsageError, type Io } from './main.js';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -31,27 +34,38 @@ export async function traceCommand(args: string[], values: Values, io: Io): Prom
   if (runner !== undefined && runner !== 'auto' && !isRunnerName(runner)) throw new UsageError(`--runner: unknown runner '${runner}'`);
   for (const flag of ['lock-timeout', 'statement-timeout']) {
     const v = values[flag];
-    if (v !== undefined && !DURATION.test(String(v).trim())) throw new UsageError(`--${flag} takes a PostgreSQL duration such as 500ms, 2s or 1min (got '${v}')`);
+    if (v === undefined) continue;
+    // (0 turns the timeout off in PostgreSQL: the safeguard it is here for)
+    if (!DURATION.test(String(v).trim()) || !(durationMs(String(v)) > 0)) throw new UsageError(`--${flag} takes a PostgreSQL duration above zero such as 500ms, 2s or 1min (got '${v}')`);
   }
   if (values['replay-history'] && values['no-replay-history']) throw new UsageError('--replay-history and --no-replay-history contradict each other');
   const dbUrl = values['db-url'] === undefined ? undefined : String(values['db-url']);
   if (dbUrl !== undefined && dbUrl.trim() === '') throw new UsageError('--db-url needs a connection URL (postgres://user@host:port/db)');
-  if (!dbUrl && (values['lock-timeout'] !== undefined || values['statement-timeout'] !== undefined)) {
-    io.stderr.write('godwit: note: --lock-timeout and --statement-timeout apply to a server (--db-url); PGlite runs alone in this process\n');
+  if (dbUrl !== undefined) {
+    const bad = checkDbUrl(dbUrl);
+    if (bad) throw new UsageError(bad);
   }
+  if (!dbUrl && values['lock-timeout'] !== undefined) {
+    io.stderr.write('godwit: note: --lock-timeout applies to a server (--db-url); PGlite runs alone in this process\n');
+  }
+  if (!dbUrl && values['allow-unrestricted']) throw new UsageError('--allow-unrestricted applies to a server (--db-url): PGlite runs in this process, with nothing to restrict');
 
+  // SIGINT (Ctrl-C) and SIGTERM (a CI job cancelled, `kill`) alike: stop the statement, roll
+  // back, drop a scratch database, then exit 130 / 143. A second signal quits at once (the
+  // server rolls back a dropped session; a scratch database may then be left: its name is printed)
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      io.stderr.write('\ngodwit: interrupted: stopping and rolling back (press Ctrl-C again to quit at once; the server rolls back a dropped session)\n');
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!signalled) {
+      signalled = signal;
+      io.stderr.write(`\ngodwit: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping and rolling back (${signal === 'SIGINT' ? 'press Ctrl-C again' : 'signal again'} to quit at once; the server rolls back a dropped session)\n`);
       controller.abort();
     } else {
-      process.exit(130);
+      process.exit(exitCodeOf(signalled));
     }
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const options: TraceOptions = {
     cwd,
@@ -63,6 +77,8 @@ export async function traceCommand(args: string[], values: Values, io: Io): Prom
     lockTimeout: values['lock-timeout'] !== undefined ? String(values['lock-timeout']) : DEFAULT_LOCK_TIMEOUT,
     statementTimeout: values['statement-timeout'] !== undefined ? String(values['statement-timeout']) : DEFAULT_STATEMENT_TIMEOUT,
     signal: controller.signal,
+    allowUnrestricted: !!values['allow-unrestricted'],
+    warn: (m) => io.stderr.write(`godwit: warning: ${m}\n`),
   };
   let report: string;
   try {
@@ -74,17 +90,24 @@ export async function traceCommand(args: string[], values: Values, io: Io): Prom
       io.stderr.write(`godwit: invalid configuration:\n${e.message}\n`);
       return 2;
     }
-    const msg = e instanceof Error ? e.message : String(e);
-    io.stderr.write(`godwit: trace failed: ${msg}\n`);
-    return 2;
+    const msg = escapeControl(e instanceof Error ? e.message : String(e), { keep: '\n' });
+    if (e instanceof TraceRefused) io.stderr.write(`godwit: not traced: ${msg}\n`);
+    else if (e instanceof TraceStop) io.stderr.write(`godwit: trace stopped, rolled back: ${msg}\n`);
+    else io.stderr.write(`godwit: trace failed: ${msg}\n`);
+    return signalled ? exitCodeOf(signalled) : 2;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (!dbUrl) {
       const { shutdownPglite } = await import('../trace/pglite.js');
       await shutdownPglite();
     }
   }
-  if (values['output-file']) writeAtomic(resolve(cwd, String(values['output-file'])), report);
-  else io.stdout.write(report);
-  return controller.signal.aborted ? 130 : 0;
+  if (!writeReport(report, values['output-file'], io)) return 2;
+  return signalled ? exitCodeOf(signalled) : 0;
+}
+
+/** 128 + the signal's number, as a shell reports a process the signal ended. */
+function exitCodeOf(signal: NodeJS.Signals): number {
+  return signal === 'SIGTERM' ? 143 : 130;
 }

@@ -137,14 +137,14 @@ export async function loadConfigFile(file: string, opts: LoadOptions = {}): Prom
   if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
     // ?mtime= makes a long-lived process (an editor's ESLint) see edits to the file
     const mod = await importConfig(file, display, async (mtime) => import(`${pathToFileURL(file).href}?mtime=${mtime}`));
-    return validateConfig(await defaultExport(mod, display), display);
+    return validateExport(mod, display, validateConfig);
   }
   if (ext === '.ts' || ext === '.mts' || ext === '.cts') {
     const mod = await importConfig(file, display, async () => {
       const { createJiti } = await import('jiti');
       return createJiti(import.meta.url, { moduleCache: false }).import(file);
     });
-    return validateConfig(await defaultExport(mod, display), display);
+    return validateExport(mod, display, validateConfig);
   }
   const text = await readText(file, display);
   const value = parseJson(text, display);
@@ -171,15 +171,38 @@ async function readText(file: string, display: string): Promise<string> {
 }
 
 async function importConfig(file: string, display: string, load: (mtime: number) => Promise<unknown>): Promise<unknown> {
+  // a top-level await that never settles leaves nothing for the event loop to do: Node would
+  // then end the process with exit code 13 and a warning. 'beforeExit' comes first: say why.
+  let onIdle: (() => void) | undefined;
+  const never = new Promise<never>((_, reject) => {
+    onIdle = () => reject(new ConfigError(display, 'cannot load the config file: it never finished loading (a top-level await that never settles)'));
+    process.once('beforeExit', onIdle);
+  });
   try {
     const info = await stat(file).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? new ConfigError(display, 'cannot read the config file: file not found', { cause: err }) : err;
     });
-    return await load(Math.trunc(info.mtimeMs));
+    return await Promise.race([load(Math.trunc(info.mtimeMs)), never]);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const msg = err instanceof Error ? err.message : String(err);
     throw new ConfigError(display, `cannot load the config file: ${msg}`, { cause: err });
+  } finally {
+    if (onIdle) process.off('beforeExit', onIdle);
+  }
+}
+
+/**
+ * Validate what a JS/TS config exported: reading it runs the config's code (getters, proxies),
+ * which may throw — a config error (exit 2 with the message), not an internal error.
+ */
+async function validateExport(mod: unknown, display: string, validateConfig: (value: unknown, display: string) => GodwitConfig): Promise<GodwitConfig> {
+  try {
+    return validateConfig(await defaultExport(mod, display), display);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(display, `reading the config's default export threw: ${msg}`, { cause: err });
   }
 }
 

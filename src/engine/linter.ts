@@ -157,6 +157,11 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
       });
       continue;
     }
+    if (stmt.unanalysable) {
+      // a DO block whose PL/pgSQL godwit could not read: said so, never a silent pass
+      const u = stmt.unanalysable;
+      findings.push({ ...makeFinding('syntax-error', 'error', u.message, u.index, u.index), fatal: true, start: u.index, end: u.index, stmtIndex: stmt.index });
+    }
     visit(stmt);
     catalog.apply(stmt, txModel.info[stmt.index]?.id ?? null);
     trackSettings(stmt, settings, txModel.info[stmt.index], localSettings);

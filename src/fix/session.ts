@@ -10,7 +10,7 @@
 import { relative, sep } from 'node:path';
 import type { Finding } from '../engine/types.js';
 import { fixText, type FixOutcome, type Linted } from './loop.js';
-import { writeFileAtomic } from './write.js';
+import { writeOutput } from '../io/write.js';
 import { unifiedDiff } from './diff.js';
 import type { Paint } from '../report/color.js';
 
@@ -68,7 +68,7 @@ export class FixSession {
       }
       if (!write || !o.changed || file.startsWith('<')) continue;
       try {
-        writeFileAtomic(file, o.output, o.input);
+        writeOutput(file, o.output, { expected: o.input });
         written.push(file);
       } catch (e) {
         failed = true;

@@ -6,11 +6,15 @@
  *   const out = renderPlan(plan, 'sql', { root: ctx.root, file });   // files in the runner's layout
  *   writeFilesNoClobber(outDir, out.files);
  */
-import { existsSync, linkSync, mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { writeNewFiles } from '../io/write.js';
+import { escapeControl, hasControl } from '../io/control.js';
+import { scanSql } from '../dialects/postgresql/pg.js';
+import { PlanError } from './planner.js';
 import type { MigrationRoot } from '../sources/types.js';
 import type { Plan } from './types.js';
-import { phaseHeader, sqlFiles, type OutputFile } from './writers/sql.js';
+import { basenameOf, commentOut, phaseHeader, sqlFiles, type OutputFile } from './writers/sql.js';
 import { alembicFiles, djangoFiles } from './writers/python.js';
 import { jsFiles, JS_PLAN_RUNNERS } from './writers/js.js';
 import type { RunnerName } from '../sources/types.js';
@@ -18,6 +22,7 @@ import { pgrollMigrations } from './writers/pgroll.js';
 import { markdownRunbook } from './writers/markdown.js';
 
 export { planParsed, PlanError, outsideTransaction } from './planner.js';
+export { OutputExistsError } from '../io/write.js';
 export { sqlFiles, nextVersions, type OutputFile, type LayoutTarget } from './writers/sql.js';
 export { pgrollMigrations, type PgrollMigration } from './writers/pgroll.js';
 export { markdownRunbook } from './writers/markdown.js';
@@ -67,6 +72,7 @@ export interface Rendered {
 }
 
 export function renderPlan(plan: Plan, emit: Emit, opts: RenderOptions): Rendered {
+  checkPlanText(plan, emit);
   const base = baseName(opts.file);
   if (emit === 'sql') {
     const root = opts.root;
@@ -100,35 +106,80 @@ export function renderPlan(plan: Plan, emit: Emit, opts: RenderOptions): Rendere
     const body = out.migrations.length === 1 ? out.migrations[0] : out.migrations;
     return { files, notes: out.notes, text: JSON.stringify(body, null, 2) + '\n' };
   }
-  const md = markdownRunbook(plan, { title: opts.file });
+  const md = markdownRunbook(plan, { title: escapeControl(opts.file) });
   return { files: [{ path: `${base}.plan.md`, content: md }], notes: [], text: md };
 }
 
-export class OutputExistsError extends Error {}
+/**
+ * Identifiers go into phase files as SQL (quoted where needed) and, through titles and notes,
+ * into comments (escaped there: writers/sql.ts commentOut). A control character inside a quoted
+ * identifier is valid PostgreSQL, but the runners read phase files as text first (goose splits
+ * at line ends, drizzle at its breakpoint marker, editors and reviewers see a line break, a
+ * terminal an escape sequence), so such a plan is refused rather than written.
+ */
+function checkPlanText(plan: Plan, emit: Emit): void {
+  const texts = plan.phases.flatMap((p) => [...p.sql, ...p.rollback, ...p.verify.map((v) => v.sql)]);
+  for (const text of texts) {
+    for (const t of scanSql(text) ?? []) {
+      if ((t.name === 'IDENT' || t.name === 'UIDENT') && hasControl(t.text)) {
+        throw new PlanError(`the identifier ${escapeControl(t.text)} contains a control character: godwit does not write it into phase files (a runner or an editor could read it as a line break). Rename it first`);
+      }
+    }
+    if (emit === 'sql' && text.includes('--> statement-breakpoint')) {
+      throw new PlanError('a statement of the plan contains the text "--> statement-breakpoint", at which drizzle would split it: godwit does not write such a plan');
+    }
+  }
+}
 
 /**
- * Write every file under `dir`, never replacing one: all targets are checked first, then each
- * file is written to a temporary name and hard-linked into place (link fails if the target
- * appeared meanwhile), so a reader never sees half a file.
+ * Write every file under `dir`, all or nothing, never replacing one (src/io/write.ts): all
+ * targets are checked first (a dangling link counts), each file is written to a temporary
+ * name and hard-linked into place, and a failure half-way removes what was written.
  */
 export function writeFilesNoClobber(dir: string, files: OutputFile[]): string[] {
-  const targets = files.map((f) => join(dir, ...f.path.split('/')));
-  const clash = targets.filter((t) => existsSync(t));
-  if (clash.length) throw new OutputExistsError(`${clash.join(', ')} already exist${clash.length > 1 ? '' : 's'}: godwit never overwrites files (choose another --out directory)`);
-  const written: string[] = [];
-  files.forEach((f, i) => {
-    const target = targets[i];
-    mkdirSync(dirname(target), { recursive: true });
-    const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-    writeFileSync(tmp, f.content);
+  return writeNewFiles(dir, files);
+}
+
+/**
+ * The files of an earlier plan of the same migration in `dir` (`plan --out` run twice would
+ * otherwise write a second full set of phases, numbered after the first): phase files carry
+ * the `-- godwit plan for <file> — phase` header (`//` in JS/TS phases); pgroll and markdown output go by name.
+ */
+export function existingPlan(dir: string, emit: Emit, file: string): string[] {
+  const base = baseName(file);
+  const names = namesIn(dir);
+  if (emit === 'pgroll') return names.filter((n) => new RegExp(`^\\d+_${base}(_sql)?\\.json$`).test(n)).map((n) => join(dir, n));
+  if (emit === 'markdown') return names.filter((n) => n === `${base}.plan.md`).map((n) => join(dir, n));
+  // phase files are SQL (`--` comments) or JS/TS migrations (the same header as `//` lines: writers/js.ts)
+  const line = commentOut(`godwit plan for ${basenameOf(file)} — phase `).slice(3);
+  const found: string[] = [];
+  const look = (path: string, depth: number): void => {
+    let st;
     try {
-      linkSync(tmp, target);
-    } finally {
-      unlinkSync(tmp);
+      st = lstatSync(path);
+    } catch {
+      return;
     }
-    written.push(target);
-  });
-  return written;
+    if (st.isDirectory() && depth < 2) for (const n of namesIn(path)) look(join(path, n), depth + 1);
+    else if (st.isFile() && /\.(sql|[cm]?[jt]s)$/.test(path) && [`-- ${line}`, `// ${line}`].some((h) => startOf(path).includes(h))) found.push(path);
+  };
+  for (const n of names) look(join(dir, n), 1);
+  return found.sort();
+}
+
+/** The first 4 kB of a file (the header block), as text. */
+function startOf(path: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** File names in a directory (empty when it does not exist). */

@@ -17,6 +17,7 @@
  * implicitly, so phases hold no BEGIN/COMMIT. Tested phase by phase, with data and rollbacks, on
  * MariaDB (test/mysql-expand.test.ts).
  */
+import { escapeControl } from '../io/control.js';
 import { classifyStatement, clausesFor } from '../dialects/mysql/online-ddl.js';
 import { onlineDdl, type MysqlTarget, type OpKind } from '../dialects/mysql/matrix.js';
 import type { MysqlCatalog, MysqlColumn, MysqlTable } from '../dialects/mysql/catalog.js';
@@ -167,7 +168,8 @@ function planColumn(plan: MysqlExpandPlan, table: MysqlTable, op: AlterOp, line:
 export function mysqlPhaseFiles(plan: MysqlExpandPlan, start: number, width: number, goose: boolean): Array<{ path: string; content: string; phase: number }> {
   return plan.phases.map((p, i) => {
     const v = String(start + i).padStart(width, '0');
-    const head = [`-- godwit plan, phase ${i + 1} of ${plan.phases.length} (release ${p.release}): ${p.title}`, ...p.notes.map((n) => `-- ${n}`)].join('\n');
+    // (names go into `--` comments: a line break in a name must not end the comment)
+    const head = [`-- godwit plan, phase ${i + 1} of ${plan.phases.length} (release ${p.release}): ${escapeControl(p.title)}`, ...p.notes.map((n) => `-- ${escapeControl(n)}`)].join('\n');
     const up = p.sql.map((s) => `${s};`).join('\n');
     const down = p.rollback.length ? p.rollback.map((s) => `${s};`).join('\n') : '-- nothing to undo (derived data stays)';
     const content = goose ? `${head}\n-- +goose Up\n${up}\n\n-- +goose Down\n${down}\n` : `${head}\n${up}\n\n-- rollback:\n${down.split('\n').map((l) => (l.startsWith('--') ? l : `-- ${l}`)).join('\n')}\n`;

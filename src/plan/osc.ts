@@ -12,6 +12,7 @@
  * limitations.md; pt-online-schema-change: its POD, DSN options). Every value in the script is
  * single-quoted for the shell; identifiers can hold anything.
  */
+import { escapeControl, hasControl } from '../io/control.js';
 import { classifyStatement, blocksTraffic, type StatementDdl } from '../dialects/mysql/online-ddl.js';
 import { referencingTables, type MysqlCatalog, type MysqlTable } from '../dialects/mysql/catalog.js';
 import type { MysqlTarget } from '../dialects/mysql/matrix.js';
@@ -93,6 +94,8 @@ function change(stmt: MysqlStatement, ddl: StatementDdl, table: MysqlTable | und
   };
   const ops: AlterOp[] = stmt.kind === 'AlterTable' ? stmt.body.ops : [];
   const refuse = (reason: string): OscChange => ((c.refused = reason), c);
+  // a script is read line by line by its reviewer (and the shell): a name or an --alter text with a line break is not written into one
+  if ([ddl.table.name, ddl.table.schema ?? '', c.alter].some(hasControl)) return refuse(`"${escapeControl(name)}" or its change holds a control character (a line break, …): godwit writes no such name into a shell script`);
   if (!table) return refuse(`no earlier migration creates "${name}": its primary key, foreign keys and triggers are unknown, so the ${tool} preconditions cannot be checked (lint the file with its migration history, or give --schema)`);
   if (ops.some((o) => o.kind === 'rename-table')) return refuse(`${tool} does not rename tables (ALTER TABLE … RENAME TO): rename with RENAME TABLE, which is instant`);
   const dropsPk = ops.some((o) => o.kind === 'drop-primary-key');
@@ -140,11 +143,12 @@ function sharedKey(t: MysqlTable, tool: OscTool): string | undefined {
   return undefined;
 }
 
+// (names go into `#` comments: a line break in a table name must not end the comment and become a command)
 const HEADER = (tool: string, c: OscChange, line: number): string[] => [
   '#!/usr/bin/env bash',
-  `# ${tool} for the ALTER TABLE of "${c.table}" (line ${line}) — ${c.why}.`,
+  `# ${escapeControl(`${tool} for the ALTER TABLE of "${c.table}" (line ${line}) — ${c.why}.`)}`,
   '# Preconditions checked against the migration history:',
-  ...c.checks.map((x) => `#   - ${x}`),
+  ...c.checks.map((x) => `#   - ${escapeControl(x)}`),
   '# Set MYSQL_HOST, MYSQL_USER and MYSQL_DATABASE (MYSQL_PORT defaults to 3306); the password is asked for.',
   'set -euo pipefail',
   ': "${MYSQL_HOST:?set MYSQL_HOST}" "${MYSQL_USER:?set MYSQL_USER}" "${MYSQL_DATABASE:?set MYSQL_DATABASE to the schema}"',
@@ -171,7 +175,7 @@ function ghostScript(ddl: StatementDdl, c: OscChange, renames: boolean, line: nu
     '# 1. dry run: checks the table and the server, creates and drops the ghost table, copies nothing',
     'ghost',
     `# 2. the migration: copies the rows and follows the binary log; it waits before the cut-over until`,
-    `#    ${flag}.postpone is removed (rm it when traffic is low); touch ${flag}.panic to abort`,
+    `#    ${escapeControl(flag)}.postpone is removed (rm it when traffic is low); touch ${escapeControl(flag)}.panic to abort`,
     `touch ${shellQuote(`${flag}.postpone`)}`,
     'ghost --execute',
     '',

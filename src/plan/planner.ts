@@ -20,6 +20,7 @@ import { lockTimeoutSql, type PlanContext } from './sql.js';
 import { isUnplanned, type CmdInput, type PlanInput, type PlanOutcome } from './planners/common.js';
 import { spansOf, statementText, textOf } from './text.js';
 import { inverseOf } from './inverse.js';
+import { escapeControl } from '../io/control.js';
 import { planRenameColumn } from './planners/rename-column.js';
 import { planRenameTable } from './planners/rename-table.js';
 import { planChangeColumnType } from './planners/change-column-type.js';
@@ -287,7 +288,8 @@ function unique<T>(list: T[], key: (x: T) => string): T[] {
 }
 
 function firstLine(sql: string): string {
-  const line = sql.split('\n')[0];
+  // (it goes into a `--` comment: a `\r` must not end it)
+  const line = escapeControl(sql.split('\n')[0], { keep: '\t' });
   return line.length > 100 ? `${line.slice(0, 100)}…` : line;
 }
 

@@ -11,10 +11,12 @@
  * not analysable) is a last `::notice` without a file.
  */
 import type { LintResult } from '../engine/types.js';
+import { escapeControl } from '../io/control.js';
 import { coverage, coverageLine, displayPath, isIoFailure, lockLine, plural, totals, type ReportOptions } from './common.js';
 
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  // (the other control characters of a name — an escape sequence — would act on the log's terminal: shown escaped)
+  return escapeControl(s, { keep: '\r\n' }).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 export function escapeProperty(s: string): string {

@@ -4,6 +4,7 @@
  */
 import type { LintResult } from '../engine/types.js';
 import type { Paint } from './color.js';
+import { escapeControl } from '../io/control.js';
 import { coverage, coverageLine } from './coverage.js';
 
 export function formatStylish(results: LintResult[], paint: Paint, cwd: string = process.cwd()): string {
@@ -19,14 +20,15 @@ export function formatStylish(results: LintResult[], paint: Paint, cwd: string =
     fixableErrors += r.fixableErrorCount;
     fixableWarnings += r.fixableWarningCount;
     const rel = r.filePath.startsWith(cwd + '/') ? r.filePath.slice(cwd.length + 1) : r.filePath;
-    out += '\n' + paint('underline', rel) + '\n';
+    // names, messages and code from the files reach the terminal: no control character acts on it
+    out += '\n' + paint('underline', escapeControl(rel)) + '\n';
     const lines = r.source?.split(/\r\n|\r|\n/);
     for (const m of r.messages) {
       const sev = m.severity === 2 ? paint('red', 'error') : paint('yellow', 'warning');
-      out += `  ${paint('dim', `${m.line}:${m.column}`)}  ${sev}  ${m.message}  ${paint('dim', m.ruleId ?? '')}\n`;
+      out += `  ${paint('dim', `${m.line}:${m.column}`)}  ${sev}  ${escapeControl(m.message, { keep: '\n' })}  ${paint('dim', m.ruleId ?? '')}\n`;
       if (m.lock) {
         const blocks = m.lock.blocks.length ? `blocks ${m.lock.blocks.join(', ')}` : 'blocks no reads or writes';
-        out += `      ${paint('cyan', 'lock')} ${m.lock.mode} on ${m.lock.table} · ${blocks} · ${m.lock.duration}\n`;
+        out += `      ${paint('cyan', 'lock')} ${m.lock.mode} on ${escapeControl(m.lock.table)} · ${blocks} · ${m.lock.duration}\n`;
       }
       if (lines) out += codeFrame(lines, m.line, m.column, paint);
     }
@@ -48,7 +50,8 @@ function codeFrame(lines: string[], line: number, column: number, paint: Paint):
   if (text === undefined) return '';
   const width = String(line).length;
   const flat = text.replace(/\t/g, ' ');
-  const shown = flat.length > 160 ? flat.slice(0, 160) + '…' : flat;
-  const caret = ' '.repeat(Math.max(0, Math.min(column - 1, 160))) + '^';
+  const cut = flat.length > 160 ? flat.slice(0, 160) + '…' : flat;
+  const shown = escapeControl(cut);
+  const caret = ' '.repeat(Math.max(0, Math.min(escapeControl(flat.slice(0, column - 1)).length, 160))) + '^';
   return `      ${paint('dim', `${line} |`)} ${shown}\n      ${' '.repeat(width)} ${paint('dim', '|')} ${paint('red', caret)}\n`;
 }

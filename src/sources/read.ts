@@ -11,7 +11,7 @@
  *   53 kB) is reported instead, and can be excluded in the config;
  * - text is decoded as UTF-8; invalid byte sequences become U+FFFD, as everywhere in godwit.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { fstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 
 /** The largest file godwit lints or replays as history: 5 MiB. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -71,4 +71,29 @@ function asReadError(e: unknown): FileReadError {
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/**
+ * Why the process's standard input cannot be what `--stdin` lints, or undefined: a directory
+ * reads as empty in Node and a closed descriptor is reopened on /dev/null by Node itself
+ * (read-write, where a shell's `< /dev/null` is read-only: told apart on Linux, through
+ * /proc/self/fdinfo) — both would lint as a clean, empty file.
+ */
+export function stdinProblem(): string | undefined {
+  let st;
+  try {
+    st = fstatSync(0);
+  } catch (e) {
+    return `standard input cannot be read (${(e as NodeJS.ErrnoException).code ?? 'EIO'})`;
+  }
+  if (st.isDirectory()) return 'standard input is a directory';
+  if (st.isCharacterDevice() && process.platform === 'linux') {
+    try {
+      const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/fdinfo/0', 'utf8'))?.[1];
+      if (flags !== undefined && (parseInt(flags, 8) & 3) === 2 && readlinkSync('/proc/self/fd/0') === '/dev/null') return 'standard input is closed';
+    } catch {
+      // no /proc: cannot tell
+    }
+  }
+  return undefined;
 }

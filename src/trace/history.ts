@@ -16,8 +16,9 @@ import { catalogFromDump, replayParsed } from '../analysis/history.js';
 import { blankRanges, fileTransaction, isRunnerName, rootOf, type RunnerName } from '../sources/index.js';
 import { ConfigLoader } from '../config/index.js';
 import { languageOf, prepareMigration, sentStatements } from '../sources/extract/index.js';
-import { pgError, type Engine } from './engine.js';
-import { notReplayable } from './statements.js';
+import { pgError, TraceStop, type Engine } from './engine.js';
+import { notReplayable, replayText } from './statements.js';
+import { returnsRows } from './session.js';
 import type { HistoryReport } from './types.js';
 
 export interface HistoryOptions {
@@ -100,10 +101,12 @@ export async function prepareFile(file: string, opts: HistoryOptions): Promise<P
 }
 
 /**
- * Execute the history in the engine, statement by statement in autocommit. A statement that
- * fails is skipped and counted (a history is replayed as far as it goes: objects from
- * extensions or roles that do not exist here, …). Session state it leaves (SET search_path,
- * SET ROLE) is discarded afterwards: each migration starts in a fresh session.
+ * Execute the history in the engine, statement by statement in autocommit, each one as a
+ * migration statement is run (Engine.run: one statement, the statement timeout, the
+ * restricted role on a server). A statement that fails is skipped and counted (a history is
+ * replayed as far as it goes: objects from extensions or roles that do not exist here, …).
+ * Session state it leaves (SET search_path, …) is not carried into the trace: the caller gives
+ * the migration a fresh session (Engine.freshSession).
  */
 export async function replayHistory(engine: Engine, history: ParsedFile[], source: HistoryReport['source'], cwd: string, signal?: AbortSignal): Promise<HistoryReport & { ms: number }> {
   const t0 = performance.now();
@@ -112,24 +115,23 @@ export async function replayHistory(engine: Engine, history: ParsedFile[], sourc
     for (const stmt of file.statements) {
       await new Promise((r) => setImmediate(r));
       if (signal?.aborted) break;
-      if (notReplayable(stmt)) {
+      const text = notReplayable(stmt) ? null : replayText(stmt, file);
+      if (text === null) {
         report.skipped++;
         continue;
       }
       report.statements++;
       try {
-        await engine.exec(stmt.text);
+        await engine.run(text, { rows: returnsRows(stmt.kind, stmt.body) });
       } catch (e) {
+        if (e instanceof TraceStop) throw e;
         report.failed++;
         if (report.errors.length < 20) {
           report.errors.push({ file: shortPath(file.path, cwd), line: file.source.position(stmt.start).line, message: pgError(e).message });
         }
-        // a failure inside a DO block or a function body can leave a transaction open
-        await engine.exec('ROLLBACK').catch(() => {});
       }
     }
   }
-  if (history.length) await engine.exec('DISCARD ALL');
   return { ...report, ms: performance.now() - t0 };
 }
 

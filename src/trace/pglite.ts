@@ -1,27 +1,32 @@
 /**
- * The embedded engine: PostgreSQL compiled to WASM (PGlite), in this process, in memory.
- * Nothing it does outlives the process, so a trace there cannot touch any real database.
+ * The embedded engine: PostgreSQL compiled to WASM (PGlite), in memory, in a worker thread of
+ * this process (pglite-worker.ts). Nothing it does outlives the process, so a trace there
+ * cannot touch any real database; the thread lets godwit stop a statement that does not end —
+ * PGlite has no statement_timeout of its own, and a thread running WASM handles no signal:
+ * each statement of a migration gets `statementTimeout` (the thread is terminated when it
+ * passes), and Ctrl-C terminates the thread at once.
  *
  * Start-up is the cost: `initdb` in WASM takes seconds. So:
  *  - the freshly initdb'd data directory is dumped once and cached on disk (gzip, per PGlite
- *    version) — later processes load it instead of running initdb;
+ *    version) — later processes load it instead of running initdb; this process keeps it in
+ *    memory for a thread that replaces a terminated one;
  *  - one instance is kept per process; after a trace it is reset (every object the history
  *    and the trace created is dropped) and reused. The reset is verified against a
  *    fingerprint of the pristine catalogs; when anything is left over, the instance is
  *    replaced by a fresh one from the in-memory data directory.
  *
- * `@electric-sql/pglite` is imported on first use only: `godwit lint` never loads it.
+ * `@electric-sql/pglite` is imported (in the thread) on first use only: `godwit lint` never loads it.
  */
 import { createRequire } from 'node:module';
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import type { Extensions, PGlite } from '@electric-sql/pglite';
-import type { Engine } from './engine.js';
-
-type PgliteModule = typeof import('@electric-sql/pglite');
+import { Worker } from 'node:worker_threads';
+import { durationMs, EngineStopped, TraceStop, type Engine } from './engine.js';
+import { checkFailure, RUN_CALL } from './session.js';
+import type { OpenResult, WorkerInit, WorkerRequest } from './pglite-worker.js';
 
 export interface PgliteStartInfo {
   engine: Engine;
@@ -36,35 +41,36 @@ export interface PgliteOptions {
   extensions?: Iterable<string>;
   /** where to cache the initdb'd data directory; false: no disk cache. Default: $GODWIT_CACHE_DIR or <tmpdir>/godwit-<uid> */
   cacheDir?: string | false;
+  /** each statement of a migration or its history may run this long (PostgreSQL duration; default 10s) */
+  statementTimeout?: string;
+  /** an interruption while the engine starts stops it at once (start-up can take seconds) */
+  signal?: AbortSignal;
 }
 
 interface Host {
-  db: PGlite;
+  worker: Worker;
   extensions: Set<string>;
   serverVersion: string;
   versionNum: number;
   /** a trace ran since the last reset */
   dirty: boolean;
+  call<T>(req: DistributiveOmit<WorkerRequest, 'id'>, timeoutMs?: number): Promise<T>;
+  /** stop the thread now: pending calls fail with `why` */
+  kill(why: EngineStopped): void;
 }
 
-let modulePromise: Promise<PgliteModule> | undefined;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 let host: Host | undefined;
 /** the pristine data directory (uncompressed tar), once known */
-let pristine: Blob | undefined;
-let pristineFingerprint: string | undefined;
-let fingerprintSql: string | undefined;
+let pristine: Uint8Array | undefined;
 /** one trace at a time per process */
 let queue: Promise<void> = Promise.resolve();
-
-function loadModule(): Promise<PgliteModule> {
-  if (!modulePromise) modulePromise = import('@electric-sql/pglite');
-  return modulePromise;
-}
 
 const require = createRequire(import.meta.url);
 
 /** PGlite's dist directory and version (the cache key). */
-function pgliteInfo(): { dist: string; version: string } {
+function pgliteInfo(): WorkerInit {
   const main = require.resolve('@electric-sql/pglite');
   const dist = dirname(main);
   let version = 'unknown';
@@ -83,17 +89,6 @@ export function pgliteExtensionModule(name: string): string | undefined {
   return existsSync(join(pgliteInfo().dist, 'contrib', `${mod}.js`)) ? mod : undefined;
 }
 
-async function loadExtensions(names: Set<string>): Promise<Extensions> {
-  const out: Extensions = {};
-  for (const name of names) {
-    const mod = pgliteExtensionModule(name);
-    if (!mod) continue;
-    const m = (await import(`@electric-sql/pglite/contrib/${mod}`)) as Record<string, Extensions[string]>;
-    if (m[mod]) out[mod] = m[mod];
-  }
-  return out;
-}
-
 /** The per-user cache directory, or undefined when it is not safe to use (not ours, a symlink). */
 function cacheDirectory(opt: string | false | undefined): string | undefined {
   if (opt === false) return undefined;
@@ -109,68 +104,104 @@ function cacheDirectory(opt: string | false | undefined): string | undefined {
   }
 }
 
-function cacheFile(dir: string): string {
-  return join(dir, `pglite-${pgliteInfo().version}-datadir.tar.gz`);
-}
-
-function readCachedDatadir(dir: string | undefined): Blob | undefined {
-  if (!dir) return undefined;
-  const file = cacheFile(dir);
-  if (!existsSync(file)) return undefined;
-  try {
-    return new Blob([gunzipSync(readFileSync(file))]);
-  } catch {
-    rmSync(file, { force: true });
-    return undefined;
+/** The thread's script: beside this module once built (also from the CLI bundle in dist/src/cli/), or in dist/ when this runs from src/ (tests). */
+function workerScript(): URL {
+  for (const rel of ['../trace/pglite-worker.js', '../../dist/src/trace/pglite-worker.js']) {
+    const url = new URL(rel, import.meta.url);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
   }
+  throw new Error('the embedded engine is not built (dist/src/trace/pglite-worker.js is missing): run npm run build');
 }
 
-function writeCachedDatadir(dir: string | undefined, tar: Uint8Array): void {
-  if (!dir) return;
-  const file = cacheFile(dir);
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, gzipSync(tar, { level: 1 }), { mode: 0o600 });
-    renameSync(tmp, file);
-  } catch {
-    rmSync(tmp, { force: true });
-  }
-}
-
-async function createHost(extensions: Set<string>, cacheDir: string | false | undefined): Promise<{ host: Host; how: 'initdb' | 'datadir' }> {
-  const { PGlite } = await loadModule();
-  const ext = await loadExtensions(extensions);
-  const dir = cacheDirectory(cacheDir);
-  let how: 'initdb' | 'datadir' = 'datadir';
-  let db: PGlite | undefined;
-  const data = pristine ?? readCachedDatadir(dir);
-  if (data) {
-    try {
-      db = await PGlite.create({ loadDataDir: data, extensions: ext });
-      pristine = data;
-    } catch {
-      if (dir) rmSync(cacheFile(dir), { force: true });
-      db = undefined;
+function startWorker(): Host {
+  // (not this process's own Node flags: --input-type, an --import hook … are not the thread's)
+  const worker = new Worker(workerScript(), { workerData: pgliteInfo(), execArgv: [] });
+  worker.unref();
+  let next = 1;
+  let dead: EngineStopped | undefined;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; timer?: NodeJS.Timeout }>();
+  const failAll = (e: unknown): void => {
+    for (const p of pending.values()) {
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(e);
     }
+    pending.clear();
+  };
+  worker.on('message', (msg: { id: number; ok: boolean; value?: unknown; message?: string; code?: string }) => {
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    if (p.timer) clearTimeout(p.timer);
+    if (msg.ok) p.resolve(msg.value);
+    else p.reject(Object.assign(new Error(msg.message), msg.code ? { code: msg.code } : {}));
+  });
+  worker.on('error', (e) => {
+    dead ??= new EngineStopped(`the embedded engine failed: ${e instanceof Error ? e.message : String(e)}`, 'the embedded engine failed on an earlier statement');
+    failAll(dead);
+  });
+  worker.on('exit', () => {
+    dead ??= new EngineStopped('the embedded engine stopped', 'the embedded engine stopped on an earlier statement');
+    failAll(dead);
+    if (host?.worker === worker) host = undefined;
+  });
+  const h: Host = {
+    worker,
+    extensions: new Set(),
+    serverVersion: '',
+    versionNum: 0,
+    dirty: false,
+    call<T>(req: DistributiveOmit<WorkerRequest, 'id'>, timeoutMs?: number): Promise<T> {
+      if (dead) return Promise.reject(dead);
+      const id = next++;
+      return new Promise<T>((resolve, reject) => {
+        const entry: { resolve: (v: unknown) => void; reject: (e: unknown) => void; timer?: NodeJS.Timeout } = { resolve: resolve as (v: unknown) => void, reject };
+        if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
+          entry.timer = setTimeout(
+            () =>
+              h.kill(
+                new EngineStopped(
+                  'canceling statement due to statement timeout (godwit stopped the embedded engine: PGlite has no statement_timeout)',
+                  'the embedded engine was stopped at the statement timeout of an earlier statement',
+                ),
+              ),
+            timeoutMs,
+          );
+        }
+        pending.set(id, entry);
+        worker.ref();
+        worker.postMessage({ ...req, id });
+      }).finally(() => {
+        if (pending.size === 0) worker.unref();
+      });
+    },
+    kill(why: EngineStopped): void {
+      dead ??= why;
+      failAll(dead);
+      if (host?.worker === worker) host = undefined;
+      void worker.terminate();
+    },
+  };
+  return h;
+}
+
+async function createHost(extensions: Set<string>, cacheDir: string | false | undefined, signal?: AbortSignal): Promise<{ host: Host; how: 'initdb' | 'datadir' }> {
+  const h = startWorker();
+  const onAbort = (): void => h.kill(new EngineStopped('interrupted', 'interrupted'));
+  signal?.addEventListener('abort', onAbort);
+  try {
+    if (signal?.aborted) onAbort();
+    const r = await h.call<OpenResult>({ op: 'open', extensions: [...extensions].map((e) => pgliteExtensionModule(e)!).filter(Boolean), cacheDir: cacheDirectory(cacheDir), pristine });
+    if (r.pristine) pristine = r.pristine;
+    h.extensions = extensions;
+    h.serverVersion = r.serverVersion;
+    h.versionNum = r.versionNum;
+    return { host: h, how: r.how };
+  } catch (e) {
+    h.kill(new EngineStopped('the embedded engine did not start', 'the embedded engine did not start'));
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
-  if (!db) {
-    how = 'initdb';
-    db = await PGlite.create({ extensions: ext });
-    const dump = await db.dumpDataDir('none');
-    const tar = new Uint8Array(await dump.arrayBuffer());
-    pristine = new Blob([tar]);
-    writeCachedDatadir(dir, tar);
-  }
-  const v = (await db.query<{ v: string; n: string }>(`SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n`)).rows[0];
-  const h: Host = { db, extensions, serverVersion: v.v.split(' ')[0], versionNum: Number(v.n), dirty: false };
-  if (!pristineFingerprint) {
-    try {
-      pristineFingerprint = await fingerprint(db);
-    } catch {
-      // no fingerprint: instances are never reused (each trace starts from the pristine data directory)
-    }
-  }
-  return { host: h, how };
 }
 
 /**
@@ -183,6 +214,7 @@ export async function startPglite(opts: PgliteOptions = {}): Promise<PgliteStart
   queue = new Promise<void>((r) => (unlock = r));
   await previous;
   const t0 = performance.now();
+  const timeoutMs = durationMs(opts.statementTimeout ?? '10s');
   try {
     const wanted = new Set([...(opts.extensions ?? [])].filter((e) => pgliteExtensionModule(e)));
     let how: PgliteStartInfo['how'] = 'reused';
@@ -190,27 +222,41 @@ export async function startPglite(opts: PgliteOptions = {}): Promise<PgliteStart
       for (const e of host.extensions) wanted.add(e);
       await closeHost();
     }
-    if (host && host.dirty && !(await resetHost(host))) await closeHost();
+    if (host && host.dirty && !(await host.call<boolean>({ op: 'reset' }).catch(() => false))) await closeHost();
     if (!host) {
-      const created = await createHost(wanted, opts.cacheDir);
+      const created = await createHost(wanted, opts.cacheDir, opts.signal);
       host = created.host;
       how = created.how;
     }
     const h = host;
     h.dirty = true;
     let released = false;
+    const query = <T>(sql: string, params: unknown[] = []): Promise<T[]> => h.call<T[]>({ op: 'query', sql, params });
     const engine: Engine = {
       kind: 'pglite',
       serverVersion: h.serverVersion,
       versionNum: h.versionNum,
-      async exec(sql) {
-        await h.db.exec(sql);
+      query,
+      async run(sql, { rows }) {
+        try {
+          await h.call({ op: 'query', sql: RUN_CALL, params: [sql, rows] }, timeoutMs);
+        } catch (e) {
+          const why = checkFailure(e);
+          if (why) throw new TraceStop(why);
+          throw e;
+        }
       },
-      async query<T>(sql: string) {
-        return (await h.db.query<T>(sql)).rows;
+      async freshSession() {
+        await h.call({ op: 'fresh' });
+      },
+      async begin() {
+        await query('BEGIN');
+      },
+      async rollback() {
+        await query('ROLLBACK').catch(() => {});
       },
       abort() {
-        // in-process and in-memory: nothing outlives the process
+        h.kill(new EngineStopped('interrupted', 'interrupted'));
       },
       async release() {
         if (released) return;
@@ -229,11 +275,8 @@ async function closeHost(): Promise<void> {
   const h = host;
   host = undefined;
   if (h) {
-    try {
-      await h.db.close();
-    } catch {
-      // already gone
-    }
+    await h.call({ op: 'close' }).catch(() => {});
+    await h.worker.terminate();
   }
 }
 
@@ -248,103 +291,4 @@ export async function shutdownPglite(): Promise<void> {
   } finally {
     unlock();
   }
-}
-
-/** Drop everything a history and a trace can create; true when the catalogs are pristine again. */
-async function resetHost(h: Host): Promise<boolean> {
-  try {
-    try {
-      await h.db.exec('ROLLBACK');
-    } catch {
-      // not in a transaction
-    }
-    await h.db.exec('DISCARD ALL');
-    await h.db.exec(RESET_SQL);
-    h.dirty = false;
-    return pristineFingerprint !== undefined && (await fingerprint(h.db)) === pristineFingerprint;
-  } catch {
-    return false;
-  }
-}
-
-const RESET_SQL = `DO $godwit_reset$
-DECLARE r record;
-BEGIN
-  FOR r IN SELECT evtname FROM pg_event_trigger WHERE oid >= 16384 LOOP
-    EXECUTE format('DROP EVENT TRIGGER %I CASCADE', r.evtname);
-  END LOOP;
-  FOR r IN SELECT pubname FROM pg_publication WHERE oid >= 16384 LOOP
-    EXECUTE format('DROP PUBLICATION %I', r.pubname);
-  END LOOP;
-  FOR r IN SELECT nspname FROM pg_namespace
-           WHERE (oid >= 16384 OR nspname = 'public') AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%' LOOP
-    EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname);
-  END LOOP;
-  CREATE SCHEMA public AUTHORIZATION pg_database_owner;
-  GRANT ALL ON SCHEMA public TO pg_database_owner;
-  GRANT USAGE ON SCHEMA public TO PUBLIC;
-  COMMENT ON SCHEMA public IS 'standard public schema';
-  FOR r IN SELECT extname FROM pg_extension WHERE oid >= 16384 LOOP
-    EXECUTE format('DROP EXTENSION IF EXISTS %I CASCADE', r.extname);
-  END LOOP;
-  FOR r IN SELECT castsource::regtype::text AS s, casttarget::regtype::text AS t FROM pg_cast WHERE oid >= 16384 LOOP
-    EXECUTE format('DROP CAST IF EXISTS (%s AS %s) CASCADE', r.s, r.t);
-  END LOOP;
-  FOR r IN SELECT fdwname FROM pg_foreign_data_wrapper WHERE oid >= 16384 LOOP
-    EXECUTE format('DROP FOREIGN DATA WRAPPER IF EXISTS %I CASCADE', r.fdwname);
-  END LOOP;
-  FOR r IN SELECT lanname FROM pg_language WHERE oid >= 16384 LOOP
-    EXECUTE format('DROP LANGUAGE IF EXISTS %I CASCADE', r.lanname);
-  END LOOP;
-  FOR r IN SELECT amname FROM pg_am WHERE oid >= 16384 LOOP
-    EXECUTE format('DROP ACCESS METHOD IF EXISTS %I CASCADE', r.amname);
-  END LOOP;
-  FOR r IN SELECT oid FROM pg_largeobject_metadata WHERE oid >= 16384 LOOP
-    PERFORM lo_unlink(r.oid);
-  END LOOP;
-  FOR r IN SELECT rolname FROM pg_authid WHERE oid >= 16384 LOOP
-    EXECUTE format('DROP OWNED BY %I CASCADE', r.rolname);
-    EXECUTE format('DROP ROLE %I', r.rolname);
-  END LOOP;
-  EXECUTE format('ALTER DATABASE %I RESET ALL', current_database());
-  EXECUTE format('ALTER ROLE %I RESET ALL', current_user);
-END
-$godwit_reset$`;
-
-/**
- * A fingerprint of the catalogs: per catalog table its row count, how many rows are user
- * objects (oid >= FirstNormalObjectId), and a hash of its privileges (grants on built-in
- * objects). Temporary schemas, which PostgreSQL keeps for reuse, are left out, and schema
- * public counts as pristine when re-created with its owner, privileges and comment.
- */
-async function fingerprint(db: PGlite): Promise<string> {
-  if (!fingerprintSql) {
-    const cats = (
-      await db.query<{ relname: string; has_oid: boolean; acls: string | null }>(
-        `SELECT c.relname,
-                EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'oid' AND a.attnum > 0) AS has_oid,
-                (SELECT string_agg(a.attname, ',') FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND a.atttypid = 'aclitem[]'::regtype) AS acls
-           FROM pg_class c
-          WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relkind = 'r'
-          ORDER BY c.relname`,
-      )
-    ).rows;
-    const parts = cats.map((c) => {
-      const name = c.relname;
-      // the reset re-creates schema public, whose initdb-time privileges (a pg_init_privs row,
-      // used by pg_dump only) are not re-created: count only user objects' rows there
-      if (name === 'pg_init_privs') return `SELECT '${name}' || ':' || count(*) FILTER (WHERE objoid >= 16384) AS f FROM pg_catalog.${name}`;
-      // comments on built-in objects can change without adding a row
-      if (name === 'pg_description' || name === 'pg_shdescription') {
-        const pub = name === 'pg_description' ? ` WHERE NOT (classoid = 'pg_catalog.pg_namespace'::regclass AND objoid = 'public'::regnamespace)` : '';
-        return `SELECT '${name}' || ':' || count(*) || ':' || count(*) FILTER (WHERE objoid >= 16384) || ':' || md5(coalesce(string_agg(objoid || '/' || description, ',' ORDER BY objoid, classoid, description), '')) AS f FROM pg_catalog.${name}${pub}`;
-      }
-      const where = name === 'pg_namespace' ? ` WHERE nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'` : '';
-      const userRows = c.has_oid ? (name === 'pg_namespace' ? `count(*) FILTER (WHERE oid >= 16384 AND nspname <> 'public')` : 'count(*) FILTER (WHERE oid >= 16384)') : '0';
-      const acl = c.acls ? c.acls.split(',').map((a) => `md5(coalesce(string_agg(${a}::text, ',' ORDER BY ${a}::text), ''))`).join(` || ':' || `) : `''`;
-      return `SELECT '${name}' || ':' || count(*) || ':' || ${userRows} || ':' || ${acl} AS f FROM pg_catalog.${name}${where}`;
-    });
-    fingerprintSql = `SELECT string_agg(f, ' ' ORDER BY f) AS f FROM (${parts.join('\nUNION ALL ')}) x`;
-  }
-  return (await db.query<{ f: string }>(fingerprintSql)).rows[0].f;
 }

@@ -2,6 +2,7 @@
 import type { Paint } from '../report/color.js';
 import { lockStrength } from '../analysis/lock-types.js';
 import type { TraceResult, TracedLock } from './types.js';
+import { escapeControl } from '../io/control.js';
 
 export function formatTraceJson(result: TraceResult): string {
   const { file, engine, serverVersion, committed, history, startMs, statements, unreadable } = result;
@@ -23,6 +24,7 @@ export function formatTraceJson(result: TraceResult): string {
         durationMs: s.durationMs,
         error: s.error,
         ...(s.errorCode ? { errorCode: s.errorCode } : {}),
+        ...(s.engineStopped ? { engineStopped: true } : {}),
         skipped: s.skipped,
         static: s.static,
         differences: s.differences,
@@ -83,7 +85,16 @@ function strongestPerRelation(locks: TracedLock[]): TracedLock[] {
 
 const MODE_WIDTH = 'SHARE UPDATE EXCLUSIVE'.length;
 
-export function formatTraceStylish(result: TraceResult, paint: Paint, cwd: string = process.cwd()): string {
+/** Every string of a value with its control characters escaped (names, SQL and server messages reach a terminal). */
+function printable<T>(value: T): T {
+  if (typeof value === 'string') return escapeControl(value) as T;
+  if (Array.isArray(value)) return value.map(printable) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printable(v)])) as T;
+  return value;
+}
+
+export function formatTraceStylish(raw: TraceResult, paint: Paint, cwd: string = process.cwd()): string {
+  const result = printable(raw);
   const rel = result.file.startsWith(cwd + '/') ? result.file.slice(cwd.length + 1) : result.file;
   const engine = result.engine === 'pglite' ? `PGlite (PostgreSQL ${result.serverVersion})` : `PostgreSQL ${result.serverVersion} server`;
   const h = result.history;
@@ -100,10 +111,10 @@ export function formatTraceStylish(result: TraceResult, paint: Paint, cwd: strin
   let skipped = 0;
   let failed = 0;
   let differences = 0;
-  for (const s of result.statements) {
+  for (const [i, s] of result.statements.entries()) {
     const num = String(s.line).padStart(width);
     const ms = s.durationMs === null ? '' : paint('dim', `${s.durationMs.toFixed(2)} ms`);
-    out += `\n  ${paint('dim', num)}  ${paint('bold', firstLine(s.sql))}${ms ? `  ${ms}` : ''}\n`;
+    out += `\n  ${paint('dim', num)}  ${paint('bold', escapeControl(firstLine(raw.statements[i].sql)))}${ms ? `  ${ms}` : ''}\n`;
     const pad = ' '.repeat(width + 4);
     if (s.skipped) {
       skipped++;
@@ -114,7 +125,7 @@ export function formatTraceStylish(result: TraceResult, paint: Paint, cwd: strin
     if (s.error) {
       failed++;
       out += `${pad}${paint('red', 'error')}: ${s.error}${s.errorCode ? paint('dim', ` (${s.errorCode})`) : ''}\n`;
-      out += `${pad}${paint('dim', 'rolled back to its savepoint; the trace went on')}\n`;
+      out += `${pad}${paint('dim', s.engineStopped ? 'the embedded engine was stopped: the trace ends here (nothing outlives it)' : 'rolled back to its savepoint; the trace went on')}\n`;
       if (s.static.length) out += `${pad}${paint('dim', `godwit: ${s.static.map((l) => `${l.mode} on ${l.relation} (${l.duration})`).join('; ')}`)}\n`;
       continue;
     }

@@ -10,7 +10,8 @@ import type { ParsedFile, Statement } from '../dialects/postgresql/types.js';
 import type { Catalog } from '../analysis/catalog.js';
 import { locksOf, mergeEffects } from '../analysis/locks.js';
 import { lockStrength, type Lock, type LockMode } from '../analysis/lock-types.js';
-import { pgError, majorOf, type Engine } from './engine.js';
+import { pgError, majorOf, EngineStopped, TraceStop, type Engine } from './engine.js';
+import { returnsRows, SNAPSHOT_CALL } from './session.js';
 import { notTraceable } from './statements.js';
 import { compareLocks } from './compare.js';
 import type { RelationKind, Rewrite, StaticLock, TracedLock, TracedStatement } from './types.js';
@@ -58,26 +59,9 @@ export interface Snapshot {
   /** (oid, mode) pairs of granted relation locks */
   locks: Array<{ oid: string; mode: LockMode }>;
   xid: string;
+  /** the settings that decide how PostgreSQL splits SQL, and who the session runs as */
+  session: string;
 }
-
-/**
- * One query: the user relations (every schema but pg_catalog and information_schema; TOAST
- * tables flagged), the session's granted relation locks in this database, and the top-level
- * transaction id (to prove the transaction never ended). Catalog relations (oid < 16384, the
- * ones this query itself locks) are left out on the client side.
- */
-const SNAPSHOT_SQL = `SELECT 'r' AS t, c.oid::text AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.relfilenode::text AS filenode,
-       (SELECT string_agg(i.inhparent::text, ',') FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) AS parents
-  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND c.oid >= 16384
-UNION ALL
-SELECT 'l', l.relation::text, NULL, NULL, NULL, l.mode, NULL
-  FROM pg_catalog.pg_locks l
- WHERE l.locktype = 'relation' AND l.granted AND l.pid = pg_catalog.pg_backend_pid()
-   AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
-   AND l.relation >= 16384
-UNION ALL
-SELECT 'x', pg_catalog.txid_current()::text, NULL, NULL, NULL, NULL, NULL`;
 
 interface SnapshotRow {
   t: string;
@@ -89,11 +73,13 @@ interface SnapshotRow {
   parents: string | null;
 }
 
+/** pg_temp.godwit_snapshot() (session.ts): relations, this session's relation locks, the transaction id, the lexing settings and identity. */
 export async function snapshot(engine: Engine): Promise<Snapshot> {
-  const rows = await engine.query<SnapshotRow>(SNAPSHOT_SQL);
+  const rows = await engine.query<SnapshotRow>(SNAPSHOT_CALL);
   const relations = new Map<string, RelationInfo>();
   const locks: Snapshot['locks'] = [];
   let xid = '';
+  let session = '';
   for (const r of rows) {
     if (r.t === 'r') {
       const toast = r.kind === 't' || (r.schema ?? '').startsWith('pg_toast');
@@ -109,11 +95,13 @@ export async function snapshot(engine: Engine): Promise<Snapshot> {
     } else if (r.t === 'l') {
       const mode = PG_LOCK_MODES[r.filenode ?? ''];
       if (mode) locks.push({ oid: r.oid, mode });
-    } else {
+    } else if (r.t === 'x') {
       xid = r.oid;
+    } else if (r.t === 's') {
+      session = `standard_conforming_strings = ${r.oid}, client_encoding = ${r.schema}, session_user = ${r.name}, current_user = ${r.kind}`;
     }
   }
-  return { relations, locks, xid };
+  return { relations, locks, xid, session };
 }
 
 /** `name` in public, `schema.name` elsewhere (as the user most likely wrote it). */
@@ -127,8 +115,6 @@ export interface RunOptions {
   catalog: Catalog;
   /** PostgreSQL major version for the static lock facts (the engine's) */
   pgVersion?: number;
-  /** SQL run right after BEGIN and before every statement (server timeouts) */
-  settings?: string;
   /** stop between statements (SIGINT) */
   signal?: AbortSignal;
   /** the file line of a statement (a JS/TS or Python migration: the line of the call that sends it) */
@@ -151,13 +137,15 @@ export async function traceStatements(engine: Engine, parsed: ParsedFile, opts: 
     statics.push(staticLocks(s, catalog, pgVersion));
   }
 
-  await engine.exec('BEGIN');
+  await engine.begin({ relations: [...new Set(statics.flat().map((l) => l.relation))] });
   try {
-    if (opts.settings) await engine.exec(opts.settings);
     let state = await snapshot(engine);
-    const xid = state.xid;
+    const { xid, session } = state;
+    if (!/^standard_conforming_strings = on, client_encoding = UTF8,/.test(session)) throw new TraceStop(`the session does not read SQL as godwit does (${session})`);
+    /** the engine stopped (a statement timeout in PGlite, an interruption): why the rest is not traced */
+    let lost: string | undefined;
     for (let i = 0; i < stmts.length; i++) {
-      // PGlite runs in this thread: let the event loop deliver signals (SIGINT) between statements
+      // let the event loop deliver signals (SIGINT, SIGTERM) between statements
       await new Promise((r) => setImmediate(r));
       const stmt = stmts[i];
       const base = baseResult(parsed, stmt, statics[i], opts.lineOf);
@@ -165,48 +153,64 @@ export async function traceStatements(engine: Engine, parsed: ParsedFile, opts: 
         out.push({ ...base, skipped: 'interrupted' });
         continue;
       }
+      if (lost) {
+        out.push({ ...base, skipped: lost });
+        continue;
+      }
       const reason = notTraceable(stmt, engine.versionNum);
       if (reason) {
         out.push({ ...base, skipped: reason });
         continue;
       }
-      await engine.exec(`SAVEPOINT ${SAVEPOINT}${opts.settings ? `; ${opts.settings}` : ''}`);
+      await engine.query(`SAVEPOINT ${SAVEPOINT}`);
       const t0 = performance.now();
       let failure: unknown;
       try {
-        await engine.exec(stmt.text);
+        await engine.run(stmt.text, { rows: returnsRows(stmt.kind, stmt.body) });
       } catch (e) {
         failure = e;
       }
       const ms = round(performance.now() - t0);
+      if (failure instanceof EngineStopped) {
+        out.push({ ...base, durationMs: ms, error: failure.message, engineStopped: true });
+        lost = failure.rest;
+        continue;
+      }
+      if (failure instanceof TraceStop) throw failure;
+      const where = `line ${base.line}`;
       if (failure !== undefined) {
         const err = pgError(failure);
-        await engine.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`);
+        await engine.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+        await engine.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
         state = await snapshot(engine);
-        if (state.xid !== xid) throw new Error('the trace transaction ended unexpectedly');
+        guard(state, xid, session, where);
         out.push({ ...base, held: diff(state, state).held, durationMs: ms, error: err.message, ...(err.code ? { errorCode: err.code } : {}) });
         continue;
       }
       const after = await snapshot(engine);
-      if (after.xid !== xid) throw new Error('the trace transaction ended unexpectedly');
-      await engine.exec(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      guard(after, xid, session, where);
+      await engine.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
       const result: TracedStatement = { ...base, durationMs: ms, ...diff(state, after) };
       result.differences = compareLocks(stmt, result, { before: state, after, searchPath: searchPaths[i] });
       out.push(result);
       state = after;
     }
   } finally {
-    await rollback(engine);
+    await engine.rollback();
   }
   return out;
 }
 
-async function rollback(engine: Engine): Promise<void> {
-  try {
-    await engine.exec('ROLLBACK');
-  } catch {
-    // the session is broken: drop it, the server rolls back a transaction whose client is gone
-    engine.abort();
+/**
+ * The transaction is still the one the trace began (a second lock on the door: transaction
+ * control is never sent), and the statement did not change how PostgreSQL splits SQL or who
+ * the session runs as (dynamic SQL can): the statements after it would not be the ones godwit
+ * reads, so the trace stops there.
+ */
+function guard(state: Snapshot, xid: string, session: string, where: string): void {
+  if (state.xid !== xid) throw new TraceStop(`the trace transaction ended unexpectedly at ${where}`);
+  if (state.session !== session) {
+    throw new TraceStop(`the statement at ${where} changed the session (${state.session}; it was ${session}): PostgreSQL would read the statements after it differently than godwit, so the trace stops there (rolled back)`);
   }
 }
 

@@ -11,7 +11,9 @@
 import type { Statement } from '../dialects/postgresql/types.js';
 import { concurrentOp } from '../analysis/concurrent-ops.js';
 import { txControl } from '../analysis/transactions.js';
-import { parsePlpgsql, parseSql } from '../dialects/postgresql/pg.js';
+import { parseSql } from '../dialects/postgresql/pg.js';
+import { plpgsqlQuery } from '../analysis/lexing.js';
+import type { ParsedFile } from '../dialects/postgresql/types.js';
 
 /** Functions whose effects are not undone by ROLLBACK or reach other sessions. */
 const ESCAPING_FUNCTIONS = new Set([
@@ -56,36 +58,9 @@ function escapes(stmt: Statement): string | null {
 
 /** An escaping function called anywhere in a DO block's PL/pgSQL (PERFORM, assignments, SQL). */
 function escapingCallInDo(stmt: Statement): string | undefined {
-  const body = (stmt.body.args ?? []).find((a: any) => a?.DefElem?.defname === 'as')?.DefElem?.arg?.String?.sval;
-  if (typeof body !== 'string') return undefined;
-  let tag = '$godwit$';
-  for (let i = 0; body.includes(tag); i++) tag = `$godwit${i}$`;
-  let tree: unknown;
-  try {
-    tree = parsePlpgsql(`CREATE FUNCTION godwit_do() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`);
-  } catch {
-    return undefined;
-  }
-  const queries: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    for (const [k, v] of Object.entries(n as Record<string, unknown>)) {
-      if (k === 'query' && typeof v === 'string') queries.push(v);
-      else walk(v);
-    }
-  };
-  walk(tree);
-  for (const q of queries) {
-    for (const text of [q, `SELECT ${q}`]) {
-      try {
-        const f = escapingCall(parseSql(text));
-        if (f) return f;
-        break;
-      } catch {
-        // an expression, not a statement: try it as SELECT <expr>
-      }
-    }
+  for (const q of stmt.bodyQueries ?? []) {
+    const f = escapingCall(plpgsqlQuery(q));
+    if (f) return f;
   }
   return undefined;
 }
@@ -145,9 +120,27 @@ export function notTraceable(stmt: Statement, versionNum: number): string | null
       if (b.newVal && versionNum < 120000) return 'ALTER TYPE … ADD VALUE cannot run inside a transaction block before PostgreSQL 12';
       break;
   }
+  const own = touchesTraceSession(stmt);
+  if (own) return own;
+  if (stmt.kind === 'SelectStmt' && b.intoClause) return 'SELECT … INTO is not run in the trace (it runs each statement inside a function, where PostgreSQL does not allow it): write CREATE TABLE … AS SELECT …';
   const esc = escapes(stmt);
   if (esc) return esc;
   if (!isolated(stmt)) return 'the statement could not be isolated for the trace';
+  return null;
+}
+
+/**
+ * Statements that would change who the session runs as, or discard the trace's own session
+ * state: never run (in the trace PostgreSQL would refuse the first inside godwit_run anyway).
+ */
+function touchesTraceSession(stmt: Statement): string | null {
+  if (stmt.kind === 'VariableSetStmt') {
+    const name = String(stmt.body.name ?? '').toLowerCase();
+    if (name === 'role' || name === 'session_authorization') {
+      return `${name === 'role' ? 'SET ROLE' : 'SET SESSION AUTHORIZATION'} is not run: the trace runs the migration as a restricted role (docs/trace.md, "Threat model")`;
+    }
+  }
+  if (stmt.kind === 'DiscardStmt') return "DISCARD is not run: it would discard the trace's own session state";
   return null;
 }
 
@@ -155,10 +148,33 @@ export function notTraceable(stmt: Statement, versionNum: number): string | null
 export function notReplayable(stmt: Statement): string | null {
   if (stmt.kind === 'SyntaxError') return 'syntax error';
   if (txControl(stmt)) return 'transaction control';
+  const own = touchesTraceSession(stmt);
+  if (own) return own;
   const esc = escapes(stmt);
   if (esc) return esc;
   if (!isolated(stmt)) return 'not one statement';
+  if (replayText(stmt) === null) return 'cannot run inside a function and leaves no schema behind';
   return null;
+}
+
+/**
+ * The text a history statement is replayed with. Each statement runs inside
+ * pg_temp.godwit_run (a function), where the CONCURRENTLY forms cannot run: an index is built
+ * (or dropped, a partition detached) without CONCURRENTLY — the same schema afterwards.
+ * VACUUM, CLUSTER of every table and REINDEX … CONCURRENTLY, which change no schema, are
+ * skipped (null).
+ */
+export function replayText(stmt: Statement, file?: ParsedFile): string | null {
+  const b = stmt.body;
+  if (stmt.kind === 'VacuumStmt' && b.is_vacuumcmd) return null;
+  if (stmt.kind === 'ClusterStmt' && !b.relation) return null;
+  const op = concurrentOp(stmt);
+  if (!op?.noTransactionBlock) return stmt.text;
+  if (stmt.kind === 'ReindexStmt' || !file) return stmt.kind === 'ReindexStmt' ? null : stmt.text;
+  const tokens = file.tokensIn ? file.tokensIn(stmt.start, stmt.end) : file.tokens.filter((t) => t.start >= stmt.start && t.end <= stmt.end);
+  const kw = tokens.find((t) => t.text.toUpperCase() === 'CONCURRENTLY');
+  if (!kw) return null;
+  return stmt.text.slice(0, kw.start - stmt.start) + stmt.text.slice(kw.end - stmt.start);
 }
 
 /**

@@ -59,6 +59,8 @@ export interface TracedStatement {
   error: string | null;
   /** SQLSTATE of the error */
   errorCode?: string;
+  /** the engine was stopped during this statement (PGlite at its statement timeout, or an interruption): the trace ends here */
+  engineStopped?: true;
   /** why the statement was not run (transaction control, cannot run in a transaction block, syntax error) */
   skipped: string | null;
   static: StaticLock[];

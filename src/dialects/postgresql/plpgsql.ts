@@ -66,16 +66,23 @@ export function expandDoBlock(stmt: Statement, source: SourceText, tokenAt: (pos
   for (let i = 0; body.includes(tag); i++) tag = `$godwit${i}$`;
   let inner: InnerSql[];
   let dynamic = false;
+  const queries: string[] = [];
   try {
     const res = parsePlpgsql(`CREATE FUNCTION godwit_do() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`);
     inner = [];
     const found = { dynamic: false };
-    for (const f of res.plpgsql_funcs ?? []) collect(f, false, inner, found);
+    for (const f of res.plpgsql_funcs ?? []) collect(f, false, inner, found, queries);
     dynamic = found.dynamic;
   } catch (e) {
-    if (e instanceof PgSyntaxError) return; // a PL/pgSQL error: the DO block is not analysed further
+    // PostgreSQL rejects the block when it runs, or it is deeper than godwit analyses: either
+    // way nothing inside it was checked, which is a finding (syntax-error), never a pass
+    if (e instanceof PgSyntaxError) {
+      stmt.unanalysable = { message: `DO block: ${e.message}`, index: bodyStart };
+      return;
+    }
     throw e;
   }
+  stmt.bodyQueries = queries;
 
   const lineStarts = [0];
   for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 10) lineStarts.push(i + 1);
@@ -142,20 +149,20 @@ function findQuery(body: string, query: string, from: number): number {
   return -1;
 }
 
-function collect(node: unknown, inLoop: boolean, out: InnerSql[], found: { dynamic: boolean }): void {
+function collect(node: unknown, inLoop: boolean, out: InnerSql[], found: { dynamic: boolean }, queries: string[]): void {
   if (Array.isArray(node)) {
-    for (const n of node) collect(n, inLoop, out, found);
+    for (const n of node) collect(n, inLoop, out, found, queries);
     return;
   }
   if (node === null || typeof node !== 'object') return;
   for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (key === 'query' && typeof value === 'string') queries.push(value);
     if (key === 'PLpgSQL_stmt_execsql') {
       const v = value as any;
       const query = v?.sqlstmt?.PLpgSQL_expr?.query;
       if (typeof query === 'string') out.push({ query, lineno: v.lineno ?? 1, inLoop });
-      continue;
     }
     if (key === 'PLpgSQL_stmt_dynexecute' || key === 'PLpgSQL_stmt_dynfors') found.dynamic = true;
-    collect(value, inLoop || LOOPS.has(key), out, found);
+    collect(value, inLoop || LOOPS.has(key), out, found, queries);
   }
 }

@@ -36,6 +36,10 @@ export interface Statement {
   children?: Statement[];
   /** a DO block with EXECUTE of dynamic SQL the analysis cannot see */
   dynamicSql?: boolean;
+  /** a DO block: every SQL text of its PL/pgSQL (statements and expressions such as PERFORM's), as PL/pgSQL's parser gives them */
+  bodyQueries?: string[];
+  /** a DO block whose PL/pgSQL body godwit could not parse: why (reported as a syntax-error; nothing inside was analysed) */
+  unanalysable?: { message: string; index: number };
 }
 
 export interface ParsedFile {

@@ -49,7 +49,7 @@ export function alembicFiles(plan: Plan, target: LayoutTarget, head: (p: Phase) 
     const up = p.transaction ? indent(exec(p.sql), '    ') : `    with op.get_context().autocommit_block():\n${indent(exec(p.sql), '        ')}`;
     const rollback = p.rollback.length ? (p.transaction ? indent(exec(p.rollback), '    ') : `    with op.get_context().autocommit_block():\n${indent(exec(p.rollback), '        ')}`) : '    pass';
     const content = [
-      `"""${docComment(head(p)).replace(/"""/g, "'''")}\n\nRevision ID: ${rev}\nRevises: ${down ?? ''}\n"""`,
+      `"""${docComment(head(p)).replace(/\\/g, '\\\\').replace(/"""/g, "'''")}\n\nRevision ID: ${rev}\nRevises: ${down ?? ''}\n"""`,
       'from alembic import op',
       '',
       `revision = "${rev}"`,

@@ -17,6 +17,7 @@
  *   drizzle         NNNN_name.sql with `--> statement-breakpoint` (journal entries to add by hand)
  */
 import type { RunnerName } from '../../sources/types.js';
+import { escapeControl } from '../../io/control.js';
 import type { Phase, Plan } from '../types.js';
 
 export interface OutputFile {
@@ -118,11 +119,15 @@ function cmpDotted(a: string, b: string): number {
   return 0;
 }
 
-/** `-- ` before every line. */
+/**
+ * `-- ` before every line. Any other line break or control character inside a line (a `\r`
+ * from an identifier or a file name would end the comment in PostgreSQL's lexer) is written as
+ * a visible escape: nothing in a comment can become SQL.
+ */
 export function commentOut(text: string): string {
   return text
     .split('\n')
-    .map((l) => (l ? `-- ${l}` : '--'))
+    .map((l) => (l ? `-- ${escapeControl(l, { keep: '\t' })}` : '--'))
     .join('\n');
 }
 
@@ -194,7 +199,8 @@ export function phaseHeader(plan: Plan, p: Phase, runner: RunnerName, flavor?: '
   return commentOut(lines.join('\n'));
 }
 
-function basenameOf(path: string): string {
+/** How a phase header names the planned file: its base name (`<dir>/migration.sql` for prisma-style layouts). */
+export function basenameOf(path: string): string {
   const parts = path.split(/[\\/]/);
   const last = parts[parts.length - 1];
   return ['migration.sql', 'up.sql'].includes(last) && parts.length > 1 ? `${parts[parts.length - 2]}/${last}` : last;

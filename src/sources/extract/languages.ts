@@ -7,11 +7,10 @@
  * handles without knowing the language.
  */
 import { extractMigration } from './extract.js';
-import { prepareExtracted, type PreparedJsMigration } from './lint.js';
+import { parseDocument, prepareExtracted, type PreparedJsMigration } from './lint.js';
 import { initJsParser, initJsParserSync, isJsMigrationPath } from './parse.js';
 import { isJsRunnerName, type DynamicCall, type ExtractedMigration } from './types.js';
 import { buildDocument, toFile } from './document.js';
-import { parseFile } from '../../dialects/postgresql/parse.js';
 import { SourceText } from '../../dialects/postgresql/source.js';
 import type { ParsedFile } from '../../dialects/postgresql/types.js';
 import type { MigrationRoot } from '../types.js';
@@ -87,7 +86,7 @@ export function sentStatements(prepared: PreparedJsMigration): SentStatements {
   let { document, parsed } = prepared;
   if (unreadable.length) {
     document = buildDocument({ ...m, calls: m.calls.filter((c) => c.kind !== 'dynamic'), dynamic: [] });
-    parsed = parseFile(prepared.parsed.path, document.text);
+    parsed = parseDocument(prepared.parsed.path, document);
   }
   const file = new SourceText(m.text);
   return { parsed, unreadable, lineOf: (offset) => file.position(toFile(document, offset, 'start')).line };

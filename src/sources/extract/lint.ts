@@ -49,7 +49,7 @@ export function prepareJsMigration(path: string, text: string, opts: ExtractOpti
  */
 export function prepareExtracted(path: string, migration: ExtractedMigration, text = migration.text): PreparedJsMigration {
   let document = buildDocument(migration);
-  let parsed = parseFile(path, document.text);
+  let parsed = parseDocument(path, document);
   if (migration.fragments.some((f) => f.directives.length > 0)) {
     // a suppression comment above a call covers each statement of its SQL: place a copy before each
     const starts = new Map<Fragment, number[]>();
@@ -61,7 +61,7 @@ export function prepareExtracted(path: string, migration: ExtractedMigration, te
       starts.set(piece.fragment, list);
     }
     document = buildDocument(migration, starts);
-    parsed = parseFile(path, document.text);
+    parsed = parseDocument(path, document);
   }
   const source = migration.text;
   return {
@@ -90,6 +90,60 @@ export function prepareExtracted(path: string, migration: ExtractedMigration, te
       return { result: { ...summarize(path, messages), stats, source }, catalog };
     },
   };
+}
+
+/**
+ * Parse the virtual document so that each call's SQL stands alone, as the runner sends it: a
+ * call whose SQL ends inside a string, a quoted name or a comment (`DEFAULT 'abc`) must not
+ * swallow the calls after it — in the document they follow its text, and PostgreSQL's lexer
+ * has no way to end an open string. A statement that runs past the end of its call's text is
+ * parsed again with that call's text alone (its syntax error stays at the call), and the
+ * document without it; positions stay those of the document (blanking keeps every offset).
+ */
+export function parseDocument(path: string, doc: VirtualDocument): ParsedFile {
+  let parsed = parseFile(path, doc.text);
+  const isolated = new Set<[number, number]>();
+  for (let guard = 0; guard < doc.spans.size; guard++) {
+    const crossing = crossingSpan(parsed, doc, isolated);
+    if (!crossing) break;
+    isolated.add(crossing);
+    const spans = [...isolated];
+    const rest = parseFile(path, blankOutside(doc.text, spans, false));
+    // (the call's text alone, up to its end: nothing after it, so PostgreSQL's error quotes only the call)
+    const alone = spans.map((sp) => parseFile(path, blankOutside(doc.text.slice(0, callEnd(doc.text, sp)), [sp], true)).statements);
+    const statements = [...rest.statements, ...alone.flat()].sort((a, b) => a.start - b.start);
+    statements.forEach((st, i) => (st.index = i));
+    // (ParsedFile computes comments, directives and tokens lazily: keep the object, swap its statements)
+    rest.statements.splice(0, rest.statements.length, ...statements);
+    parsed = rest;
+  }
+  return parsed;
+}
+
+/** The span of the first call with a statement that starts in it and ends after it (not yet isolated). */
+function crossingSpan(parsed: ParsedFile, doc: VirtualDocument, isolated: Set<[number, number]>): [number, number] | undefined {
+  const spans = [...doc.spans.values()].filter((sp) => ![...isolated].some((x) => x[0] === sp[0]));
+  for (const st of parsed.statements) {
+    const sp = spans.find(([a, b]) => st.start >= a && st.start < b);
+    if (sp && st.end > sp[1]) return sp;
+  }
+  return undefined;
+}
+
+/** Where a call's own text ends: before the `;` line the document puts after each call's SQL. */
+function callEnd(text: string, [a, b]: [number, number]): number {
+  return text.slice(a, b).endsWith('\n;\n') ? b - 3 : b;
+}
+
+/** The text with every character blanked (newlines kept) inside the spans (`inside` false) or outside them (true). */
+function blankOutside(text: string, spans: Array<[number, number]>, keepInside: boolean): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const inSpan = spans.some(([a, b]) => i >= a && i < b);
+    out += inSpan === keepInside || c === '\n' || c === '\r' ? c : ' ';
+  }
+  return out;
 }
 
 /** Lint a JS/TS migration's text; findings are located in that text. Needs initParser() (and initJsParser() without `ast`). */
