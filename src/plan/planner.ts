@@ -132,7 +132,7 @@ export function planParsed(file: ParsedFile, history: Catalog, opts: PlanOptions
     catalog.apply(stmt, null);
   }
 
-  plan.phases = guard(merge(items, ctx), ctx, before);
+  plan.phases = guard(merge(items), ctx, before);
   for (const c of plan.changes) if (c.switchNote) plan.switchNotes.push(c.switchNote);
   return plan;
 }
@@ -207,7 +207,7 @@ interface Piece {
   kept?: boolean;
 }
 
-function merge(items: Item[], ctx: PlanContext): Phase[] {
+function merge(items: Item[]): Phase[] {
   const phases: Phase[] = [];
   const names = new Map<string, number>();
   const uniqueName = (n: string): string => {
@@ -232,9 +232,9 @@ function merge(items: Item[], ctx: PlanContext): Phase[] {
     // one phase per statement outside a transaction, and per batch statement to repeat
     const tx = pieces.filter((p) => p.step.transaction && !p.step.repeat);
     const solo = pieces.filter((p) => !p.step.transaction || p.step.repeat);
-    for (const group of byTable(tx)) phases.push(phase(stage, group, ctx, uniqueName));
+    for (const group of byTable(tx)) phases.push(phase(stage, group, uniqueName));
     for (const p of solo) {
-      for (const sql of p.step.sql) phases.push(phase(stage, [{ ...p, step: { ...p.step, sql: [sql] } }], ctx, uniqueName));
+      for (const sql of p.step.sql) phases.push(phase(stage, [{ ...p, step: { ...p.step, sql: [sql] } }], uniqueName));
     }
   }
   phases.forEach((p, i) => { p.index = i + 1; });
@@ -298,7 +298,7 @@ function byTable(pieces: Piece[]): Piece[][] {
   return [...groups.values()];
 }
 
-function phase(stage: Stage, pieces: Piece[], ctx: PlanContext, uniqueName: (n: string) => string): Phase {
+function phase(stage: Stage, pieces: Piece[], uniqueName: (n: string) => string): Phase {
   const transaction = pieces[0].step.transaction;
   const repeat = pieces.some((p) => p.step.repeat);
   const changes = [...new Set(pieces.map((p) => p.change).filter((c): c is Change => !!c))];

@@ -142,8 +142,13 @@ function blockingLocks(sql: string[], ctx: PlanContext): Array<{ table: string; 
       effects.push(...statementEffects(st, { pgVersion: ctx.pgVersion, catalog: ctx.catalog }).filter((e) => !created.has(e.table)));
     }
   }
+  // LOCK TABLE takes tables and views: an index the lock table names is left to its statement
+  const isIndex = (name: string): boolean => {
+    const parts = name.split('.');
+    return !!ctx.catalog.index(parts.length > 1 ? { schemaname: parts[0], relname: parts[1] } : { relname: parts[0] });
+  };
   return mergeEffects(effects)
-    .filter((l) => lockStrength(l.mode) >= lockStrength('SHARE'))
+    .filter((l) => lockStrength(l.mode) >= lockStrength('SHARE') && !isIndex(l.table))
     .map((l) => ({ table: l.table, mode: l.mode }));
 }
 

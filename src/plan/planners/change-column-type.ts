@@ -28,7 +28,7 @@ import {
   keyOf, lit, longTransactions, notNullName, notNullSteps, quoteIdent, readers, regclass, remaining, renamedIndexName, replicationLag, rowExpr, tableRef,
   triggerExists, triggerNames, triggerSql, typeSql, type PlanContext, type TableRef, type TriggerNames,
 } from '../sql.js';
-import type { Change, Step, Unit, Verification } from '../types.js';
+import type { Change, Step, Unit } from '../types.js';
 import { add, change, existing, ignore, integerType, moveDefault, sequenceAs, type CmdInput, type PlanOutcome } from './common.js';
 import { typeChangeText } from '../text.js';
 
@@ -151,7 +151,7 @@ export function planChangeColumnType(ci: CmdInput): PlanOutcome {
 
   c.switchNote = `deploy code that relies on ${t.sql}.${colName} being ${t2}${moves.some((m) => m.rt) ? ` (and ${moves.filter((m) => m.rt).map((m) => `${m.t.sql}.${m.column}`).join(', ')} with it)` : ''} (only after the swap; until the contract, the trigger keeps ${main.old} as the way back)`;
 
-  for (const x of all) contractStep(c, x, ctx, x === main ? pk : undefined);
+  for (const x of all) contractStep(c, x, ctx);
 
   // pgroll computes the new column with `up` and the old one with `down` through its own triggers: the
   // column itself (an assignment, as ALTER TYPE does: a value that does not fit fails instead of being cut short)
@@ -413,7 +413,7 @@ function swapRollback(
 }
 
 /** contract: drop the reverse trigger and c_old; the new indexes take the old names. Its rollback is a restore of its own. */
-function contractStep(c: Change, x: Retype, ctx: PlanContext, pk: ConstraintInfo | undefined): void {
+function contractStep(c: Change, x: Retype, ctx: PlanContext): void {
   const { t } = x;
   const alter = `ALTER TABLE ${t.sql}`;
   const oldq = quoteIdent(x.old);
@@ -434,7 +434,6 @@ function contractStep(c: Change, x: Retype, ctx: PlanContext, pk: ConstraintInfo
     uniqueBuilds.push(indexSql(t, { schema: '', name: u.name, table: t.key, unique: true, columns: cols, origin: 'file' }, u.name, cols, true));
     attachOld.push(`${alter} ADD CONSTRAINT ${quoteIdent(u.name)} UNIQUE USING INDEX ${quoteIdent(u.name)}`);
   }
-  void pk;
   const renameIdx = renames.map(([from, to]) => `ALTER INDEX ${inSchema(t, from)} RENAME TO ${quoteIdent(to)}`);
   const renameIdxBack = renames.map(([from, to]) => `ALTER INDEX ${inSchema(t, to)} RENAME TO ${quoteIdent(from)}`);
   // before the contract c_old was NOT NULL unless the swap let it go (a lossy reverse copy)
@@ -467,4 +466,4 @@ function contractStep(c: Change, x: Retype, ctx: PlanContext, pk: ConstraintInfo
   add(c, 'contract', step);
 }
 
-export type { TableRef, Verification };
+export type { TableRef };
