@@ -218,8 +218,8 @@ export function restoreText(p: Phase, inComment = false): string {
     `then finish the restore outside the migration runner, in this order: ${inComment ? '' : 'uncomment '}the lines below into a file, run it with\n` +
       `psql -v ON_ERROR_STOP=1 -f <file> (psql runs each block as written: a transaction, or one statement alone)`,
   );
-  const text = `${intro}\n\n${units.join('\n\n')}`;
-  return `\n\n${inComment ? text.replace(/^(then finish|psql -v)/gm, '-- $1') : commentOut(text)}`;
+  // inside a block the caller comments out, the intro stays a comment once the block is uncommented
+  return `\n\n${intro}\n${inComment ? `\n${units.join('\n\n')}` : `--\n${commentOut(units.join('\n\n'))}`}`;
 }
 
 function plainBody(p: Phase, sql: string[]): string {
