@@ -23,7 +23,8 @@ import { initParser } from '../src/dialects/postgresql/pg.js';
 import { parseFile } from '../src/dialects/postgresql/parse.js';
 import { lintSql, rules } from '../src/lint.js';
 import { catalogFromDump, replayParsed } from '../src/analysis/history.js';
-import { planParsed, renderPlan, pgrollMigrations } from '../src/plan/index.js';
+import { planParsed, renderPlan, pgrollMigrations, sqlFiles, markdownRunbook } from '../src/plan/index.js';
+import { jsFiles } from '../src/plan/writers/js.js';
 import type { Phase, Plan } from '../src/plan/types.js';
 import { fixture, fixturesDir, planFixture, resetDb, runPhase, runRollback, type Fixture } from './plan-helpers.js';
 
@@ -211,6 +212,13 @@ describe('5. rollbacks: ACCESS EXCLUSIVE for catalog changes only', () => {
       ['NOT NULL and UNIQUE on email', true],
     ]);
     expect(contract.restore[1].sql).toEqual(['CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email)']);
+    // every writer carries the restore after the down migration
+    const sqlDown = sqlFiles(p, { runner: 'golang-migrate', files: [], base: 'rename' }).files.find((f) => f.phase === contract.index && f.path.endsWith('.down.sql'))!;
+    expect(sqlDown.content).toContain('-- then finish the restore outside the migration runner');
+    expect(sqlDown.content).toContain('-- CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);');
+    const knex = jsFiles(p, { runner: 'knex', files: [], base: 'rename' }).files.find((f) => f.phase === contract.index)!;
+    expect(knex.content).toContain('// CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);');
+    expect(markdownRunbook(p)).toContain('Then finish the restore outside the migration runner');
   });
 });
 
