@@ -67,7 +67,9 @@ export function episodes(samples) {
 }
 
 /** Statistics of one window. `records`: the load's transactions; `samples`: the lock sampler's. */
-export function windowStats({ records, samples, start, end, migrationPids, appPids }) {
+export function windowStats({ records, samples, start, end, migrationPids, migrationApps = new Set(), appPids }) {
+  // the migration: its own session, and the sessions of the programs its commands run (pg_repack)
+  const ofMigration = (x) => migrationPids.has(x.pid) || migrationApps.has(x.app);
   const inWindow = records.filter((r) => r.t1 >= start && r.t1 < end);
   const ok = inWindow.filter((r) => r.ok);
   const lat = inWindow.map((r) => r.t1 - r.t0);
@@ -85,10 +87,10 @@ export function windowStats({ records, samples, start, end, migrationPids, appPi
   const appWaits = episodes(win.map((s) => ({ t: s.t, keys: new Map(s.waits.filter((w) => appPids.has(w.pid)).map((w) => [`${w.pid}:${w.waitstart}`, w])) })));
   const waitMs = Math.max(0, ...appWaits.map((e) => e.info.waitMs));
   // ACCESS EXCLUSIVE held by the migration on a table: the longest unbroken run of samples
-  const ae = episodes(win.map((s) => ({ t: s.t, keys: new Map(s.exclusive.filter((x) => migrationPids.has(x.pid)).map((x) => [`${x.pid}:${x.rel}`, x])) })));
+  const ae = episodes(win.map((s) => ({ t: s.t, keys: new Map(s.exclusive.filter(ofMigration).map((x) => [`${x.pid}:${x.rel}`, x])) })));
   const aeMs = Math.max(0, ...ae.map((e) => e.last - e.first));
   const aeRel = ae.sort((a, b) => b.last - b.first - (a.last - a.first))[0]?.info.rel;
-  const migWaits = episodes(win.map((s) => ({ t: s.t, keys: new Map(s.waits.filter((w) => migrationPids.has(w.pid)).map((w) => [`${w.pid}:${w.waitstart}`, w])) })));
+  const migWaits = episodes(win.map((s) => ({ t: s.t, keys: new Map(s.waits.filter(ofMigration).map((w) => [`${w.pid}:${w.waitstart}`, w])) })));
   return {
     txns: inWindow.length,
     committed: ok.length,

@@ -16,6 +16,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { startServer } from './server.mjs';
 import { Load } from './load.mjs';
@@ -102,6 +104,7 @@ function planSteps(sc, history) {
     release: p.release,
     units: [unit(p.sql, p.transaction)],
     rollback: [unit(p.rollback, p.transaction), ...(p.restore ?? []).map((r) => unit(r.sql, r.transaction))].filter((u) => u.sql.length),
+    commands: p.commands ?? [],
     verify: p.verify.filter((v) => !v.before && !v.requires),
     derived: p.derived,
     lost: p.lost,
@@ -116,7 +119,8 @@ function naiveSteps(sc, history) {
   const catalog = catalogFromDump(history);
   const lint = (text, name) => {
     if (!text.trim()) return [];
-    const r = lintSql(text, `${name}.sql`, { transaction: 'all', pgVersion: 15, catalog });
+    // sent as one query string: an implicit transaction, or a statement alone (golang-migrate)
+    const r = lintSql(text, `${name}.sql`, { transaction: 'implicit', pgVersion: 15, catalog });
     replayParsed(catalog, parseFile(`${name}.sql`, text));
     catalog.sealAsHistory();
     return r.messages.filter((m) => LOCK_RULES.has(m.ruleId)).map((m) => `${name}: ${m.ruleId}: ${m.message.split('\n')[0]}`);
@@ -155,6 +159,9 @@ async function baseTable(db, names) {
 }
 
 const ident = (s) => `"${s.replace(/"/g, '""')}"`;
+
+/** Sessions of the migration besides its own connection: the programs a phase's commands run. */
+const MIGRATION_APPS = new Set(['pg_repack']);
 
 /** The schema of the public tables, and a checksum of each column over the rows the load never writes. */
 async function fingerprint(db, sc, sizes) {
@@ -245,7 +252,30 @@ async function runUnits(mig, units) {
   }
 }
 
+/** The phase's shell commands (pg_repack), as the plan tells the user to run them: libpq's PG* environment set, one after the other. */
+async function runCommands(commands, url) {
+  const u = new URL(url);
+  const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGDATABASE: decodeURIComponent(u.pathname.slice(1)), PGUSER: decodeURIComponent(u.username) };
+  if (u.password) env.PGPASSWORD = decodeURIComponent(u.password);
+  for (const c of commands) {
+    try {
+      await promisify(execFile)('/bin/sh', ['-c', c], { env, maxBuffer: 1 << 24 });
+    } catch (e) {
+      throw new Error(`${c.split(' ')[0]} failed: ${String(e.stderr || e.message).trim().split('\n').pop()}`);
+    }
+  }
+}
+
+/** A program a scenario's commands need, or why it is missing. */
+function missingProgram(name) {
+  if (!name) return undefined;
+  const r = spawnSync(name, ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? undefined : `${name} is not installed (Debian: postgresql-15-repack)`;
+}
+
 async function run(serverUrl, sc, mode) {
+  const missing = mode === 'plan' ? missingProgram(sc.needs) : undefined;
+  if (missing) return { scenario: sc.name, mode, steps: [], failures: [], notRun: missing };
   const dbName = `zdt_${sc.name.replace(/-/g, '_')}_${mode}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -299,7 +329,7 @@ async function run(serverUrl, sc, mode) {
       const ran = performance.now();
       await sleep(cfg.settle * 1000);
       const end = performance.now();
-      const stats = windowStats({ records: load.records, samples: sampler.samples, start, end, migrationPids, appPids: load.pids });
+      const stats = windowStats({ records: load.records, samples: sampler.samples, start, end, migrationPids, migrationApps: MIGRATION_APPS, appPids: load.pids });
       const step = { name, dir, version: load.version, ranSeconds: (ran - start) / 1000, ...stats, error, checks: [] };
       result.steps.push(step);
       if (error) result.failures.push(`${dir} ${name}: ${error}`);
@@ -327,7 +357,10 @@ async function run(serverUrl, sc, mode) {
     const forward = async (p) => {
       before.set(p, await fingerprint(db, sc, sizes));
       await longRead();
-      const step = await window(p.name, 'fwd', () => runUnits(mig, p.units));
+      const step = await window(p.name, 'fwd', async () => {
+        await runUnits(mig, p.units);
+        await runCommands(p.commands ?? [], url);
+      });
       if (step.error) return false;
       // the invariants hold once every backfill has run (and, in a naive run, the migration)
       if (p.stage === 'naive' || (p.stage === 'backfill' && !phases.slice(phases.indexOf(p) + 1).some((x) => x.stage === 'backfill'))) backfilled = true;
@@ -404,6 +437,10 @@ function table(results) {
   const head = ['scenario', 'run', '', 'steps', 'seconds', 'txns', 'max ms', 'p99 ms', 'stall s', 'gap ms', 'errors old/new', 'lock waits', 'wait ms', 'AE ms', 'checks', 'targets'];
   const rows = [];
   for (const r of results) {
+    if (r.notRun) {
+      rows.push([r.scenario, r.mode, 'not run', ...head.slice(3, -2).map(() => ''), '', `not run: ${r.notRun}`]);
+      continue;
+    }
     for (const dir of ['fwd', 'back']) {
       const s = summarize(r, dir);
       const miss = missed(s);
@@ -468,7 +505,7 @@ const worker = async () => {
     const r = await run(url, sc, mode);
     results[i] = r;
     const miss = ['fwd', 'back'].flatMap((d) => missed(summarize(r, d)));
-    log(`  ${sc.name} ${mode}: ${fmt((performance.now() - t) / 1000)} s${mode === 'plan' ? (miss.length ? `, MISSED: ${miss.slice(0, 4).join('; ')}` : ', targets met') : ''}`);
+    log(`  ${sc.name} ${mode}: ${r.notRun ? `not run: ${r.notRun}` : `${fmt((performance.now() - t) / 1000)} s${mode === 'plan' ? (miss.length ? `, MISSED: ${miss.slice(0, 4).join('; ')}` : ', targets met') : ''}`}`);
     if (cfg.detail || (mode === 'plan' && miss.length)) log(details(r));
   }
 };

@@ -8,11 +8,12 @@ import pg from 'pg';
 import { performance } from 'node:perf_hooks';
 
 const QUERY = `
-SELECT l.pid, l.mode, l.granted, l.locktype, c.relname AS rel,
+SELECT l.pid, l.mode, l.granted, l.locktype, c.relname AS rel, a.application_name AS app,
        (extract(epoch FROM clock_timestamp() - l.waitstart) * 1000)::float8 AS wait_ms,
        l.waitstart::text AS waitstart
   FROM pg_locks l
   LEFT JOIN pg_class c ON c.oid = l.relation
+  LEFT JOIN pg_stat_activity a ON a.pid = l.pid
  WHERE l.pid <> pg_backend_pid()
    AND (NOT l.granted
         OR (l.mode = 'AccessExclusiveLock' AND l.locktype = 'relation'
@@ -36,8 +37,8 @@ export class Sampler {
           const { rows } = await this.client.query(QUERY);
           this.samples.push({
             t,
-            waits: rows.filter((r) => !r.granted).map((r) => ({ pid: r.pid, mode: r.mode, rel: r.rel ?? r.locktype, waitMs: r.wait_ms ?? 0, waitstart: r.waitstart })),
-            exclusive: rows.filter((r) => r.granted).map((r) => ({ pid: r.pid, rel: r.rel })),
+            waits: rows.filter((r) => !r.granted).map((r) => ({ pid: r.pid, app: r.app, mode: r.mode, rel: r.rel ?? r.locktype, waitMs: r.wait_ms ?? 0, waitstart: r.waitstart })),
+            exclusive: rows.filter((r) => r.granted).map((r) => ({ pid: r.pid, app: r.app, rel: r.rel })),
           });
         } catch {
           // a table dropped between pg_locks and pg_class: skip this sample

@@ -11,6 +11,7 @@
  *               once the plan's backfill is done, when the columns they name exist: the count must be 0
  *   switchBack  what an operator runs before the old code returns, when the new code wrote values
  *               the old schema cannot hold (a type change's rollback refuses until then)
+ *   needs       a program the plan's commands run (pg_repack): without it the scenario is not run, and says so
  */
 
 const q = (text, ...values) => ({ text, values });
@@ -394,6 +395,19 @@ export const SCENARIOS = [
       new: usersApp(),
     },
     untouched: usersUntouched,
+    equal: [],
+  },
+  {
+    name: 'vacuum-full',
+    title: 'VACUUM FULL (events): pg_repack instead',
+    tables: ['events'],
+    main: ['events'],
+    migration: 'VACUUM FULL events;',
+    down: '',
+    // the plan's phase is a pg_repack command: the run needs the client and the extension (Debian: postgresql-15-repack)
+    needs: 'pg_repack',
+    app: same(eventsApp()),
+    untouched: [{ table: ['events'], where: (s) => `id > ${s.hot} AND id <= ${s.rows}` }],
     equal: [],
   },
   {

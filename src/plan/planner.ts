@@ -307,7 +307,8 @@ function phase(stage: Stage, pieces: Piece[], uniqueName: (n: string) => string)
   const label = !transaction && pieces[0].step.label ? pieces[0].step.label : tables.join('_') || 'statements';
   // a transaction holds every lock to its end: the scans (VALIDATE CONSTRAINT) go first, before
   // any statement that takes ACCESS EXCLUSIVE (SET NOT NULL, ADD … USING INDEX, DROP CONSTRAINT)
-  const all = pieces.flatMap((p) => p.step.sql);
+  // what several steps need once (CREATE EXTENSION IF NOT EXISTS) runs once, first
+  const all = [...unique(pieces.flatMap((p) => p.step.prelude ?? []), (x) => x), ...pieces.flatMap((p) => p.step.sql)];
   const ddl = transaction ? [...all.filter(isValidate), ...all.filter((s) => !isValidate(s))] : all;
   // undo in reverse order of the steps
   const rollback = [...pieces].reverse().flatMap((p) => p.step.rollback);
@@ -330,7 +331,7 @@ function phase(stage: Stage, pieces: Piece[], uniqueName: (n: string) => string)
     lost: pieces.flatMap((p) => p.step.lost ?? []),
     unrestored: pieces.flatMap((p) => p.step.unrestored ?? []),
     derived: pieces.flatMap((p) => p.step.derived ?? []),
-    notes: [...keptNote, ...pieces.flatMap((p) => p.step.notes ?? [])],
+    notes: unique([...keptNote, ...pieces.flatMap((p) => p.step.notes ?? [])], (n) => n),
     kinds: [...new Set(changes.map((c) => c.kind))],
     release: STAGES.indexOf(stage) > STAGES.indexOf('switch') ? 2 : 1,
   };

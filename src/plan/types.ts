@@ -72,6 +72,8 @@ export interface Step {
   table?: string;
   /** statements (no trailing `;`) */
   sql: string[];
+  /** statements the phase runs once, before its steps' own, however many of its steps name them (CREATE EXTENSION IF NOT EXISTS) */
+  prelude?: string[];
   /** false: must run outside a transaction block (CONCURRENTLY, a DO block that COMMITs) */
   transaction: boolean;
   /** one batch per run: run it again until it reports 0 rows (PostgreSQL < 11 backfills) */

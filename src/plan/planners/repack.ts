@@ -32,7 +32,7 @@ export function planRepack(input: PlanInput): PlanOutcome {
   const tables = mine.map((r) => tableRef(r, ctx.catalog));
   const word = stmt.kind === 'VacuumStmt' ? 'VACUUM FULL' : 'CLUSTER';
   const c = change(input, 'repack', tables[0], `rewrite ${tables.map((t) => t.sql).join(', ')} online with pg_repack instead of ${word}`, statementText(stmt));
-  const sql = ['CREATE EXTENSION IF NOT EXISTS pg_repack'];
+  const sql: string[] = [];
   const rollback: string[] = [];
   if (index) {
     sql.push(`ALTER TABLE ${tables[0].sql} CLUSTER ON ${quoteIdent(index)}`);
@@ -40,6 +40,7 @@ export function planRepack(input: PlanInput): PlanOutcome {
   }
   add(c, 'backfill', {
     label: `repack_${tables.map((t) => t.name).join('_')}`,
+    prelude: ['CREATE EXTENSION IF NOT EXISTS pg_repack'],
     sql,
     transaction: true,
     rollback,
@@ -47,6 +48,7 @@ export function planRepack(input: PlanInput): PlanOutcome {
     notes: [
       `run the command after this phase, outside the migration runner: pg_repack copies ${tables.map((t) => t.sql).join(', ')} while reads and writes go on, and takes ACCESS EXCLUSIVE only briefly at the start and the swap at the end (--no-kill-backend: it waits for conflicting queries instead of cancelling them)`,
       'pg_repack needs its extension in the database (this phase) and the pg_repack client of the same version on the machine that runs the command',
+      'pg_repack connects with libpq\'s environment (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) or -h/-p/-d/-U: it does not take a connection URL (its --dbname is a database name)',
       ...tables.filter((t) => !keyOf(t, ctx.catalog)).map((t) => `pg_repack needs a primary key or a unique index on NOT NULL columns: godwit knows none on ${t.sql}`),
     ],
   });
@@ -57,7 +59,7 @@ export function planRepack(input: PlanInput): PlanOutcome {
 /** The pg_repack command for one table (`--no-order` for VACUUM FULL; CLUSTER orders by the clustered index). */
 function repackCommand(t: TableRef, ordered: boolean): string {
   const table = t.rel.schemaname ? t.sql : `${t.info?.schema ?? 'public'}.${t.sql}`;
-  return `pg_repack --dbname="$DATABASE_URL" --table=${shellQuote(table)}${ordered ? '' : ' --no-order'} --no-kill-backend --wait-timeout=60`;
+  return `pg_repack --table=${shellQuote(table)}${ordered ? '' : ' --no-order'} --no-kill-backend --wait-timeout=60`;
 }
 
 function shellQuote(s: string): string {
