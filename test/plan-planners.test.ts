@@ -45,6 +45,13 @@ const CASES: Array<{ kind: string; kinds: PlanKind[]; stages: string[]; pgVersio
     stages: ['expand', 'expand', 'backfill', 'backfill', 'index', 'index', 'constrain', 'constrain', 'validate', 'validate', 'swap', 'contract', 'contract'],
     original: 'fails',
   },
+  // two referencing tables (one column nullable, without an index): each widened in phases of its own, the swap moves both foreign keys
+  {
+    kind: 'change-column-type-fks',
+    kinds: ['change-column-type'],
+    stages: ['expand', 'expand', 'expand', 'backfill', 'backfill', 'backfill', 'index', 'index', 'constrain', 'constrain', 'constrain', 'validate', 'validate', 'validate', 'swap', 'contract', 'contract', 'contract'],
+    original: 'fails',
+  },
   { kind: 'add-column-not-null', kinds: ['add-column-not-null'], stages: ['expand', 'backfill', 'constrain', 'validate', 'contract'], original: 'fails' },
   { kind: 'add-column-default', kinds: ['add-column-default'], stages: ['expand', 'backfill', 'constrain', 'validate'], original: 'volatile' },
   { kind: 'add-column-serial', kinds: ['add-column-default'], stages: ['expand', 'backfill', 'constrain', 'validate'], original: 'volatile' },

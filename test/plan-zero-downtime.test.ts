@@ -107,6 +107,55 @@ describe('1. type change: both directions representable, sequence and foreign ke
   });
 });
 
+describe('1. type change of a key referenced by two tables', () => {
+  it('both referencing columns are widened (NULLs kept), both foreign keys move to the new key, and the swap rolls back', async () => {
+    const f = fixture('change-column-type-fks');
+    const p = planFixture(f);
+    await load(f);
+    const fks = async (): Promise<unknown[]> =>
+      (await db.query(`SELECT conrelid::regclass::text AS t, conname AS name, pg_get_constraintdef(oid) AS def, convalidated AS valid FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2`)).rows;
+    const original = await fks();
+    expect(original).toHaveLength(2);
+    await runUntil(p, 'swap');
+    // before the swap: the shadow keys reference the new key, validated
+    const beforeSwap = await fks();
+    expect(beforeSwap).toEqual([
+      { t: 'holds', name: 'holds_account_id_fkey', def: 'FOREIGN KEY (account_id) REFERENCES accounts(id)', valid: true },
+      { t: 'holds', name: 'holds_account_id_fkey_new', def: 'FOREIGN KEY (account_id_new) REFERENCES accounts(id_new)', valid: true },
+      { t: 'transfers', name: 'transfers_account_id_fkey', def: 'FOREIGN KEY (account_id) REFERENCES accounts(id) ON DELETE CASCADE', valid: true },
+      { t: 'transfers', name: 'transfers_account_id_fkey_new', def: 'FOREIGN KEY (account_id_new) REFERENCES accounts(id_new) ON DELETE CASCADE', valid: true },
+    ]);
+    const swap = p.phases.find((x) => x.stage === 'swap')!;
+    await runPhase(db, swap);
+    const types = await db.query(
+      `SELECT attrelid::regclass || '.' || attname AS col, format_type(atttypid, atttypmod) AS t, attnotnull AS notnull FROM pg_attribute
+        WHERE (attrelid, attname) IN (('accounts'::regclass, 'id'), ('transfers'::regclass, 'account_id'), ('holds'::regclass, 'account_id')) ORDER BY 1`,
+    );
+    expect(types.rows).toEqual([
+      { col: 'accounts.id', t: 'bigint', notnull: true },
+      { col: 'holds.account_id', t: 'bigint', notnull: false },
+      { col: 'transfers.account_id', t: 'bigint', notnull: true },
+    ]);
+    // the same foreign keys (names, actions) as before the migration, on the widened columns
+    expect(await fks()).toEqual(original);
+    expect(await one(`SELECT count(*)::int AS n FROM holds WHERE account_id IS NULL`)).toEqual({ n: 185 });
+    expect(await one(`SELECT count(*)::int AS n FROM transfers t LEFT JOIN accounts a ON a.id = t.account_id WHERE a.id IS NULL`)).toEqual({ n: 0 });
+    // the new code: keys beyond integer in the key and both referencing columns, and the keys still enforced
+    await db.exec(`INSERT INTO accounts (id, name) VALUES (3000000000, 'beyond integer')`);
+    await db.exec(`INSERT INTO holds (account_id, reason) VALUES (3000000000, 'big')`);
+    await db.exec(`INSERT INTO transfers (account_id, amount) VALUES (3000000000, 1)`);
+    await expect(db.exec(`INSERT INTO holds (account_id, reason) VALUES (3000000001, 'no such account')`)).rejects.toThrow(/foreign key/);
+    // the swap's rollback refuses while a referencing row holds a value integer cannot take
+    await expect(runRollback(db, swap)).rejects.toThrow(/hold values integer cannot take/);
+    await db.exec(`DELETE FROM holds WHERE account_id > 2147483647; DELETE FROM accounts WHERE id > 2147483647`);
+    expect(await one(`SELECT count(*)::int AS n FROM transfers WHERE account_id > 2147483647`)).toEqual({ n: 0 }); // ON DELETE CASCADE
+    await runRollback(db, swap);
+    expect(await fks()).toEqual(beforeSwap);
+    expect(await one(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'holds'::regclass AND attname = 'account_id'`)).toEqual({ t: 'integer' });
+    expect(await one(`SELECT count(*)::int AS n FROM holds WHERE account_id_new IS DISTINCT FROM account_id`)).toEqual({ n: 0 });
+  });
+});
+
 describe('2. add column → backfill → NOT NULL', () => {
   it('rows the running code writes without the column are filled before the NOT VALID check, and VALIDATE passes', async () => {
     const f = fixture('add-column-backfill-not-null');
