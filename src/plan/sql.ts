@@ -105,6 +105,23 @@ export function keyOf(t: TableRef, catalog: Catalog): string | undefined {
   return undefined;
 }
 
+/**
+ * A read-only check that refuses a unit before it changes anything (a DO block that raises):
+ * its scan runs before the unit takes its locks, under ACCESS SHARE, which no application
+ * statement waits for. What it checks must also be enforced by the unit (a NOT VALID
+ * constraint, validated later), since rows can change between the check and the locks.
+ */
+const REFUSAL = '-- refuse before changing anything (read only: it runs before the locks are taken)';
+
+export function refusal(body: string): string {
+  return doBlock(`${REFUSAL}\n${body}`);
+}
+
+export function isRefusal(sql: string): boolean {
+  const [doLine, comment] = sql.split('\n', 2);
+  return doLine.startsWith('DO $') && comment === REFUSAL;
+}
+
 /** ALTER TABLE … VALIDATE CONSTRAINT only: a scan under SHARE UPDATE EXCLUSIVE, which no application statement waits for. */
 export function isValidate(sql: string): boolean {
   try {
@@ -161,13 +178,14 @@ function blockingLocks(sql: string[], ctx: PlanContext): Array<{ table: string; 
  * attempts; then it fails with PostgreSQL's own error. The statements follow as written, in the
  * same transaction, with the locks already held. `SET LOCAL` keeps the timeout to this
  * transaction (the runner's next migration may build an index CONCURRENTLY, which must not run
- * under it). VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE, a scan nobody waits for) runs
- * first, before the timeout and the locks.
+ * under it). VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE, a scan nobody waits for) and the
+ * planner's read-only refusals (`refusal`) run first, before the timeout and the locks.
  */
 export function lockGuarded(sql: string[], ctx: PlanContext): string[] {
   if (!ctx.lockTimeout || !sql.length) return sql;
-  const validate = sql.filter(isValidate);
-  const rest = sql.filter((x) => !isValidate(x));
+  const first = (x: string): boolean => isValidate(x) || isRefusal(x);
+  const validate = sql.filter(first);
+  const rest = sql.filter((x) => !first(x));
   const locks = blockingLocks(rest, ctx);
   const timeout = [`SET LOCAL lock_timeout = ${lit(ctx.lockTimeout)}`];
   if (!locks.length || ctx.lockRetries <= 1) return [...validate, ...timeout, ...rest];

@@ -25,7 +25,7 @@ import type { ColumnInfo, ConstraintInfo } from '../../analysis/catalog.js';
 import { relationSql } from '../../analysis/alter-subcommands.js';
 import {
   batchLoop, loopStep, column, columnExists, computeTrigger, constraintValid, copyableIndex, dropTriggerSql, ident, indexSql, indexValid, indexesOn, inSchema,
-  keyOf, lit, longTransactions, notNullName, notNullSteps, quoteIdent, readers, regclass, remaining, renamedIndexName, replicationLag, rowExpr, tableRef,
+  keyOf, lit, longTransactions, notNullName, refusal, notNullSteps, quoteIdent, readers, regclass, remaining, renamedIndexName, replicationLag, rowExpr, tableRef,
   triggerExists, triggerNames, triggerSql, typeSql, type PlanContext, type TableRef, type TriggerNames,
 } from '../sql.js';
 import type { Change, Step, Unit } from '../types.js';
@@ -345,7 +345,9 @@ function fkClauses(con: ConstraintInfo): string {
 
 /**
  * The swap's rollback. First unit: refuse while rows hold values the old type cannot take
- * (and the sequence is beyond it), and prove the old columns NOT NULL again (NOT VALID).
+ * (and the sequence is beyond it) — a read-only scan before the locks — and enforce it from
+ * then on with a NOT VALID CHECK per old column (NOT NULL again; for a nullable column, no NULL
+ * old value beside a value), validated before the swap back.
  * Then: unique indexes the old primary key needs (and the new column's, which the swap
  * consumed), built concurrently; one transaction that swaps everything back; the foreign keys
  * validated.
@@ -375,8 +377,14 @@ function swapRollback(
         `    RAISE EXCEPTION ${lit(`godwit: the sequence of ${t.sql}.${main.name} is beyond ${seq}: it cannot go back`)};\n  END IF;\n`,
     );
   }
-  const refuse = checks.length ? [`DO $$\n-- refuse before changing anything\nDECLARE\n  godwit_rows bigint;\nBEGIN\n${checks.join('')}END\n$$`] : [];
-  const proofs = lossy.filter((x) => x.notNull).map((x) => `ALTER TABLE ${x.t.sql} ADD CONSTRAINT ${quoteIdent(notNullName(x.t, x.old))} CHECK (${quoteIdent(x.old)} IS NOT NULL) NOT VALID`);
+  const refuse = checks.length ? [refusal(`DECLARE\n  godwit_rows bigint;\nBEGIN\n${checks.join('')}END`)] : [];
+  // the refusal runs before the locks: what it checks is enforced from here on (NOT VALID, no scan), and
+  // proven before the swap back (VALIDATE, a scan under SHARE UPDATE EXCLUSIVE)
+  const proofName = (x: Retype): string => (x.notNull ? notNullName(x.t, x.old) : ident(x.t.name, x.old, 'fits'));
+  const proofs = lossy.map(
+    (x) =>
+      `ALTER TABLE ${x.t.sql} ADD CONSTRAINT ${quoteIdent(proofName(x))} CHECK (${quoteIdent(x.old)} IS NOT NULL${x.notNull ? '' : ` OR ${quoteIdent(x.name)} IS NULL`}) NOT VALID`,
+  );
 
   const restore: Unit[] = [];
   let oldPkIndex: string | undefined;
@@ -387,9 +395,9 @@ function swapRollback(
   }
   const alter = (x: Retype): string => `ALTER TABLE ${x.t.sql}`;
   const back: string[] = [
-    ...lossy.filter((x) => x.notNull).map((x) => `${alter(x)} VALIDATE CONSTRAINT ${quoteIdent(notNullName(x.t, x.old))}`),
+    ...lossy.map((x) => `${alter(x)} VALIDATE CONSTRAINT ${quoteIdent(proofName(x))}`),
     // NOT NULL again (no scan: the CHECK is validated) before the primary key needs it
-    ...lossy.filter((x) => x.notNull).flatMap((x) => [`${alter(x)} ALTER COLUMN ${quoteIdent(x.old)} SET NOT NULL`, `${alter(x)} DROP CONSTRAINT ${quoteIdent(notNullName(x.t, x.old))}`]),
+    ...lossy.flatMap((x) => [...(x.notNull ? [`${alter(x)} ALTER COLUMN ${quoteIdent(x.old)} SET NOT NULL`] : []), `${alter(x)} DROP CONSTRAINT ${quoteIdent(proofName(x))}`]),
     ...all.flatMap((x) => dropTriggerSql(x.t, x.reverse)),
     // the foreign keys depend on the primary key's index: dropped, then added again (NOT VALID) once it is back
     ...moves.map((m) => `ALTER TABLE ${m.t.sql} DROP CONSTRAINT ${quoteIdent(m.con.name)}`),
