@@ -91,6 +91,16 @@ SELECT i % ${s.userRows} + 1, (i % 500) + 0.99, CASE WHEN i % 4 = 0 THEN 'paid' 
     indexes: ['CREATE INDEX transfers_account_id_idx ON transfers (account_id)'],
     fill: (n, s) => `INSERT INTO transfers (account_id, amount, note) SELECT i % ${s.accountRows} + 1, i % 1000, 'transfer ' || i FROM generate_series(1, ${n}) AS i`,
   },
+  // a second table that references accounts: the column nullable, without an index
+  holds: {
+    ddl: `CREATE TABLE holds (
+  id bigserial PRIMARY KEY,
+  account_id integer REFERENCES accounts (id),
+  reason text
+)`,
+    indexes: [],
+    fill: (n, s) => `INSERT INTO holds (account_id, reason) SELECT CASE WHEN i % 7 = 0 THEN NULL ELSE i % ${s.accountRows} + 1 END, 'hold ' || i FROM generate_series(1, ${n}) AS i`,
+  },
 };
 
 // ---------------------------------------------------------------- application code
@@ -137,7 +147,7 @@ function ordersApp({ table = 'orders', valid = false } = {}) {
   };
 }
 
-function accountsApp({ big = false, bigKeys = false } = {}) {
+function accountsApp({ big = false, bigKeys = false, holds = false } = {}) {
   const balance = (r) => (big && r.next() < 0.3 ? BIG + r.int(0, 1e6) : r.int(0, 100000));
   return {
     read: (r, s) => [q('SELECT id, owner, balance FROM accounts WHERE id = $1', r.int(1, s.rows))],
@@ -146,11 +156,18 @@ function accountsApp({ big = false, bigKeys = false } = {}) {
       if (bigKeys && r.next() < 0.5) {
         // the key has passed integer's range: new rows with ids above it, and transfers that reference them
         const id = BIG + s.seq++;
-        return [q('INSERT INTO accounts (id, owner, balance) VALUES ($1, $2, $3)', id, `big ${id}`, balance(r)), q('INSERT INTO transfers (account_id, amount, note) VALUES ($1, $2, $3)', id, r.int(0, 999), 'big')];
+        return [
+          q('INSERT INTO accounts (id, owner, balance) VALUES ($1, $2, $3)', id, `big ${id}`, balance(r)),
+          q('INSERT INTO transfers (account_id, amount, note) VALUES ($1, $2, $3)', id, r.int(0, 999), 'big'),
+          ...(holds ? [q('INSERT INTO holds (account_id, reason) VALUES ($1, $2)', id, 'big')] : []),
+        ];
       }
       return [q('INSERT INTO accounts (owner, balance) VALUES ($1, $2)', `new ${s.seq++}`, balance(r))];
     },
-    other: (r, s) => [q('INSERT INTO transfers (account_id, amount, note) VALUES ($1, $2, $3)', r.int(1, s.accountRows), r.int(0, 999), 'app')],
+    other: (r, s) => [
+      q('INSERT INTO transfers (account_id, amount, note) VALUES ($1, $2, $3)', r.int(1, s.accountRows), r.int(0, 999), 'app'),
+      ...(holds ? [q('INSERT INTO holds (account_id, reason) VALUES ($1, $2)', r.next() < 0.2 ? null : r.int(1, s.accountRows), 'app')] : []),
+    ],
   };
 }
 
@@ -290,22 +307,25 @@ export const SCENARIOS = [
   },
   {
     name: 'int-to-bigint-pk',
-    title: 'int → bigint on a primary key referenced by a foreign key (accounts.id ← transfers.account_id)',
-    tables: ['accounts', 'transfers'],
+    title: 'int → bigint on a primary key referenced by foreign keys (accounts.id ← transfers.account_id, holds.account_id nullable)',
+    tables: ['accounts', 'transfers', 'holds'],
     main: ['accounts', 'transfers'],
     migration: 'ALTER TABLE accounts ALTER COLUMN id TYPE bigint;',
     down: 'ALTER TABLE accounts ALTER COLUMN id TYPE integer;',
-    app: { old: accountsApp(), new: accountsApp({ bigKeys: true }) },
-    switchBack: 'DELETE FROM transfers WHERE account_id > 2147483647; DELETE FROM accounts WHERE id > 2147483647',
+    app: { old: accountsApp({ holds: true }), new: accountsApp({ bigKeys: true, holds: true }) },
+    switchBack: 'DELETE FROM transfers WHERE account_id > 2147483647; DELETE FROM holds WHERE account_id > 2147483647; DELETE FROM accounts WHERE id > 2147483647',
     untouched: [
       { table: ['accounts'], where: (s) => `id > ${s.hot} AND id <= ${s.rows}` },
       { table: ['transfers'], where: (s) => `id <= ${s.rows}` },
+      { table: ['holds'], where: (s) => `id <= ${Math.min(s.rows, 1000)}` },
     ],
     equal: [
       { label: 'accounts.id_new behind id', needs: ['accounts.id_new'], sql: 'SELECT count(*) FROM accounts WHERE id_new IS DISTINCT FROM id' },
       { label: 'accounts.id_old behind id', needs: ['accounts.id_old'], sql: 'SELECT count(*) FROM accounts WHERE id <= 2147483647 AND id_old IS DISTINCT FROM id' },
       { label: 'transfers.account_id_new behind account_id', needs: ['transfers.account_id_new'], sql: 'SELECT count(*) FROM transfers WHERE account_id_new IS DISTINCT FROM account_id' },
       { label: 'transfers.account_id_old behind account_id', needs: ['transfers.account_id_old'], sql: 'SELECT count(*) FROM transfers WHERE account_id <= 2147483647 AND account_id_old IS DISTINCT FROM account_id' },
+      { label: 'holds.account_id_new behind account_id', needs: ['holds.account_id_new'], sql: 'SELECT count(*) FROM holds WHERE account_id_new IS DISTINCT FROM account_id' },
+      { label: 'holds.account_id_old behind account_id', needs: ['holds.account_id_old'], sql: 'SELECT count(*) FROM holds WHERE account_id <= 2147483647 AND account_id_old IS DISTINCT FROM account_id' },
     ],
   },
   {
