@@ -70,7 +70,7 @@ export default defineRule({
           if (ctx.isNewTable(rel)) continue;
           const table = displayName(rel);
           const lock = lockOn(stmt, table);
-          ctx.report({ stmt, node: rel, message: `VACUUM FULL of existing table "${table}": ${lockText(lock, table)}${noTx}`, lock });
+          ctx.report({ stmt, node: rel, message: `VACUUM FULL of existing table "${table}": ${lockText(lock, table)}${noTx}`, lock, plan: 'repack' });
         }
       },
       ClusterStmt(node, stmt) {
@@ -87,7 +87,7 @@ export default defineRule({
         const table = displayName(node.relation);
         const lock = lockOn(stmt, table);
         const using = node.indexname ? ` USING ${node.indexname}` : '';
-        ctx.report({ stmt, message: `CLUSTER of existing table "${table}"${using}: ${lockText(lock, table)}`, lock });
+        ctx.report({ stmt, message: `CLUSTER of existing table "${table}"${using}: ${lockText(lock, table)}`, lock, plan: 'repack' });
       },
       AlterTableStmt(node, stmt) {
         const word = OBJECT_WORD[node.objtype];

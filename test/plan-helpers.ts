@@ -63,8 +63,10 @@ export async function runPhase(db: PGlite, p: Phase): Promise<void> {
   throw new Error(`${p.name}: the batch never reported 0 rows`);
 }
 
+/** A phase's rollback, then the units of its restore, each as a runner (or psql) sends it. */
 export async function runRollback(db: PGlite, p: Phase): Promise<void> {
   await runStatements(db, p.rollback, p.transaction);
+  for (const u of p.restore) await runPhase(db, { ...p, sql: u.sql, transaction: u.transaction, repeat: !!u.repeat });
 }
 
 export async function resetDb(db: PGlite): Promise<void> {

@@ -38,6 +38,20 @@ const CASES: Array<{ kind: string; kinds: PlanKind[]; stages: string[]; pgVersio
   { kind: 'change-column-type', kinds: ['change-column-type'], stages: ['expand', 'backfill', 'index', 'constrain', 'validate', 'swap', 'contract'] },
   { kind: 'change-column-type-using', kinds: ['change-column-type'], stages: ['expand', 'backfill', 'swap', 'contract'] },
   { kind: 'change-column-type-pk', kinds: ['change-column-type'], stages: ['expand', 'backfill', 'index', 'constrain', 'validate', 'swap', 'contract'] },
+  // the key's referencing column is widened with it (the migration alone leaves it integer): no end-state comparison
+  {
+    kind: 'change-column-type-fk',
+    kinds: ['change-column-type'],
+    stages: ['expand', 'expand', 'backfill', 'backfill', 'index', 'index', 'constrain', 'constrain', 'validate', 'validate', 'swap', 'contract', 'contract'],
+    original: 'fails',
+  },
+  // two referencing tables (one column nullable, without an index): each widened in phases of its own, the swap moves both foreign keys
+  {
+    kind: 'change-column-type-fks',
+    kinds: ['change-column-type'],
+    stages: ['expand', 'expand', 'expand', 'backfill', 'backfill', 'backfill', 'index', 'index', 'constrain', 'constrain', 'constrain', 'validate', 'validate', 'validate', 'swap', 'contract', 'contract', 'contract'],
+    original: 'fails',
+  },
   { kind: 'add-column-not-null', kinds: ['add-column-not-null'], stages: ['expand', 'backfill', 'constrain', 'validate', 'contract'], original: 'fails' },
   { kind: 'add-column-default', kinds: ['add-column-default'], stages: ['expand', 'backfill', 'constrain', 'validate'], original: 'volatile' },
   { kind: 'add-column-serial', kinds: ['add-column-default'], stages: ['expand', 'backfill', 'constrain', 'validate'], original: 'volatile' },
@@ -55,6 +69,9 @@ const CASES: Array<{ kind: string; kinds: PlanKind[]; stages: string[]; pgVersio
   { kind: 'batched-backfill', kinds: ['batched-backfill'], stages: ['backfill'] },
   { kind: 'batched-backfill', kinds: ['batched-backfill'], stages: ['backfill'], pgVersion: 10 },
   { kind: 'batched-delete', kinds: ['batched-delete'], stages: ['backfill'] },
+  // a computed column: a trigger keeps it current from the expand phase on; the contract drops it after the switch
+  { kind: 'computed-column', kinds: ['batched-backfill'], stages: ['expand', 'backfill', 'contract'] },
+  { kind: 'add-column-backfill-not-null', kinds: ['batched-backfill', 'set-not-null'], stages: ['expand', 'backfill', 'constrain', 'validate', 'contract'] },
   {
     kind: 'mixed',
     kinds: ['add-column-not-null', 'add-constraint-not-valid', 'create-index-concurrently', 'rename-column', 'batched-backfill'],

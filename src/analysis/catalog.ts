@@ -35,6 +35,8 @@ export interface ConstraintInfo {
   addedAt?: number;
   /** for FOREIGN KEY: the qualified key of the referenced table (locks.ts: dropping the FK locks it) */
   references?: string;
+  /** for FOREIGN KEY: the referenced table as written, its columns as written (empty: its primary key), and the clauses after REFERENCES */
+  referenced?: { rel: RangeVarLike; columns: string[]; onDelete: string; onUpdate: string; deferrable: boolean; initiallyDeferred: boolean };
 }
 
 export interface TableInfo {
@@ -267,7 +269,17 @@ export class Catalog {
       origin: this.origin,
       addedAt: this.origin === 'file' ? stmt.index : undefined,
     };
-    if (kind === 'foreign' && con.pktable) info.references = this.key(con.pktable);
+    if (kind === 'foreign' && con.pktable) {
+      info.references = this.key(con.pktable);
+      info.referenced = {
+        rel: { schemaname: con.pktable.schemaname, relname: con.pktable.relname },
+        columns: (con.pk_attrs ?? []).map((k: any) => k.String?.sval).filter(Boolean),
+        onDelete: con.fk_del_action ?? 'a',
+        onUpdate: con.fk_upd_action ?? 'a',
+        deferrable: !!con.deferrable,
+        initiallyDeferred: !!con.initdeferred,
+      };
+    }
     t.constraints.set(name, info);
     this.unsealed?.tables.add(t);
     if (kind === 'primary' || (kind === 'notnull' && info.validated)) {

@@ -87,6 +87,8 @@ const BUILTIN_IMMUTABLE = new Set([
   'jsonb_build_object', 'json_build_object', 'jsonb_build_array', 'json_build_array', 'array',
   'to_jsonb', 'md5', 'replace', 'substring', 'substr', 'greatest', 'least', 'make_interval',
   'make_date', 'int4', 'int8', 'text', 'numeric', 'interval', 'array_fill',
+  'split_part', 'left', 'right', 'initcap', 'strpos', 'position', 'regexp_replace', 'lpad', 'rpad', 'ltrim', 'rtrim',
+  'char_length', 'octet_length', 'reverse', 'repeat', 'floor', 'ceil', 'ceiling', 'trunc', 'mod', 'sign',
 ]);
 
 function walk(node: unknown, visit: (key: string, value: any) => void): void {

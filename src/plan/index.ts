@@ -103,8 +103,10 @@ export function renderPlan(plan: Plan, emit: Emit, opts: RenderOptions): Rendere
       m.name = name;
       return { path: `${name}.json`, content: JSON.stringify(m, null, 2) + '\n' };
     });
-    const body = out.migrations.length === 1 ? out.migrations[0] : out.migrations;
-    return { files, notes: out.notes, text: JSON.stringify(body, null, 2) + '\n' };
+    // one migration is one file: printed alone it is that file; several are listed like the sql files
+    const text = files.length === 1 ? files[0].content : files.map((f) => `-- ==> ${f.path}\n${f.content}`).join('\n');
+    const notes = files.length > 1 ? [...out.notes, `${files.length} pgroll migrations (pgroll runs a raw sql operation alone): write them with --out, then pgroll start each in order`] : out.notes;
+    return { files, notes, text };
   }
   const md = markdownRunbook(plan, { title: escapeControl(opts.file) });
   return { files: [{ path: `${base}.plan.md`, content: md }], notes: [], text: md };

@@ -12,11 +12,12 @@
 import type { Catalog } from '../analysis/catalog.js';
 import type { ParsedFile, Statement } from '../dialects/postgresql/types.js';
 import { concurrentOp } from '../analysis/concurrent-ops.js';
-import { parseSql } from '../dialects/postgresql/pg.js';
 import { alterCmds, relationSql } from '../analysis/alter-subcommands.js';
 import type { Change, Phase, Plan, PlanOptions, Stage, Step } from './types.js';
 import { STAGES } from './types.js';
-import { lockTimeoutSql, type PlanContext } from './sql.js';
+import { isValidate, lockGuarded, type PlanContext } from './sql.js';
+import { replayParsed } from '../analysis/history.js';
+import { parseFile } from '../dialects/postgresql/parse.js';
 import { isUnplanned, type CmdInput, type PlanInput, type PlanOutcome } from './planners/common.js';
 import { spansOf, statementText, textOf } from './text.js';
 import { inverseOf } from './inverse.js';
@@ -30,6 +31,7 @@ import { planAddConstraint } from './planners/add-constraint.js';
 import { planCreateIndex, planDropIndex } from './planners/index-concurrently.js';
 import { planDropColumn, planDropTable } from './planners/drop.js';
 import { planBatchedDml } from './planners/batched-dml.js';
+import { planRepack } from './planners/repack.js';
 
 export class PlanError extends Error {}
 
@@ -57,11 +59,14 @@ export function planParsed(file: ParsedFile, history: Catalog, opts: PlanOptions
   }
   const catalog = history.clone();
   catalog.origin = 'file';
+  // the schema each phase starts from, replayed phase by phase (the locks a phase takes depend on it)
+  const before = history.clone();
   const ctx: PlanContext = {
     pgVersion: opts.pgVersion ?? 15,
     batchSize: opts.batchSize ?? 1000,
     pause: opts.pause ?? 0.1,
-    lockTimeout: opts.lockTimeout ?? '2s',
+    lockTimeout: opts.lockTimeout ?? '100ms',
+    lockRetries: opts.lockRetries ?? 15,
     catalog,
     fill: opts.fill ?? {},
   };
@@ -128,7 +133,7 @@ export function planParsed(file: ParsedFile, history: Catalog, opts: PlanOptions
     catalog.apply(stmt, null);
   }
 
-  plan.phases = merge(items, ctx);
+  plan.phases = guard(merge(items), ctx, before);
   for (const c of plan.changes) if (c.switchNote) plan.switchNotes.push(c.switchNote);
   return plan;
 }
@@ -151,6 +156,9 @@ function planStatement(input: PlanInput): PlanOutcome {
     case 'UpdateStmt':
     case 'DeleteStmt':
       return planBatchedDml(input);
+    case 'VacuumStmt':
+    case 'ClusterStmt':
+      return planRepack(input);
     default:
       return null;
   }
@@ -200,7 +208,7 @@ interface Piece {
   kept?: boolean;
 }
 
-function merge(items: Item[], ctx: PlanContext): Phase[] {
+function merge(items: Item[]): Phase[] {
   const phases: Phase[] = [];
   const names = new Map<string, number>();
   const uniqueName = (n: string): string => {
@@ -225,60 +233,109 @@ function merge(items: Item[], ctx: PlanContext): Phase[] {
     // one phase per statement outside a transaction, and per batch statement to repeat
     const tx = pieces.filter((p) => p.step.transaction && !p.step.repeat);
     const solo = pieces.filter((p) => !p.step.transaction || p.step.repeat);
-    if (tx.length) phases.push(phase(stage, tx, ctx, uniqueName));
+    for (const group of byTable(tx)) phases.push(phase(stage, group, uniqueName));
     for (const p of solo) {
-      for (const sql of p.step.sql) phases.push(phase(stage, [{ ...p, step: { ...p.step, sql: [sql] } }], ctx, uniqueName));
+      for (const sql of p.step.sql) phases.push(phase(stage, [{ ...p, step: { ...p.step, sql: [sql] } }], uniqueName));
     }
   }
   phases.forEach((p, i) => { p.index = i + 1; });
   return phases;
 }
 
-function phase(stage: Stage, pieces: Piece[], ctx: PlanContext, uniqueName: (n: string) => string): Phase {
+/**
+ * Every transactional unit under lock_timeout with retries (sql.ts lockGuarded). Which locks a
+ * unit takes depends on the schema it runs on: a phase on the schema the phases before it
+ * leave, its rollback and restore on the schema it leaves itself (a foreign key the plan added
+ * locks its referenced table when it is dropped).
+ */
+function guard(phases: Phase[], ctx: PlanContext, catalog: Catalog): Phase[] {
+  const guarded = (sql: string[], transaction: boolean, repeat?: boolean): string[] => (transaction && !repeat ? lockGuarded(sql, { ...ctx, catalog }) : sql);
+  const replay = (sql: string[]): void => {
+    try {
+      replayParsed(catalog, parseFile('phase.sql', sql.map((x) => `${x};`).join('\n')));
+      catalog.sealAsHistory();
+    } catch {
+      // a statement that does not parse (a placeholder): the catalog stays as it was
+    }
+  };
+  return phases.map((p) => {
+    const sql = guarded(p.sql, p.transaction, p.repeat);
+    replay(p.sql);
+    return {
+      ...p,
+      sql,
+      rollback: guarded(p.rollback, p.transaction, p.repeat),
+      restore: p.restore.map((u) => ({ ...u, sql: guarded(u.sql, u.transaction, u.repeat) })),
+    };
+  });
+}
+
+/**
+ * The transactional pieces of a stage, one group per table, in the order the tables come up: a
+ * phase takes ACCESS EXCLUSIVE on one table only (holding it on one table while waiting for the
+ * next stalls the first, and deadlocks against sessions that lock them the other way round).
+ * A statement kept as written joins the group of the next planned change (else the last one),
+ * so it still runs before the changes that follow it in the file.
+ */
+function byTable(pieces: Piece[]): Piece[][] {
+  const groups = new Map<string, Piece[]>();
+  let pending: Piece[] = [];
+  for (const p of pieces) {
+    if (!p.change) {
+      pending.push(p);
+      continue;
+    }
+    const key = p.step.table ?? p.change.table;
+    const g = groups.get(key) ?? [];
+    g.push(...pending, p);
+    pending = [];
+    groups.set(key, g);
+  }
+  if (pending.length) {
+    const last = [...groups.values()].pop();
+    if (last) last.push(...pending);
+    else groups.set('', pending);
+  }
+  return [...groups.values()];
+}
+
+function phase(stage: Stage, pieces: Piece[], uniqueName: (n: string) => string): Phase {
   const transaction = pieces[0].step.transaction;
   const repeat = pieces.some((p) => p.step.repeat);
   const changes = [...new Set(pieces.map((p) => p.change).filter((c): c is Change => !!c))];
-  const tables = [...new Set(changes.map((c) => bareName(c.table)))];
+  const tables = [...new Set(pieces.map((p) => p.step.table ?? p.change?.table).filter((x): x is string => !!x).map(bareName))];
   const keptOnly = changes.length === 0;
   const label = !transaction && pieces[0].step.label ? pieces[0].step.label : tables.join('_') || 'statements';
   // a transaction holds every lock to its end: the scans (VALIDATE CONSTRAINT) go first, before
   // any statement that takes ACCESS EXCLUSIVE (SET NOT NULL, ADD … USING INDEX, DROP CONSTRAINT)
-  const all = pieces.flatMap((p) => p.step.sql);
+  // what several steps need once (CREATE EXTENSION IF NOT EXISTS) runs once, first
+  const all = [...unique(pieces.flatMap((p) => p.step.prelude ?? []), (x) => x), ...pieces.flatMap((p) => p.step.sql)];
   const ddl = transaction ? [...all.filter(isValidate), ...all.filter((s) => !isValidate(s))] : all;
   // undo in reverse order of the steps
   const rollback = [...pieces].reverse().flatMap((p) => p.step.rollback);
+  const restore = [...pieces].reverse().flatMap((p) => p.step.restore ?? []);
   const keptNote = pieces.some((p) => p.kept) ? ['statements of the migration that need no plan run here as written'] : [];
-  const keptRollback: string[] = [];
   return {
     index: 0,
     stage,
     name: uniqueName(sanitize(`${stage}_${keptOnly && stage === 'expand' ? 'migration' : label}`)),
     title: `${STAGE_TITLES[stage]}: ${keptOnly ? 'the statements that need no plan' : changes.map((c) => c.title).join('; ')}`,
-    sql: transaction && !repeat ? [...lockTimeoutSql(ctx), ...ddl] : ddl,
+    sql: ddl,
     transaction,
     repeat,
-    rollback: transaction && !repeat && rollback.length ? [...lockTimeoutSql(ctx), ...keptRollback, ...rollback] : [...keptRollback, ...rollback],
+    rollback,
+    restore,
+    commands: pieces.flatMap((p) => p.step.commands ?? []),
     verify: unique(pieces.flatMap((p) => p.step.verify ?? []), (v) => v.sql),
     checklist: unique(pieces.flatMap((p) => p.step.checklist ?? []), (c) => c),
     irreversible: pieces.some((p) => p.step.irreversible),
     lost: pieces.flatMap((p) => p.step.lost ?? []),
     unrestored: pieces.flatMap((p) => p.step.unrestored ?? []),
     derived: pieces.flatMap((p) => p.step.derived ?? []),
-    notes: [...keptNote, ...pieces.flatMap((p) => p.step.notes ?? [])],
+    notes: unique([...keptNote, ...pieces.flatMap((p) => p.step.notes ?? [])], (n) => n),
     kinds: [...new Set(changes.map((c) => c.kind))],
     release: STAGES.indexOf(stage) > STAGES.indexOf('switch') ? 2 : 1,
   };
-}
-
-/** ALTER TABLE … VALIDATE CONSTRAINT (a scan under SHARE UPDATE EXCLUSIVE), told by the parser. */
-function isValidate(sql: string): boolean {
-  try {
-    const [raw] = parseSql(sql);
-    const cmds = (raw?.stmt as any)?.AlterTableStmt?.cmds ?? [];
-    return cmds.length > 0 && cmds.every((c: any) => c?.AlterTableCmd?.subtype === 'AT_ValidateConstraint');
-  } catch {
-    return false;
-  }
 }
 
 /** The first of each key, in order (merged steps share verifications such as the long-transaction check). */

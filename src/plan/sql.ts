@@ -8,6 +8,11 @@ import type { Catalog, ColumnInfo, IndexInfo, TableInfo } from '../analysis/cata
 import type { RangeVarLike } from '../analysis/names.js';
 import { quoteIdent, relationSql } from '../analysis/alter-subcommands.js';
 import { typeToString, type ColumnType } from '../analysis/types.js';
+import { parseSql } from '../dialects/postgresql/pg.js';
+import { parseFile } from '../dialects/postgresql/parse.js';
+import { mergeEffects, statementEffects, type LockEffect } from '../analysis/locks.js';
+import { lockStrength, type LockMode } from '../analysis/lock-types.js';
+import { displayName } from '../analysis/names.js';
 import type { Step, Verification } from './types.js';
 
 export { quoteIdent };
@@ -18,6 +23,7 @@ export interface PlanContext {
   batchSize: number;
   pause: number;
   lockTimeout: string;
+  lockRetries: number;
   /** the catalog as it stands before the statement */
   catalog: Catalog;
   fill: Record<string, string>;
@@ -99,9 +105,111 @@ export function keyOf(t: TableRef, catalog: Catalog): string | undefined {
   return undefined;
 }
 
-/** `SET lock_timeout` for the top of a transactional phase. */
-export function lockTimeoutSql(ctx: PlanContext): string[] {
-  return ctx.lockTimeout ? [`SET lock_timeout = ${lit(ctx.lockTimeout)}`] : [];
+/**
+ * A read-only check that refuses a unit before it changes anything (a DO block that raises):
+ * its scan runs before the unit takes its locks, under ACCESS SHARE, which no application
+ * statement waits for. What it checks must also be enforced by the unit (a NOT VALID
+ * constraint, validated later), since rows can change between the check and the locks.
+ */
+const REFUSAL = '-- refuse before changing anything (read only: it runs before the locks are taken)';
+
+export function refusal(body: string): string {
+  return doBlock(`${REFUSAL}\n${body}`);
+}
+
+export function isRefusal(sql: string): boolean {
+  const [doLine, comment] = sql.split('\n', 2);
+  return doLine.startsWith('DO $') && comment === REFUSAL;
+}
+
+/** ALTER TABLE … VALIDATE CONSTRAINT only: a scan under SHARE UPDATE EXCLUSIVE, which no application statement waits for. */
+export function isValidate(sql: string): boolean {
+  try {
+    const [raw] = parseSql(sql);
+    const cmds = (raw?.stmt as any)?.AlterTableStmt?.cmds ?? [];
+    return cmds.length > 0 && cmds.every((c: any) => c?.AlterTableCmd?.subtype === 'AT_ValidateConstraint');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The locks of a unit's statements that application statements wait for (SHARE and stronger
+ * block writes, ACCESS EXCLUSIVE reads too), strongest mode per table, in the order the
+ * statements take them — from godwit's lock table. Tables the unit itself creates or renames
+ * into place cannot be locked before it runs and are left out.
+ */
+function blockingLocks(sql: string[], ctx: PlanContext): Array<{ table: string; mode: LockMode }> {
+  const effects: LockEffect[] = [];
+  const created = new Set<string>();
+  for (const text of sql) {
+    let stmts;
+    try {
+      stmts = parseFile('phase.sql', text).statements;
+    } catch {
+      continue;
+    }
+    for (const st of stmts) {
+      if (st.kind === 'SyntaxError') continue;
+      const b = st.body;
+      if (st.kind === 'CreateStmt') created.add(displayName(b.relation));
+      if (st.kind === 'ViewStmt') created.add(displayName(b.view));
+      if (st.kind === 'CreateTableAsStmt') created.add(displayName(b.into?.rel));
+      if (st.kind === 'RenameStmt' && b.renameType === 'OBJECT_TABLE' && b.newname) created.add(displayName({ schemaname: b.relation?.schemaname, relname: b.newname }));
+      effects.push(...statementEffects(st, { pgVersion: ctx.pgVersion, catalog: ctx.catalog }).filter((e) => !created.has(e.table)));
+    }
+  }
+  // LOCK TABLE takes tables and views: an index the lock table names is left to its statement
+  const isIndex = (name: string): boolean => {
+    const parts = name.split('.');
+    return !!ctx.catalog.index(parts.length > 1 ? { schemaname: parts[0], relname: parts[1] } : { relname: parts[0] });
+  };
+  return mergeEffects(effects)
+    .filter((l) => lockStrength(l.mode) >= lockStrength('SHARE') && !isIndex(l.table))
+    .map((l) => ({ table: l.table, mode: l.mode }));
+}
+
+/**
+ * One transactional unit (a phase, a rollback) under a short lock_timeout with bounded
+ * retries. The locks the application would queue behind are taken first, by a DO block: when
+ * one is not granted within lock_timeout (or a deadlock is detected), the attempt is rolled
+ * back — releasing the locks it took, so the application waits at most lock_timeout per
+ * attempt — and tried again after an exponential backoff with jitter, up to `lockRetries`
+ * attempts; then it fails with PostgreSQL's own error. The statements follow as written, in the
+ * same transaction, with the locks already held. `SET LOCAL` keeps the timeout to this
+ * transaction (the runner's next migration may build an index CONCURRENTLY, which must not run
+ * under it). VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE, a scan nobody waits for) and the
+ * planner's read-only refusals (`refusal`) run first, before the timeout and the locks.
+ */
+export function lockGuarded(sql: string[], ctx: PlanContext): string[] {
+  if (!ctx.lockTimeout || !sql.length) return sql;
+  const first = (x: string): boolean => isValidate(x) || isRefusal(x);
+  const validate = sql.filter(first);
+  const rest = sql.filter((x) => !first(x));
+  const locks = blockingLocks(rest, ctx);
+  const timeout = [`SET LOCAL lock_timeout = ${lit(ctx.lockTimeout)}`];
+  if (!locks.length || ctx.lockRetries <= 1) return [...validate, ...timeout, ...rest];
+  const n = ctx.lockRetries;
+  const exclusive = locks.filter((l) => l.mode === 'ACCESS EXCLUSIVE');
+  // a second ACCESS EXCLUSIVE lock is the point of the unit (a view and its table swap names, a key and the
+  // columns that reference it change together, a foreign key is dropped): catalog changes only, under lock_timeout
+  const why = `-- godwit-ignore no-multi-table-exclusive-locks -- ${exclusive.map((l) => l.table).join(' and ')} change together (catalog only), under lock_timeout\n`;
+  const body =
+    `-- take the locks first: one not granted within lock_timeout rolls this attempt back (releasing the locks\n` +
+    `-- it took) and, after a backoff with jitter, the next attempt tries again (at most ${n} attempts)\n` +
+    `DECLARE\n  godwit_attempt int := 1;\nBEGIN\n  LOOP\n    BEGIN\n` +
+    locks.map((l) => `      LOCK TABLE ${lockTarget(l.table)} IN ${l.mode} MODE;\n`).join('') +
+    `      EXIT;\n    EXCEPTION WHEN lock_not_available OR deadlock_detected THEN\n` +
+    `      IF godwit_attempt >= ${n} THEN\n        RAISE;\n      END IF;\n` +
+    `      RAISE NOTICE 'godwit: lock not granted (attempt % of ${n}), trying again', godwit_attempt;\n` +
+    `      PERFORM pg_sleep(least(5, 0.05 * 2 ^ godwit_attempt) * (0.5 + random()));\n` +
+    `      godwit_attempt := godwit_attempt + 1;\n    END;\n  END LOOP;\nEND`;
+  return [...validate, ...timeout, `${exclusive.length > 1 ? why : ''}${doBlock(body)}`, ...rest];
+}
+
+/** A relation of the lock table (`app.users`) as SQL. */
+function lockTarget(name: string): string {
+  return name.split('.').map(quoteIdent).join('.');
 }
 
 /** A dollar-quote tag that does not occur in the body. */
@@ -205,7 +313,7 @@ export function triggerNames(t: TableRef, what: string): TriggerNames {
   return { fn: n, trigger: n };
 }
 
-function triggerSql(t: TableRef, names: TriggerNames, body: string, ctx: PlanContext, events = 'INSERT OR UPDATE'): string[] {
+export function triggerSql(t: TableRef, names: TriggerNames, body: string, ctx: PlanContext, events = 'INSERT OR UPDATE'): string[] {
   const fn = inSchema(t, names.fn);
   return [
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollar(body)}\nBEGIN\n${body}\n  RETURN NEW;\nEND\n${dollar(body)}`,

@@ -126,3 +126,39 @@ export function clauseText(file: ParsedFile, stmt: Statement, keyword: string, s
 function unquote(s: string): string {
   return s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s.toLowerCase();
 }
+
+/**
+ * The assignments of an UPDATE's SET clause, as written: `col = expr` split at its top-level
+ * commas (scanner tokens). Undefined for a form godwit does not split (`SET (a, b) = …`).
+ */
+export function setAssignments(file: ParsedFile, stmt: Statement): Array<{ column: string; expr: string }> | undefined {
+  const toks = tokensOf(file, stmt).filter((x) => x.text !== ';');
+  const text = file.source.text;
+  let depth = 0;
+  let at = -1;
+  for (let i = 0; i < toks.length && at < 0; i++) {
+    const t = toks[i];
+    if (t.text === '(') depth++;
+    else if (t.text === ')') depth--;
+    else if (depth === 0 && t.text.toLowerCase() === 'set') at = i;
+  }
+  if (at < 0) return undefined;
+  const parts: Tok[][] = [[]];
+  depth = 0;
+  for (let i = at + 1; i < toks.length; i++) {
+    const t = toks[i];
+    const word = t.text.toLowerCase();
+    if (depth === 0 && (word === 'where' || word === 'from' || word === 'returning')) break;
+    if (t.text === '(' || t.text === '[') depth++;
+    else if (t.text === ')' || t.text === ']') depth--;
+    if (depth === 0 && t.text === ',') parts.push([]);
+    else parts[parts.length - 1].push(t);
+  }
+  const out: Array<{ column: string; expr: string }> = [];
+  for (const p of parts) {
+    const eq = p.findIndex((t) => t.text === '=');
+    if (eq !== 1 || eq + 1 >= p.length) return undefined;
+    out.push({ column: unquote(p[0].text), expr: text.slice(p[eq + 1].start, p[p.length - 1].end) });
+  }
+  return out;
+}

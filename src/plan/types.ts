@@ -22,7 +22,8 @@ export type PlanKind =
   | 'drop-column'
   | 'drop-table'
   | 'batched-backfill'
-  | 'batched-delete';
+  | 'batched-delete'
+  | 'repack';
 
 export const PLAN_KINDS: readonly PlanKind[] = [
   'rename-column',
@@ -39,6 +40,7 @@ export const PLAN_KINDS: readonly PlanKind[] = [
   'drop-table',
   'batched-backfill',
   'batched-delete',
+  'repack',
 ];
 
 /**
@@ -66,14 +68,27 @@ export interface Verification {
 export interface Step {
   /** names the phase when the step stands alone (outside a transaction): `users_email_idx` */
   label?: string;
+  /** the table it changes, when not the change's own (a referencing table of a retyped key): phases hold one table each */
+  table?: string;
   /** statements (no trailing `;`) */
   sql: string[];
+  /** statements the phase runs once, before its steps' own, however many of its steps name them (CREATE EXTENSION IF NOT EXISTS) */
+  prelude?: string[];
   /** false: must run outside a transaction block (CONCURRENTLY, a DO block that COMMITs) */
   transaction: boolean;
   /** one batch per run: run it again until it reports 0 rows (PostgreSQL < 11 backfills) */
   repeat?: boolean;
   /** statements that undo `sql`, in order; they run as one unit in the same transaction mode */
   rollback: string[];
+  /**
+   * What the rollback cannot do in that one unit without holding a lock for long (an emergency
+   * restore is an expand of its own): further units, run in order after it, each in its own
+   * transaction or alone outside one — batched backfills, indexes built concurrently, NOT NULL
+   * proven without a long lock.
+   */
+  restore?: Unit[];
+  /** shell commands the phase stands for (pg_repack): run by hand, outside the migration runner */
+  commands?: string[];
   verify?: Verification[];
   /** pre-flight checklist for an irreversible step */
   checklist?: string[];
@@ -86,6 +101,16 @@ export interface Step {
   /** columns (`table.column`) holding derived data the rollback leaves as it is (a backfill) */
   derived?: string[];
   notes?: string[];
+}
+
+/** SQL that runs as one migration would: in one transaction, or (one statement) outside a transaction block. */
+export interface Unit {
+  /** one line: what it does */
+  label: string;
+  sql: string[];
+  transaction: boolean;
+  /** one batch per run: run it again until it reports 0 rows (PostgreSQL < 11) */
+  repeat?: boolean;
 }
 
 export interface PgrollOperation {
@@ -127,6 +152,10 @@ export interface Phase {
   /** one batch per run: run it again until it reports 0 rows (PostgreSQL < 11 backfills) */
   repeat: boolean;
   rollback: string[];
+  /** further rollback units after `rollback` (see Step.restore) */
+  restore: Unit[];
+  /** shell commands to run by hand with this phase (see Step.commands) */
+  commands: string[];
   verify: Verification[];
   checklist: string[];
   irreversible: boolean;
@@ -165,8 +194,13 @@ export interface PlanOptions {
   batchSize?: number;
   /** seconds to pause between batches (default 0.1) */
   pause?: number;
-  /** lock_timeout set at the top of each transactional phase (default '2s'; '' for none) */
+  /**
+   * lock_timeout of each transactional phase (default '100ms'; '' for none): a statement that
+   * waits longer for its lock gives up instead of queueing the application behind it
+   */
   lockTimeout?: string;
+  /** attempts of a transactional phase whose lock was not granted in time (default 15; 1: no retry) */
+  lockRetries?: number;
   /**
    * Values for existing rows of new NOT NULL columns without a default, keyed
    * `table.column` (or `schema.table.column`): SQL expressions over the table's columns.

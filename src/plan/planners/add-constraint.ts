@@ -15,7 +15,7 @@ import { defaultConstraintName } from '../../analysis/constraints.js';
 import { notNullProven } from '../../analysis/locks.js';
 import { nameListToRange } from '../../analysis/names.js';
 import { relationSql } from '../../analysis/alter-subcommands.js';
-import { constraintValid, indexValid, inSchema, longTransactions, notNullSteps, quoteIdent, tableRef, type TableRef } from '../sql.js';
+import { constraintValid, copyableIndex, indexSql, indexValid, inSchema, longTransactions, notNullSteps, quoteIdent, tableRef, type TableRef } from '../sql.js';
 import { add, change, existing, type CmdInput, type PlanOutcome } from './common.js';
 import { parenAfter, tokensOf } from '../text.js';
 import type { Step } from '../types.js';
@@ -144,13 +144,14 @@ function usingIndex(ci: CmdInput, t: TableRef, con: any): PlanOutcome {
   let cols: string[];
   let indexName: string;
   let build: Step | undefined;
-  let recreate: string | undefined;
+  let existingIndex: string | undefined;
   if (con.indexname) {
     // USING INDEX already: only a primary key over columns that are not NOT NULL yet needs a plan
     if (!primary) return null;
     const idx = ctx.catalog.index(nameListToRange([{ String: { sval: t.rel.schemaname ?? ctx.catalog.searchPath } }, { String: { sval: con.indexname } }]));
     if (!idx || !t.info) return null;
     cols = idx.columns;
+    existingIndex = copyableIndex(idx) ? indexSql(t, idx, idx.name, idx.columns, true) : undefined;
     indexName = con.indexname;
   } else {
     cols = names(con.keys);
@@ -177,7 +178,6 @@ function usingIndex(ci: CmdInput, t: TableRef, con: any): PlanOutcome {
       ],
       notes: ['CONCURRENTLY: writes go on during the build; if it fails it leaves an INVALID index: drop it (DROP INDEX CONCURRENTLY) and run the phase again'],
     };
-    recreate = create(false);
   }
   const name: string = con.conname ?? indexName;
   const c = change(ci, 'add-unique-using-index', t, `add ${kind} ${name} on ${t.sql} from an index built concurrently`, `${alter} ${ci.text ?? ''}`.trim());
@@ -189,7 +189,9 @@ function usingIndex(ci: CmdInput, t: TableRef, con: any): PlanOutcome {
   add(c, 'validate', {
     sql: [`${alter} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(indexName)}${deferrable}`],
     transaction: true,
-    rollback: [`${alter} DROP CONSTRAINT IF EXISTS ${quoteIdent(name)}`, ...(recreate ? [recreate] : [])],
+    // dropping the constraint drops its index: the index comes back, built concurrently
+    rollback: [`${alter} DROP CONSTRAINT IF EXISTS ${quoteIdent(name)}`],
+    restore: build ? [{ label: `build ${indexName} again`, sql: build.sql, transaction: false }] : existingIndex ? [{ label: `build ${indexName} again`, sql: [existingIndex], transaction: false }] : [],
     verify: [longTransactions(), constraintValid(t, name)],
     notes: [`USING INDEX only changes the catalog${name !== indexName ? ` (the index is renamed to ${name})` : ''}`],
   });

@@ -8,7 +8,7 @@ import { nameListToRange, type RangeVarLike } from '../../analysis/names.js';
 import { relationSql } from '../../analysis/alter-subcommands.js';
 import { copyableIndex, indexGone, indexSql, indexValid, inSchema, lit, tableRef, quoteIdent, type TableRef } from '../sql.js';
 import { add, change, existing, type PlanInput, type PlanOutcome } from './common.js';
-import { statementText, tokensOf } from '../text.js';
+import { clauseText, statementText, tokensOf } from '../text.js';
 
 /** PostgreSQL's name for an index created without one: table_col1_col2_idx (expressions: expr). */
 function defaultIndexName(table: string, params: any[]): string {
@@ -45,10 +45,13 @@ export function planCreateIndex(input: PlanInput): PlanOutcome {
   const params: any[] = b.indexParams ?? [];
   const simple = params.every((p) => p?.IndexElem?.name);
   if (simple) {
-    const op: Record<string, unknown> = { table: t.name, name, columns: params.map((p) => p.IndexElem.name) };
+    // index fields ({ column }), as pgroll >= 0.10 takes them
+    const op: Record<string, unknown> = { table: t.name, name, columns: params.map((p) => ({ column: p.IndexElem.name })) };
     if (b.unique) op.unique = true;
     if (b.accessMethod && b.accessMethod !== 'btree') op.method = b.accessMethod;
-    if (b.whereClause) c.pgrollNote = 'add the predicate of this partial index as create_index.predicate (godwit does not copy expressions)';
+    const predicate = b.whereClause ? clauseText(file, stmt, 'where', []) : undefined;
+    if (predicate) op.predicate = predicate;
+    else if (b.whereClause) c.pgrollNote = 'add the predicate of this partial index as create_index.predicate';
     c.pgroll = [{ create_index: op }];
   } else {
     c.pgrollNote = 'pgroll create_index takes column names only: an expression index needs a raw sql operation';

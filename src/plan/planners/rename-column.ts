@@ -16,6 +16,7 @@ import {
 } from '../sql.js';
 import { add, addColumnLike, change, existing, ignore, moveDefault, type PlanInput, type PlanOutcome } from './common.js';
 import { statementText } from '../text.js';
+import type { Unit } from '../types.js';
 
 export function planRenameColumn(input: PlanInput): PlanOutcome {
   const b = input.stmt.body;
@@ -62,7 +63,9 @@ export function planRenameColumn(input: PlanInput): PlanOutcome {
   const attach: string[] = [];
   const attachNames: string[] = [];
   const detach: string[] = [];
+  const rebuild: Unit[] = [];
   const recreateOld: string[] = [];
+  const attachOld: string[] = [];
   for (const i of indexesOn(t, ctx.catalog, oldC)) {
     if (!copyableIndex(i)) {
       c.notes.push(`index ${i.name} on ${oldC} has an expression, a predicate or a method godwit cannot copy: create its twin on ${newC} (CREATE INDEX CONCURRENTLY) before the contract phase`);
@@ -77,7 +80,7 @@ export function planRenameColumn(input: PlanInput): PlanOutcome {
       rollback: [`DROP INDEX CONCURRENTLY IF EXISTS ${inSchema(t, name)}`],
       verify: [indexValid(t, name)],
     });
-    recreateOld.push(indexSql(t, i, i.name, i.columns, false));
+    recreateOld.push(indexSql(t, i, i.name, i.columns, true));
   }
   for (const con of t.info?.constraints.values() ?? []) {
     if (!con.columns.includes(oldC)) continue;
@@ -94,8 +97,12 @@ export function planRenameColumn(input: PlanInput): PlanOutcome {
       });
       attach.push(`ALTER TABLE ${t.sql} ADD CONSTRAINT ${quoteIdent(name)} UNIQUE USING INDEX ${quoteIdent(name)}`);
       attachNames.push(name);
-      detach.push(`ALTER TABLE ${t.sql} DROP CONSTRAINT IF EXISTS ${quoteIdent(name)}`, indexSql(t, idx, name, cols, false));
-      recreateOld.push(`ALTER TABLE ${t.sql} ADD CONSTRAINT ${quoteIdent(con.name)} UNIQUE (${con.columns.map(quoteIdent).join(', ')})`);
+      // dropping the constraint drops its index: the index comes back, built concurrently
+      detach.push(`ALTER TABLE ${t.sql} DROP CONSTRAINT IF EXISTS ${quoteIdent(name)}`);
+      rebuild.push({ label: `build ${name} again`, sql: [indexSql(t, idx, name, cols, true)], transaction: false });
+      const old = { ...idx, name: con.name, columns: con.columns };
+      recreateOld.push(indexSql(t, old, con.name, con.columns, true));
+      attachOld.push(`ALTER TABLE ${t.sql} ADD CONSTRAINT ${quoteIdent(con.name)} UNIQUE USING INDEX ${quoteIdent(con.name)}`);
     } else if (con.kind === 'primary') {
       c.notes.push(`${oldC} is in the primary key ${con.name}: move the primary key to ${newC} (CREATE UNIQUE INDEX CONCURRENTLY, then DROP CONSTRAINT ${con.name}, ADD PRIMARY KEY USING INDEX) before the contract phase; foreign keys that reference it move with it`);
     } else if (con.kind === 'foreign') {
@@ -111,6 +118,7 @@ export function planRenameColumn(input: PlanInput): PlanOutcome {
       sql: [...(nn ? nn.validate.sql : []), ...attach],
       transaction: true,
       rollback: [...detach, ...(nn ? nn.validate.rollback : [])],
+      restore: rebuild,
       verify: [...(nn ? nn.validate.verify ?? [] : []), ...attachNames.map((name) => constraintValid(t, name))],
       notes: nn?.validate.notes,
     });
@@ -118,20 +126,24 @@ export function planRenameColumn(input: PlanInput): PlanOutcome {
 
   c.switchNote = `deploy code that reads and writes ${t.sql}.${newC} instead of ${oldC} (during the transition the trigger keeps both equal, so old and new code can run side by side)`;
 
-  // contract
-  const restoreType = type;
+  // contract; its rollback is an expand of its own: the old column back with the sync trigger (catalog
+  // changes only), then the copy in batches, its indexes built concurrently, NOT NULL proven without a long lock
+  const oldNn = col?.notNull ? notNullSteps(t, oldC, ctx) : undefined;
   add(c, 'contract', {
     sql: [...dropTriggerSql(t, sync), ...(hasDefault ? [moveDefault(t, oldC, newC)] : []), `${ignore('no-drop-column', `contract of the rename ${oldC} → ${newC}, after the pre-flight checklist`)}ALTER TABLE ${t.sql} DROP COLUMN ${o}`],
     transaction: true,
     irreversible: true,
     unrestored: col ? [] : [`the NOT NULL, DEFAULT, indexes and constraints of ${t.sql}.${oldC} (the migration history does not describe them)`],
     rollback: [
-      addColumnLike(t, oldC, newC, restoreType),
-      `-- emergency restore: one UPDATE of every row; on a large table run the backfill loop (${newC} → ${oldC}) instead\nUPDATE ${t.sql} SET ${o} = ${n}`,
+      addColumnLike(t, oldC, newC, type),
       ...(hasDefault ? [moveDefault(t, newC, oldC)] : []),
-      ...(col?.notNull ? [`ALTER TABLE ${t.sql} ALTER COLUMN ${o} SET NOT NULL`] : []),
-      ...recreateOld,
       ...renameSyncTrigger(t, oldC, newC, sync, ctx),
+      ...(oldNn ? oldNn.constrain.sql : []),
+    ],
+    restore: [
+      { label: `copy ${newC} back into ${oldC}`, ...loopStep(batchLoop({ t, key: keyOf(t, ctx.catalog), set: `${o} = ${n}`, needs: `${o} IS DISTINCT FROM ${n}` }, ctx)) },
+      ...recreateOld.map((sql) => ({ label: `an index of ${oldC}, built concurrently`, sql: [sql], transaction: false })),
+      ...(oldNn || attachOld.length ? [{ label: `NOT NULL and UNIQUE on ${oldC}`, sql: [...(oldNn ? oldNn.validate.sql : []), ...attachOld], transaction: true }] : []),
     ],
     verify: [readers(t, oldC), { ...remaining(t, needs, `rows where ${newC} differs from ${oldC}`), before: true }, longTransactions(), columnExists(t, oldC, false)],
     checklist: [

@@ -15,7 +15,7 @@
  */
 import type { RunnerName } from '../../sources/types.js';
 import type { Phase, Plan } from '../types.js';
-import { nextVersions, phaseHeader, type LayoutTarget, type OutputFile, type SqlOutput } from './sql.js';
+import { nextVersions, phaseHeader, restoreText, type LayoutTarget, type OutputFile, type SqlOutput } from './sql.js';
 
 export const JS_PLAN_RUNNERS: readonly RunnerName[] = ['knex', 'sequelize', 'typeorm', 'kysely', 'mikro-orm'];
 
@@ -100,7 +100,13 @@ export function jsFiles(plan: Plan, target: LayoutTarget): SqlOutput {
         break;
       }
     }
-    files.push({ path, content: `${head}\n\n${body}`, phase: p.index });
+    // the rest of the rollback (a psql script: batched copy, CONCURRENTLY builds) as // lines after the migration
+    const restore = restoreText(p)
+      .trim()
+      .split('\n')
+      .map((l) => `//${l.slice(2)}`)
+      .join('\n');
+    files.push({ path, content: `${head}\n\n${body}${restore ? `\n${restore}\n` : ''}`, phase: p.index });
   });
   return { files, notes };
 }

@@ -26,6 +26,7 @@ function phaseSection(p: Phase, files?: string[]): string {
     for (const v of before) out.push(`- ${v.label}${v.requires ? ` (needs ${v.requires})` : ''}`, '', indent(fence(v.sql)), '');
   }
   out.push('', fence(p.sql));
+  if (p.commands.length) out.push('', 'Then run, outside the migration runner:', '', '```sh\n' + p.commands.join('\n') + '\n```');
   for (const n of p.notes) out.push('', `> ${n}`);
   const after = p.verify.filter((v) => !v.before);
   if (after.length) {
@@ -35,6 +36,10 @@ function phaseSection(p: Phase, files?: string[]): string {
   const missing = [...(p.lost.length ? [`the data of ${p.lost.join(', ')} (restore it from a backup)`] : []), ...p.unrestored];
   out.push('', `**Rollback**${missing.length ? ` — does not bring back ${missing.join('; ')}` : ''}`, '');
   out.push(p.rollback.length ? fence(p.rollback) : '_Nothing to undo._');
+  if (p.restore.length) {
+    out.push('', 'Then finish the restore outside the migration runner, in this order (each block one transaction, or one statement alone):');
+    for (const u of p.restore) out.push('', `- ${u.label}${u.repeat ? ' (one batch per run: repeat until it reports 0 rows)' : ''}`, '', indent(fence(u.transaction && !u.repeat ? [`BEGIN`, ...u.sql, 'COMMIT'] : u.sql)));
+  }
   return out.join('\n');
 }
 

@@ -8,13 +8,15 @@
  * views and does the dual writes and the backfill itself.
  *
  * pgroll runs a raw `sql` operation only alone in its migration, so the statements kept as
- * written become a migration of their own, before the one with the planned operations.
- * Column `nullable` defaults to false in pgroll: it is always written out.
+ * written become a migration of their own, before the one with the planned operations: each
+ * migration is one file (`pgroll start <file>`), valid against pgroll's schema.json (which
+ * admits `name`, `version_schema` and `operations` only). Column `nullable` defaults to false
+ * in pgroll: it is always written out. `create_index.columns` are index fields
+ * (`{ "column": … }`, pgroll >= 0.10).
  */
 import type { PgrollOperation, Plan } from '../types.js';
 
 export interface PgrollMigration {
-  $schema: string;
   name: string;
   operations: PgrollOperation[];
 }
@@ -25,8 +27,6 @@ export interface PgrollOutput {
   notes: string[];
 }
 
-const SCHEMA = 'https://raw.githubusercontent.com/xataio/pgroll/main/schema.json';
-
 export function pgrollMigrations(plan: Plan, name: string): PgrollOutput {
   const notes: string[] = [];
   const migrations: PgrollMigration[] = [];
@@ -35,7 +35,7 @@ export function pgrollMigrations(plan: Plan, name: string): PgrollOutput {
     const down = kept.map((k) => k.rollback);
     const sql: Record<string, unknown> = { up: kept.map((k) => `${k.source};`).join('\n') };
     if (down.every((d) => d !== undefined)) sql.down = down.reverse().flat().map((s) => `${s};`).join('\n');
-    migrations.push({ $schema: SCHEMA, name: `${name}_sql`, operations: [{ sql }] });
+    migrations.push({ name: `${name}_sql`, operations: [{ sql }] });
   }
   for (const k of plan.kept.filter((x) => !x.transaction)) notes.push(`run outside pgroll (it cannot run in a transaction): ${k.source}`);
   const ops: PgrollOperation[] = [];
@@ -44,7 +44,7 @@ export function pgrollMigrations(plan: Plan, name: string): PgrollOutput {
     else notes.push(`${c.title} (line ${c.line}): ${c.pgrollNote ?? 'pgroll has no operation for it'}; run its SQL phases instead`);
     if (c.pgroll?.length && c.pgrollNote) notes.push(`${c.title}: ${c.pgrollNote}`);
   }
-  if (ops.length) migrations.push({ $schema: SCHEMA, name, operations: ops });
+  if (ops.length) migrations.push({ name, operations: ops });
   for (const u of plan.unplanned) notes.push(`not planned: ${u.source} — ${u.reason}`);
   return { migrations, notes };
 }

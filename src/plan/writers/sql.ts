@@ -181,6 +181,11 @@ export function phaseHeader(plan: Plan, p: Phase, runner: RunnerName, flavor?: '
     lines.push(`${p.irreversible ? 'IRREVERSIBLE — ' : ''}pre-flight checklist:`);
     for (const c of p.checklist) lines.push(`  [ ] ${c}`);
   }
+  if (p.commands.length) {
+    lines.push('');
+    lines.push('Then run, outside the migration runner:');
+    for (const c of p.commands) lines.push(`  ${c}`);
+  }
   for (const n of p.notes) lines.push(`Note: ${n}`);
   const missing = [...p.lost.map((x) => `the data of ${x}`), ...p.unrestored];
   if (missing.length) lines.push(`The rollback does not bring back ${missing.join('; ')}: restore from a backup.`);
@@ -206,8 +211,25 @@ export function basenameOf(path: string): string {
   return ['migration.sql', 'up.sql'].includes(last) && parts.length > 1 ? `${parts[parts.length - 2]}/${last}` : last;
 }
 
-function rollbackText(p: Phase): string {
-  return p.rollback.length ? statements(p.rollback) : commentOut(`nothing to undo for phase ${p.index}`);
+/** The rollback as SQL; `inComment`: for a block the caller comments out as a whole. */
+function rollbackText(p: Phase, inComment = false): string {
+  return (p.rollback.length ? statements(p.rollback) : commentOut(`nothing to undo for phase ${p.index}`)) + restoreText(p, inComment);
+}
+
+/**
+ * The rest of a rollback that one migration cannot hold (a batched copy, indexes built
+ * concurrently, NOT NULL proven in two steps): a psql script in a comment block after the
+ * down migration, each unit one transaction or one statement alone, in order.
+ */
+export function restoreText(p: Phase, inComment = false): string {
+  if (!p.restore.length) return '';
+  const units = p.restore.map((u) => `-- ${u.label}${u.repeat ? ' (one batch per run: run it again until it reports 0 rows)' : ''}\n${u.transaction && !u.repeat ? `BEGIN;\n\n${statements(u.sql)}\n\nCOMMIT;` : statements(u.sql)}`);
+  const intro = commentOut(
+    `then finish the restore outside the migration runner, in this order: ${inComment ? '' : 'uncomment '}the lines below into a file, run it with\n` +
+      `psql -v ON_ERROR_STOP=1 -f <file> (psql runs each block as written: a transaction, or one statement alone)`,
+  );
+  // inside a block the caller comments out, the intro stays a comment once the block is uncommented
+  return `\n\n${intro}\n${inComment ? `\n${units.join('\n\n')}` : `--\n${commentOut(units.join('\n\n'))}`}`;
 }
 
 function plainBody(p: Phase, sql: string[]): string {
@@ -247,7 +269,7 @@ export function sqlFiles(plan: Plan, target: LayoutTarget): SqlOutput {
       case 'goose':
         files.push({
           path: `${v}_${name}.sql`,
-          content: `${p.transaction ? '' : '-- +goose NO TRANSACTION\n'}${head}\n\n-- +goose Up\n${gooseStatements(p.sql)}\n\n-- +goose Down\n${p.rollback.length ? gooseStatements(p.rollback) : commentOut(`nothing to undo for phase ${p.index}`)}\n`,
+          content: `${p.transaction ? '' : '-- +goose NO TRANSACTION\n'}${head}\n\n-- +goose Up\n${gooseStatements(p.sql)}\n\n-- +goose Down\n${p.rollback.length ? gooseStatements(p.rollback) : commentOut(`nothing to undo for phase ${p.index}`)}${restoreText(p)}\n`,
         });
         break;
       case 'dbmate': {
@@ -264,11 +286,11 @@ export function sqlFiles(plan: Plan, target: LayoutTarget): SqlOutput {
         if (!p.transaction) notes.push(`${v}_${name}.sql must run outside a transaction, which node-pg-migrate cannot do for SQL files: apply it with psql and record it as run (or rewrite it as a JS migration with pgm.noTransaction())`);
         break;
       case 'atlas':
-        files.push({ path: `${v}_${name}.sql`, content: `${p.transaction ? '' : '-- atlas:txmode none\n\n'}${head}\n\n${up}\n\n${commentOut(`rollback of phase ${p.index}:\n${down}`)}\n` });
+        files.push({ path: `${v}_${name}.sql`, content: `${p.transaction ? '' : '-- atlas:txmode none\n\n'}${head}\n\n${up}\n\n${commentOut(`rollback of phase ${p.index}:\n${rollbackText(p, true)}`)}\n` });
         break;
       case 'drizzle': {
         const file = `${v}_${name}.sql`;
-        files.push({ path: file, content: `${head}\n\n${p.sql.map((s) => `${s};`).join('\n--> statement-breakpoint\n')}\n\n${commentOut(`rollback of phase ${p.index}:\n${down}`)}\n` });
+        files.push({ path: file, content: `${head}\n\n${p.sql.map((s) => `${s};`).join('\n--> statement-breakpoint\n')}\n\n${commentOut(`rollback of phase ${p.index}:\n${rollbackText(p, true)}`)}\n` });
         if (!p.transaction) notes.push(`${file} must run outside a transaction, which drizzle's migrator cannot do: apply it with psql and leave it out of meta/_journal.json`);
         break;
       }
@@ -279,7 +301,7 @@ export function sqlFiles(plan: Plan, target: LayoutTarget): SqlOutput {
         } else {
           // no down file: `NNN_name.down.sql` next to `NNN_name.sql` reads as a golang-migrate layout, and a
           // script that runs every *.sql would run it; the rollback is a comment block at the end
-          files.push({ path: `${v}_${name}.sql`, content: `${head}\n\n${plainBody(p, p.sql)}\n\n${commentOut(`rollback of phase ${p.index}:\n${p.rollback.length ? plainBody(p, p.rollback) : down}`)}\n` });
+          files.push({ path: `${v}_${name}.sql`, content: `${head}\n\n${plainBody(p, p.sql)}\n\n${commentOut(`rollback of phase ${p.index}:\n${p.rollback.length ? plainBody(p, p.rollback) + restoreText(p, true) : rollbackText(p, true)}`)}\n` });
         }
         break;
     }
