@@ -6,6 +6,7 @@ import { lintProject, lintVirtualFile, type ProjectOptions } from '../project.js
 import { ConfigError } from '../config/errors.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
 import { MAX_FILE_BYTES } from '../sources/read.js';
+import { inputRead, optimizeOnlyBigInputs } from '../jit.js';
 import { isPreset } from '../engine/presets.js';
 import { MYSQL_VERSIONS, isMysqlVersion } from '../dialects/mysql/matrix.js';
 import type { LintOptions, LintResult, RuleSetting } from '../engine/types.js';
@@ -61,6 +62,8 @@ export function lintOptionsFrom(values: Values): LintOptions {
 }
 
 export async function lintCommand(paths: string[], values: Values, io: Io): Promise<number> {
+  // (in-process callers, the tests, keep their own V8 settings)
+  if (io.stdout === process.stdout) optimizeOnlyBigInputs();
   const format = String(values.format ?? 'stylish');
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${format}')`);
   let maxWarnings = -1;
@@ -103,6 +106,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     }
     if (useStdin) {
       const text = await readStream(io.stdin, MAX_FILE_BYTES);
+      if (text !== undefined) inputRead(Buffer.byteLength(text));
       const name = values['stdin-filename'] ? resolve(cwd, String(values['stdin-filename'])) : '<stdin>';
       if (text !== undefined) results.push(await lintVirtualFile(text, name, project));
       else {
