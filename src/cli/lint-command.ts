@@ -165,10 +165,9 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
 
 /** `--cache`: the cache file (`--cache-location`: a file, or a directory to keep `.godwitcache` in). */
 async function loadCache(cwd: string, location: string | undefined) {
-  const { LintCache, DEFAULT_CACHE_FILE } = await import('../cache/lint-cache.js');
-  let path = resolve(cwd, location ?? DEFAULT_CACHE_FILE);
-  if (location !== undefined && (/[\\/]$/.test(location) || statSync(path, { throwIfNoEntry: false })?.isDirectory())) path = join(path, DEFAULT_CACHE_FILE);
-  return LintCache.load(path);
+  const { LintCache } = await import('../cache/lint-cache.js');
+  const { cacheFilePath } = await import('../cache/run-record.js');
+  return LintCache.load(cacheFilePath(cwd, location));
 }
 
 /**
