@@ -183,20 +183,26 @@ const machine = machineInfo();
 const lines = [];
 lines.push(
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGb} GB; Node ${process.version}; godwit ${machine.godwit}; squawk ${machine.squawk}; pgfence ${machine.pgfence}. ` +
-    `${RUNS} runs per tool, interleaved; median wall time (min–max), median peak RSS. Load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after.`,
+    `${RUNS} runs per tool, interleaved; median wall time (min–max), median CPU time (user+sys, the process tree), median peak RSS; ratios: wall / CPU. Load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after.`,
 );
 lines.push('');
-lines.push('| case | tool | wall time | peak RSS | vs squawk (npm) | vs pgfence |');
-lines.push('|---|---|---:|---:|---:|---:|');
+lines.push('| case | tool | wall time | CPU time | peak RSS | vs squawk (npm) | vs pgfence |');
+lines.push('|---|---|---:|---:|---:|---:|---:|');
 for (const r of results) {
-  const med = (tool) => (r.samples[tool] ? median(r.samples[tool].map((s) => s.wall)) : undefined);
+  const med = (tool, k) => {
+    const v = (r.samples[tool] ?? []).map((s) => s[k]).filter((x) => x !== undefined);
+    return v.length ? median(v) : undefined;
+  };
   for (const [tool, s] of Object.entries(r.samples)) {
     const walls = s.map((x) => x.wall);
     const rss = s.map((x) => x.rss).filter((x) => x !== undefined);
     const m = median(walls);
-    const vs = (other) => (other !== undefined && tool !== 'squawk' && tool !== 'pgfence' && !tool.startsWith('squawk') ? `${(m / other).toFixed(2)}×` : '');
-    const first = r.relativeTo ? (tool === r.relativeTo ? '' : `${(m / med(r.relativeTo)).toFixed(2)}× \`${r.relativeTo}\``) : vs(med('squawk'));
-    lines.push(`| ${r.name} | ${tool} | ${fmtTime(m)} (${fmtTime(Math.min(...walls))}–${fmtTime(Math.max(...walls))}) | ${rss.length ? `${Math.round(median(rss) / 1024)} MB` : 'n/a'} | ${first} | ${r.relativeTo ? '' : vs(med('pgfence'))} |`);
+    const c = med(tool, 'cpu');
+    // wall-time ratio / CPU-time ratio
+    const ratio = (other) => `${(m / med(other, 'wall')).toFixed(2)}× / ${c !== undefined && med(other, 'cpu') ? `${(c / med(other, 'cpu')).toFixed(2)}×` : 'n/a'}`;
+    const vs = (other) => (r.samples[other] && tool !== 'squawk' && tool !== 'pgfence' && !tool.startsWith('squawk') ? ratio(other) : '');
+    const first = r.relativeTo ? (tool === r.relativeTo ? '' : `${ratio(r.relativeTo)} \`${r.relativeTo}\``) : vs('squawk');
+    lines.push(`| ${r.name} | ${tool} | ${fmtTime(m)} (${fmtTime(Math.min(...walls))}–${fmtTime(Math.max(...walls))}) | ${c !== undefined ? fmtTime(c) : 'n/a'} | ${rss.length ? `${Math.round(median(rss) / 1024)} MB` : 'n/a'} | ${first} | ${r.relativeTo ? '' : vs('pgfence')} |`);
   }
 }
 if (eslintSame !== undefined) lines.push('', `ESLint and \`godwit lint\` on the corpus: ${eslintSame}.`);
@@ -207,7 +213,7 @@ if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, runs: RUNS, result
 // ---------------------------------------------------------------- helpers
 function measure(argv, cwd) {
   return new Promise((resolvePromise, reject) => {
-    const cmd = gnuTime ? [gnuTime, '-f', '%M', ...argv] : argv;
+    const cmd = gnuTime ? [gnuTime, '-f', '%M %U %S', ...argv] : argv;
     const start = process.hrtime.bigint();
     const child = spawn(cmd[0], cmd.slice(1), { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let stderr = '';
@@ -220,8 +226,10 @@ function measure(argv, cwd) {
       if (poll) clearInterval(poll);
       const exit = gnuTime ? Number(/Command exited with non-zero status (\d+)/.exec(stderr)?.[1] ?? code) : code;
       if (exit !== 0 && exit !== 1) return reject(new Error(`${argv.join(' ').slice(0, 300)} exited ${exit}:\n${stderr}`));
-      const rss = gnuTime ? Number(stderr.trim().split('\n').at(-1)) : hwm;
-      resolvePromise({ wall, rss: Number.isFinite(rss) ? rss : undefined });
+      // GNU time: peak RSS (kB), user and system CPU seconds of the tree (the children it waited for)
+      const [kb, user, sys] = gnuTime ? stderr.trim().split('\n').at(-1).split(' ').map(Number) : [hwm];
+      const cpu = (user + sys) * 1000;
+      resolvePromise({ wall, rss: Number.isFinite(kb) ? kb : undefined, cpu: Number.isFinite(cpu) ? cpu : undefined });
     });
   });
 }
