@@ -188,7 +188,9 @@ export function startRecording(cacheFile: string): { stop(): Recorded | undefine
     if (typeof p === 'string') path = p;
     else if (p instanceof URL && p.protocol === 'file:') path = fileURLToPath(p);
     else if (Buffer.isBuffer(p)) path = p.toString('utf8');
-    if (path === undefined || seen.has(path) || ours(path)) return;
+    if (path === undefined) return;
+    path = resolve(path); // (as the read resolves it: against the process's directory)
+    if (seen.has(path) || ours(path)) return;
     try {
       seen.set(path, signature(path, ours));
     } catch {
