@@ -26,6 +26,7 @@ import { pyMigrationsUnder } from './sources/py-roots.js';
 import { FileReadError, MAX_SCHEMA_BYTES, readSourceFile } from './sources/read.js';
 import { ConfigError } from './config/errors.js';
 import type { CacheEntry, FreshEntry, LintCache } from './cache/lint-cache.js';
+import { untrackedInput } from './cache/run-record.js';
 import { dialectOf, initDialect, MysqlCatalog, parseMysqlFile, replayMysql, type DialectName } from './dialects/index.js';
 import { lintMysqlWithCatalog } from './engine/mysql-linter.js';
 
@@ -137,6 +138,8 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     units.push(unit);
   }
   const workers = await workerCount(units, opts);
+  // (worker threads read files the --cache run record does not see)
+  if (workers > 0) untrackedInput();
   const chunks = workers > 0 ? await (await import('./parallel/pool.js')).lintRootsInParallel(units, opts, configs, workers) : [];
   if (workers === 0) for (const unit of units) chunks.push(await lintRoot(unit, configs, opts));
   for (const chunk of chunks) {

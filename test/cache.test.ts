@@ -15,6 +15,8 @@ const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const corpus = resolve(root, '..', 'shared', 'corpus');
 
 function godwit(args: string[], cwd: string, workers = '0') {
+  // the per-file cache is what this file tests: no run record (test/run-record.test.ts) replays a run
+  rmSync(join(cwd, '.godwitcache.run'), { force: true });
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, GODWIT_WORKERS: workers, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -80,6 +80,50 @@ describe('eslint with godwit/eslint, as installed', () => {
   }
 });
 
+describe('one ESLint run checks a root once', () => {
+  // 40 golang-migrate migrations; the last one widens a column the first one created
+  function migrations(): string {
+    const project = mkdtempSync(join(tmpdir(), 'godwit-eslint-run-'));
+    mkdirSync(join(project, '.git'));
+    mkdirSync(join(project, 'node_modules'));
+    symlinkSync(root, join(project, 'node_modules', 'godwit'), 'dir');
+    mkdirSync(join(project, 'db'));
+    const n = (i: number) => String(i).padStart(6, '0');
+    writeFileSync(join(project, 'db', `${n(1)}_users.up.sql`), 'CREATE TABLE users (id bigint PRIMARY KEY, name varchar(40));\n');
+    for (let i = 2; i < 40; i++) writeFileSync(join(project, 'db', `${n(i)}_t${i}.up.sql`), `CREATE TABLE t${i} (id bigint);\n`);
+    writeFileSync(join(project, 'db', `${n(40)}_widen.up.sql`), "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(80);\n");
+    writeFileSync(join(project, 'eslint.config.js'), "import godwit from 'godwit/eslint';\n\nexport default [...godwit.configs.recommended];\n");
+    return project;
+  }
+  function eslintCounted(project: string, env: Record<string, string>) {
+    const r = spawnSync(process.execPath, ['--import', join(root, 'test', 'support', 'count-fs.mjs'), eslintBin, 'db', '--format', 'json'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, GODWIT_COUNT_DIR: project, ...env },
+    });
+    const [, stats, reads] = /fs-count (\d+) (\d+)/.exec(r.stderr) ?? [];
+    const results = JSON.parse(r.stdout) as Result[];
+    return { stats: Number(stats), reads: Number(reads), messages: results.flatMap((x) => x.messages.map((m) => `${x.filePath.slice(project.length + 1)} ${m.ruleId}`)) };
+  }
+
+  it('the eslint command: no per-file re-check of the history; each migration replayed about once', () => {
+    const project = migrations();
+    const once = eslintCounted(project, {});
+    const perFile = eslintCounted(project, { GODWIT_ESLINT_SINGLE_RUN: 'false' }); // as a long-lived ESLint does
+    // the same findings either way (none: varchar(40) → varchar(80) is no rewrite)
+    expect(once.messages).toEqual([]);
+    expect(perFile.messages).toEqual(once.messages);
+    // 40 files: a long-lived ESLint stats every earlier migration for every file (> 40·39/2);
+    // one run stats each file a few times at most (root detection) and reads each about once or twice
+    expect(perFile.stats).toBeGreaterThan((40 * 39) / 2);
+    expect(once.stats).toBeLessThan(3 * 40);
+    expect(once.reads).toBeLessThan(3 * 40);
+    // and a changed first migration is seen by the next run (a new process)
+    writeFileSync(join(project, 'db', '000001_users.up.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY, name text);\n');
+    expect(eslintCounted(project, {}).messages).toEqual(['db/000040_widen.up.sql godwit/no-column-type-change']);
+  });
+});
+
 describe('the types', () => {
   it('a TypeScript eslint.config.ts type-checks: the configs are Linter.Config[], the plugin an ESLint.Plugin', () => {
     for (const pkg of ['eslint', '@eslint']) if (!existsSync(join(dir, 'node_modules', pkg))) symlinkSync(join(root, 'node_modules', pkg), join(dir, 'node_modules', pkg), 'dir');

@@ -183,6 +183,30 @@ describe('history in a long-lived ESLint (an editor)', () => {
     expect(await lintBuffer()).toEqual(['godwit/no-column-type-change']);
   });
 
+  it('one ESLint instance linting a whole root twice: a history file changed between the runs is seen', async () => {
+    // (checkpoints of the history replay are kept between runs; the stamps decide what is still valid)
+    const files: Record<string, string> = { 'migrations/000001_users.up.sql': 'CREATE TABLE users (id bigint, name varchar(40));\n' };
+    for (let i = 2; i < 70; i++) files[`migrations/${String(i).padStart(6, '0')}_t${i}.up.sql`] = `CREATE TABLE t${i} (id bigint);\n`;
+    files['migrations/000070_widen.up.sql'] = "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(80);\n";
+    const dir = project(files);
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Config });
+    const findings = async () => (await eslint.lintFiles(['migrations'])).flatMap((r) => r.messages.map((m) => `${r.filePath.slice(dir.length + 1)} ${m.ruleId}`));
+    expect(await findings()).toEqual([]);
+    // the first migration changes (same size, so only the modification time tells)
+    const first = join(dir, 'migrations/000001_users.up.sql');
+    writeFileSync(first, 'CREATE TABLE users (id bigint, name varchar(10));\n');
+    utimesSync(first, new Date(), new Date(Date.now() + 5_000));
+    expect(await findings()).toEqual([]); // widening varchar(10) to varchar(80): still no rewrite
+    writeFileSync(first, 'CREATE TABLE users (id bigint, name text);\n');
+    utimesSync(first, new Date(), new Date(Date.now() + 10_000));
+    expect(await findings()).toEqual(['migrations/000070_widen.up.sql godwit/no-column-type-change']);
+    // a migration in the middle (past a checkpoint) changes the column back
+    const middle = join(dir, 'migrations/000050_t50.up.sql');
+    writeFileSync(middle, "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(40);\n");
+    utimesSync(middle, new Date(), new Date(Date.now() + 15_000));
+    expect(await findings()).toEqual(['migrations/000050_t50.up.sql godwit/no-column-type-change']);
+  });
+
   it('a new migration not yet on disk gets the history of every migration in its folder', async () => {
     const dir = project({ 'migrations/000001_users.up.sql': 'CREATE TABLE users (id bigint, name varchar(40));\n' });
     const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Config });

@@ -169,6 +169,32 @@ describe('the cache (--cache-location)', () => {
     expect(dangling.stderr).toMatch(/warning: could not write the cache: .*symbolic link to a file that does not exist/);
     expect(existsSync(join(d, 'gone'))).toBe(false);
   });
+
+  it('at a device node: no run record is created beside it, and a second run lints again (nothing replayed)', () => {
+    if (!asRoot) return; // a private device node needs root (CI runs as root); /dev itself is never written
+    const d = project('cache-device');
+    const dev = join(d, 'null');
+    expect(spawnSync('mknod', [dev, 'c', '1', '3']).status).toBe(0);
+    chmodSync(dev, 0o666);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_500); // the migration old enough to be recorded (run-record.ts RACY_MS)
+    for (let i = 0; i < 2; i++) {
+      const r = godwit(['lint', 'm.sql', '--cache', '--cache-location', dev], { cwd: d });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toContain('require-concurrent-index');
+    }
+    expect(lstatSync(dev).isCharacterDevice()).toBe(true);
+    expect(readdirSync(d).sort()).toEqual(['m.sql', 'null']);
+  });
+
+  it('a run record that is a symbolic link stays a link, also when a just-edited input keeps the run from being recorded', () => {
+    const d = project('cache-record-link');
+    writeFileSync(join(d, 'record-target'), 'keep');
+    symlinkSync('record-target', join(d, '.godwitcache.run'));
+    writeFileSync(join(d, 'm.sql'), 'CREATE INDEX orders_total_idx ON orders (total);\n'); // just now: too recent to trust
+    const r = godwit(['lint', 'm.sql', '--cache'], { cwd: d });
+    expect(r.code, r.stderr).toBe(1);
+    expect(lstatSync(join(d, '.godwitcache.run')).isSymbolicLink()).toBe(true);
+  });
 });
 
 describe('--fix', () => {

@@ -16,12 +16,13 @@
  * cache.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeOutput } from '../io/write.js';
 import type { LintResult } from '../engine/types.js';
 
-/** Where the cache lives when `--cache-location` is not given (relative to the working directory). */
-export const DEFAULT_CACHE_FILE = '.godwitcache';
+import { buildId } from './run-record.js';
+
+export { DEFAULT_CACHE_FILE } from './run-record.js';
 
 /** One cached lint: the key it was computed under and the result (with `source` when it has messages). */
 export interface CacheEntry {
@@ -100,35 +101,4 @@ export class LintCache {
 export function cacheable(result: LintResult): LintResult {
   const { output: _output, source, ...rest } = result;
   return result.messages.length && source !== undefined ? { ...rest, source } : rest;
-}
-
-let build: string | undefined;
-
-/**
- * This build of godwit: the stamp `npm run build` writes (dist/build-id), or, without it (a
- * bare `tsc`), the version and this module's modification time. A cache from another build
- * is not used: a changed rule may change any result.
- */
-function buildId(): string {
-  if (build) return build;
-  // this module is dist/src/cache/lint-cache.js, or a chunk in dist/src/cli/ when bundled
-  const dist = new URL('../../', import.meta.url);
-  try {
-    build = readFileSync(new URL('build-id', dist), 'utf8').trim();
-  } catch {
-    let version = '?';
-    try {
-      version = (JSON.parse(readFileSync(new URL('../package.json', dist), 'utf8')) as { version: string }).version;
-    } catch {
-      // (not in a package)
-    }
-    let mtime = 0;
-    try {
-      mtime = statSync(new URL(import.meta.url)).mtimeMs;
-    } catch {
-      // (not a file)
-    }
-    build = `${version}+${mtime}`;
-  }
-  return build;
 }

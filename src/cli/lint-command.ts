@@ -7,6 +7,7 @@ import { lintProject, lintVirtualFile, type ProjectOptions } from '../project.js
 import { ConfigError } from '../config/errors.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
 import { MAX_FILE_BYTES, stdinProblem } from '../sources/read.js';
+import { inputRead, optimizeOnlyBigInputs } from '../jit.js';
 import { isPreset } from '../engine/presets.js';
 import { MYSQL_VERSIONS, isMysqlVersion } from '../dialects/mysql/matrix.js';
 import type { LintOptions, LintResult, RuleSetting } from '../engine/types.js';
@@ -62,6 +63,8 @@ export function lintOptionsFrom(values: Values): LintOptions {
 }
 
 export async function lintCommand(paths: string[], values: Values, io: Io): Promise<number> {
+  // (in-process callers, the tests, keep their own V8 settings)
+  if (io.stdout === process.stdout) optimizeOnlyBigInputs();
   const format = String(values.format ?? 'stylish');
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${format}')`);
   let maxWarnings = -1;
@@ -110,6 +113,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
       if (!problem) {
         try {
           text = await readStream(io.stdin, MAX_FILE_BYTES);
+          if (text !== undefined) inputRead(Buffer.byteLength(text));
           // as a file over the size limit (src/sources/read.ts); reading stops at the limit
           if (text === undefined) problem = `too large to lint (standard input is over the limit of ${MAX_FILE_BYTES / 1048576} MB)`;
         } catch (e) {
@@ -170,10 +174,9 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
 
 /** `--cache`: the cache file (`--cache-location`: a file, or a directory to keep `.godwitcache` in). */
 async function loadCache(cwd: string, location: string | undefined) {
-  const { LintCache, DEFAULT_CACHE_FILE } = await import('../cache/lint-cache.js');
-  let path = resolve(cwd, location ?? DEFAULT_CACHE_FILE);
-  if (location !== undefined && (/[\\/]$/.test(location) || statSync(path, { throwIfNoEntry: false })?.isDirectory())) path = join(path, DEFAULT_CACHE_FILE);
-  return LintCache.load(path);
+  const { LintCache } = await import('../cache/lint-cache.js');
+  const { cacheFilePath } = await import('../cache/run-record.js');
+  return LintCache.load(cacheFilePath(cwd, location));
 }
 
 /**

@@ -156,7 +156,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'rules':
       return (await import('./rules-command.js')).rulesCommand(rest, values, io);
     case 'lint':
-      return (await import('./lint-command.js')).lintCommand(rest, values, io);
+      return lint(rest, values, io, argv);
     case 'init':
       return (await import('./init-command.js')).initCommand(rest, values, io);
     case 'plan':
@@ -164,6 +164,49 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'trace':
       return (await import('./trace-command.js')).traceCommand(rest, values, io);
     default:
-      return (await import('./lint-command.js')).lintCommand(positionals, values, io);
+      return lint(positionals, values, io, argv);
   }
+}
+
+type Values = Parameters<typeof import('./lint-command.js').lintCommand>[1];
+
+/**
+ * `godwit lint`. With `--cache`, a repeated run over unchanged inputs prints the recorded output
+ * of the last run before the linter is even loaded (src/cache/run-record.ts); any other run
+ * records itself for the next.
+ */
+async function lint(paths: string[], values: Values, io: Io, argv: string[]): Promise<number> {
+  const recordable = values.cache && !values.fix && !values['fix-dry-run'] && !values.stdin && !paths.includes('-') && values['changed-since'] === undefined && values['output-file'] === undefined;
+  if (!recordable) return (await import('./lint-command.js')).lintCommand(paths, values, io);
+  const record = await import('../cache/run-record.js');
+  const cacheFile = record.cacheFilePath(io.cwd, values['cache-location'] as string | undefined);
+  if (!record.recordableAt(cacheFile)) return (await import('./lint-command.js')).lintCommand(paths, values, io);
+  const key = record.runKey(record.buildId(), io.cwd, argv, !!io.stdout.isTTY, io.env);
+  const replayed = record.replayRun(cacheFile, key, io.stdout, io.stderr);
+  if (replayed !== undefined) return replayed;
+
+  // this run: what it reads, and what it prints
+  let stdout = '';
+  let stderr = '';
+  const tee = (stream: Io['stdout'], add: (s: string) => void): Io['stdout'] =>
+    Object.assign(Object.create(stream) as Io['stdout'], {
+      write: (chunk: string | Uint8Array, ...rest: unknown[]) => {
+        add(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        return (stream.write as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
+      },
+    });
+  const teed: Io = { ...io, stdout: tee(io.stdout, (s) => (stdout += s)), stderr: tee(io.stderr, (s) => (stderr += s)) };
+  const recorder = record.startRecording(cacheFile);
+  let code: number;
+  let deps: ReturnType<typeof recorder.stop>;
+  try {
+    code = await (await import('./lint-command.js')).lintCommand(paths, values, teed);
+  } finally {
+    deps = recorder.stop();
+  }
+  if (deps) {
+    const { writeOutput } = await import('../io/write.js');
+    record.saveRun(cacheFile, key, deps, code, stdout, stderr, writeOutput);
+  }
+  return code;
 }

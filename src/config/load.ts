@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import type { ParseError } from 'jsonc-parser';
 import { ConfigError } from './errors.js';
+import { untrackedInput } from '../cache/run-record.js';
 import type { GodwitConfig } from './schema.js';
 
 /** Config file names, in the order they are tried within one directory. */
@@ -134,6 +135,8 @@ export async function loadConfigFile(file: string, opts: LoadOptions = {}): Prom
   // the schema (and zod under it) is loaded when a config file is actually found
   const { validateConfig } = await import('./schema.js');
   const ext = extname(file).toLowerCase();
+  // a config module runs, and may read what `godwit lint --cache` cannot see: not a recordable run
+  if (/^\.[mc]?[jt]s$/.test(ext)) untrackedInput();
   if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
     // ?mtime= makes a long-lived process (an editor's ESLint) see edits to the file
     const mod = await importConfig(file, display, async (mtime) => import(`${pathToFileURL(file).href}?mtime=${mtime}`));

@@ -12,12 +12,32 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { CONFIG_FILE_NAMES, PACKAGE_JSON_KEY, ConfigError, validateConfig, type GodwitConfig, type ResolvedConfig } from '../config/index.js';
+import { ConfigError } from '../config/errors.js';
+import { CONFIG_FILE_NAMES, PACKAGE_JSON_KEY, type ResolvedConfig } from '../config/load.js';
+import type { GodwitConfig, validateConfig as ValidateConfig } from '../config/schema.js';
 
 const cache = new Map<string, { mtime: number; config: GodwitConfig | undefined }>();
 const require = createRequire(import.meta.url);
 
-/** The config for a file: `explicitPath` (no search), else the nearest one above the file. */
+/**
+ * The config schema (zod) is loaded when a config file is first read, not with the plugin: most
+ * ESLint runs over migrations have no godwit config. A synchronous `require` of the ES module
+ * (Node >= 20.19, as package.json's engines say); from the TypeScript sources (the tests), jiti.
+ */
+let schema: { validateConfig: typeof ValidateConfig } | undefined;
+const validateConfig: typeof ValidateConfig = (...args) => {
+  if (!schema) {
+    try {
+      schema = require('../config/schema.js') as typeof schema;
+    } catch (err) {
+      if (!import.meta.url.endsWith('.ts')) throw err;
+      const { createJiti } = require('jiti') as typeof import('jiti');
+      schema = createJiti(import.meta.url)('../config/schema.ts') as typeof schema;
+    }
+  }
+  return schema!.validateConfig(...args);
+};
+
 export function resolveConfigSync(file: string, cwd: string, explicitPath?: string): ResolvedConfig {
   if (explicitPath !== undefined) {
     const path = resolve(cwd, explicitPath);

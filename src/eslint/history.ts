@@ -1,12 +1,16 @@
 /**
  * The schema a migration runs against: the catalog its root's earlier migrations leave
  * (what project.ts's lintVirtualFile replays), with checkpoints so that ESLint, which asks
- * for every file of a root one after another, replays each migration once instead of once
- * per later file.
+ * for every file of a root one after another (not always in the runner's order), replays each
+ * migration about once per run instead of once per later file.
  *
- * A checkpoint is the catalog after the first `upTo` files of a root, with the signature
- * (path, size, mtime) of each of those files. It is used only while every signature still
- * matches the disk, so an edited, added or reordered migration invalidates what follows it.
+ * A checkpoint is the catalog after the first `upTo` files of a root. Besides the most
+ * recently used ones, one is kept every CHECKPOINT_EVERY files, so a file linted out of order
+ * replays at most that many migrations. In a long-lived ESLint (an editor, the `ESLint` class),
+ * a checkpoint carries the signature (path, size, mtime) of each of its files and is used only
+ * while every signature still matches the disk, so an edited, added or reordered migration
+ * invalidates what follows it. In a single ESLint run (`eslint` on the command line: run.ts),
+ * the migrations are taken as they are at the start of the run and not stat'ed again.
  */
 import { readFileSync } from 'node:fs';
 import { parseFile } from '../dialects/postgresql/parse.js';
@@ -16,52 +20,97 @@ import type { Catalog } from '../analysis/catalog.js';
 import type { Stamps } from './root-cache.js';
 import { languageOf, prepareMigration } from '../sources/extract/index.js';
 import type { ParsedFile } from '../dialects/postgresql/types.js';
+import { dialectOf, MysqlCatalog, parseMysqlFile, replayMysql } from '../dialects/index.js';
+import { readSourceFile } from '../sources/read.js';
+import { singleRun } from './run.js';
 
-interface Checkpoint {
-  upTo: number;
-  signatures: string[];
-  /** sealed; never handed out, only cloned */
-  catalog: Catalog;
+/** What history.ts needs of a catalog (PostgreSQL's and MySQL's). */
+interface Replayable<C> {
+  clone(): C;
+  sealAsHistory(): void;
 }
 
-/** Checkpoints per history key (root, runner, PostgreSQL version, seed), most recent first. */
-const checkpoints = new Map<string, Checkpoint[]>();
-const KEEP = 4;
+interface Checkpoint<C> {
+  upTo: number;
+  /** the stamps of the first `upTo` files (not kept in a single run) */
+  signatures?: string[];
+  /** sealed; never handed out, only cloned */
+  catalog: C;
+}
+
+/** Checkpoints per history key (dialect, root, runner, PostgreSQL version, seed), most recent first. */
+const checkpoints = new Map<string, Checkpoint<unknown>[]>();
+const KEEP_RECENT = 4;
+const CHECKPOINT_EVERY = 32;
 const MAX_KEYS = 32;
 
 /**
  * A fresh catalog (the caller may change it) holding the history of `file` in `root`:
- * `seed()` plus every migration of the root before the file. `key` must identify the root
- * and everything that changes the replay (runner, seed schema).
+ * `seed()` plus every migration of the root before the file, each replayed by `replay` (which
+ * skips what is not its dialect's). `key` must identify the root and everything that changes
+ * the replay (runner, seed schema).
  */
-export function historyBefore(root: MigrationRoot | undefined, file: string, key: string, seed: () => Catalog, stamps: Stamps): Catalog {
-  if (!root) return seed();
+function catalogBefore<C extends Replayable<C>>(root: MigrationRoot, file: string, key: string, seed: () => C, stamps: Stamps, replay: (catalog: C, f: MigrationRoot['files'][number]) => void): C {
   const stop = root.files.findIndex((f) => f.path === file);
   const before = stop === -1 ? root.files : root.files.slice(0, stop);
-  const signatures = before.map((f) => `${f.path}\0${stamps(f.path)}`);
+  const checked = !singleRun();
+  const signatures = checked ? before.map((f) => `${f.path}\0${stamps(f.path)}`) : undefined;
 
   // the valid checkpoint that covers the most files; stale ones (a file before them changed) go
-  const list = (checkpoints.get(key) ?? []).filter((c) => c.upTo > before.length || c.signatures.every((s, i) => s === signatures[i]));
-  let start: Checkpoint | undefined;
+  const all = (checkpoints.get(key) ?? []) as Checkpoint<C>[];
+  const list = signatures ? all.filter((c) => c.upTo > before.length || c.signatures!.every((s, i) => s === signatures[i])) : all;
+  let start: Checkpoint<C> | undefined;
   for (const c of list) if (c.upTo <= before.length && (!start || c.upTo > start.upTo)) start = c;
   const catalog = start ? start.catalog.clone() : seed();
+  const made: Checkpoint<C>[] = [];
   for (let i = start?.upTo ?? 0; i < before.length; i++) {
-    const f = before[i];
+    replay(catalog, before[i]);
+    // a checkpoint every CHECKPOINT_EVERY files, for files linted out of order
+    if ((i + 1) % CHECKPOINT_EVERY === 0 && i + 1 < before.length && !list.some((c) => c.upTo === i + 1)) {
+      const copy = catalog.clone();
+      copy.sealAsHistory();
+      made.push({ upTo: i + 1, signatures: signatures?.slice(0, i + 1), catalog: copy });
+    }
+  }
+  catalog.sealAsHistory();
+  const used = start?.upTo === before.length ? start : { upTo: before.length, signatures, catalog: catalog.clone() };
+  // the most recently used first, then the regular ones
+  const recent = [used, ...list.filter((c) => c !== used && c.upTo % CHECKPOINT_EVERY !== 0)].slice(0, KEEP_RECENT);
+  const regular = [...list, ...made].filter((c) => c.upTo % CHECKPOINT_EVERY === 0 && !recent.includes(c));
+  checkpoints.delete(key);
+  checkpoints.set(key, [...recent, ...regular]);
+  if (checkpoints.size > MAX_KEYS) checkpoints.delete(checkpoints.keys().next().value!);
+  return catalog;
+}
+
+/** The PostgreSQL catalog the migrations of `root` before `file` leave (a fresh one without a root). */
+export function historyBefore(root: MigrationRoot | undefined, file: string, key: string, seed: () => Catalog, stamps: Stamps): Catalog {
+  if (!root) return seed();
+  return catalogBefore(root, file, `pg\0${key}`, seed, stamps, (catalog, f) => {
     let raw: string;
     try {
       raw = readFileSync(f.path, 'utf8');
     } catch {
-      continue; // unreadable history is skipped, as the CLI does
+      return; // unreadable history is skipped, as the CLI does
     }
     replayParsed(catalog, extractedMigration(f.path, raw, root.runner) ?? parseFile(f.path, blankRanges(raw, f.exclude)));
-  }
-  catalog.sealAsHistory();
-  const used = start?.upTo === before.length ? start : { upTo: before.length, signatures, catalog: catalog.clone() };
-  // most recently used first
-  checkpoints.delete(key);
-  checkpoints.set(key, [used, ...list.filter((c) => c !== used)].slice(0, KEEP));
-  if (checkpoints.size > MAX_KEYS) checkpoints.delete(checkpoints.keys().next().value!);
-  return catalog;
+  });
+}
+
+/** The MySQL catalog the root's MySQL migrations before `file` leave. */
+export function mysqlHistoryBefore(root: MigrationRoot | undefined, file: string, key: string, mysqlVersion: string | undefined, stamps: Stamps): MysqlCatalog {
+  if (!root) return new MysqlCatalog();
+  return catalogBefore(root, file, `mysql\0${mysqlVersion ?? ''}\0${key}`, () => new MysqlCatalog(), stamps, (catalog, f) => {
+    if (languageOf(f.path)) return;
+    let raw: string;
+    try {
+      raw = readSourceFile(f.path);
+    } catch {
+      return;
+    }
+    if (dialectOf(raw, undefined, root) !== 'mysql') return;
+    replayMysql(catalog, parseMysqlFile(f.path, blankRanges(raw, f.exclude), { target: mysqlVersion }), mysqlVersion);
+  });
 }
 
 /** The SQL a JS/TS (or Python) migration sends, as history (what project.ts replays); undefined for SQL. */

@@ -7,12 +7,14 @@
  * removed), of the file, and of the migrations before it and their folders (what its history
  * replays; a file added, removed or renamed there changes its folder's stamp) are unchanged.
  * Changes after the file do not count: they change neither its history nor its own
- * transaction, which is computed from its text.
+ * transaction, which is computed from its text. In a single ESLint run (run.ts) a root found
+ * once is reused for the whole run without stamps.
  */
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { rootOfSync, type MigrationRoot, type RunnerName } from '../sources/index.js';
 import { isJsMigrationPath } from '../sources/extract/index.js';
+import { singleRun } from './run.js';
 
 /** Stamps of paths, each taken once per analysis (`createStamps()` per file linted). */
 export type Stamps = (path: string) => string;
@@ -43,9 +45,10 @@ export function cachedRootOf(file: string, opts: { runner: RunnerName | 'auto'; 
   // JS/TS and SQL files of one folder are found by different code (js-roots.ts, roots.ts): kept apart
   // (pop keeps PostgreSQL's and MySQL's migrations in one folder, as two roots: one entry per dialect)
   const key = (dir: string, dialect = ''): string => `${isJsMigrationPath(file) ? 'js' : 'sql'}\0${opts.runner}\0${opts.pgVersion ?? ''}\0${dialect}\0${dir}`;
+  const once = singleRun();
   for (const d of ['', 'postgresql', 'mysql']) {
     const hit = cache.get(key(dirname(file), d));
-    if (hit && holds(hit.root, file) && valid(hit, file, stamps)) return hit.root;
+    if (hit && holds(hit.root, file) && (once || valid(hit, file, stamps))) return hit.root;
   }
 
   const root = rootOfSync(file, opts);
@@ -53,7 +56,7 @@ export function cachedRootOf(file: string, opts: { runner: RunnerName | 'auto'; 
   if (!root || !holds(root, file) || stamps(file) === 'missing') return root;
   const files = [...root.files, ...root.skipped].map((f) => f.path);
   const dirs = [...new Set([root.dir, ...files.map((f) => dirname(f))])];
-  const entry: Entry = { root, stamps: new Map([...dirs, ...files].map((p) => [p, stamps(p)])) };
+  const entry: Entry = { root, stamps: once ? new Map() : new Map([...dirs, ...files].map((p) => [p, stamps(p)])) };
   if (cache.size > MAX_ENTRIES) cache.clear();
   for (const d of dirs) cache.set(key(d, root.dialect), entry);
   return root;

@@ -12,6 +12,7 @@
  * - text is decoded as UTF-8; invalid byte sequences become U+FFFD, as everywhere in godwit.
  */
 import { fstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { inputRead } from '../jit.js';
 
 /** The largest file godwit lints or replays as history: 5 MiB. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -47,6 +48,7 @@ export function readSourceFile(path: string, limit = MAX_FILE_BYTES): string {
   if (size > limit) {
     throw new FileReadError(`too large to lint (${megabytes(size)}; the limit is ${megabytes(limit)}): exclude it in the config`, 'EFBIG');
   }
+  inputRead(size);
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {

@@ -165,6 +165,9 @@ interface DirInfo {
 class Context {
   private readonly dirs = new Map<string, DirInfo>();
   private readonly texts = new Map<string, string>();
+  /** layouts already worked out, per directory: files named one by one (a pre-commit hook's list) share them */
+  private readonly nestedSeen = new Map<string, { root: MigrationRoot; claims: string[] } | undefined>();
+  private readonly flatSeen = new Map<string, MigrationRoot | undefined>();
   private readonly forced: RunnerName | undefined;
   private readonly pgVersion: number | undefined;
   private readonly dialect: 'auto' | 'postgresql' | 'mysql';
@@ -180,6 +183,14 @@ class Context {
 
   /** pop's MySQL migrations of a folder (`*.mysql.up.sql` and the dialect-less ones), unless `--dialect postgresql`. */
   popMysql(dir: string): MigrationRoot | undefined {
+    const key = `${dir}\0mysql`;
+    if (this.flatSeen.has(key)) return this.flatSeen.get(key);
+    const found = this.findPopMysql(dir);
+    this.flatSeen.set(key, found);
+    return found;
+  }
+
+  private findPopMysql(dir: string): MigrationRoot | undefined {
     if (this.dialect === 'postgresql') return undefined;
     const names = this.sqlNames(dir);
     if (!names.some((n) => POP.exec(n)?.[3] === 'mysql')) return undefined;
@@ -194,6 +205,9 @@ class Context {
     if (!info.files.includes(base)) {
       info.files.push(base);
       info.files.sort(compareStrings);
+      // the folder's layouts change with it
+      this.nestedSeen.clear();
+      this.flatSeen.clear();
     }
     const contains = (r: MigrationRoot | undefined): r is MigrationRoot => !!r && (r.files.some((f) => f.path === file) || r.skipped.some((f) => f.path === file));
     const nested = this.nested(dirname(dir));
@@ -232,6 +246,13 @@ class Context {
 
   /** A nested layout rooted at `dir` (its sub-folders are the migrations), if any. */
   nested(dir: string): { root: MigrationRoot; claims: string[] } | undefined {
+    if (this.nestedSeen.has(dir)) return this.nestedSeen.get(dir);
+    const found = this.findNested(dir);
+    this.nestedSeen.set(dir, found);
+    return found;
+  }
+
+  private findNested(dir: string): { root: MigrationRoot; claims: string[] } | undefined {
     const info = this.info(dir);
     if (info.subdirs.length === 0) return undefined;
     const f = this.forced;
@@ -267,6 +288,13 @@ class Context {
 
   /** A flat layout: `dir` holds the migration files. Undefined when it does not look like migrations. */
   flat(dir: string): MigrationRoot | undefined {
+    if (this.flatSeen.has(dir)) return this.flatSeen.get(dir);
+    const found = this.findFlat(dir);
+    this.flatSeen.set(dir, found);
+    return found;
+  }
+
+  private findFlat(dir: string): MigrationRoot | undefined {
     const names = this.sqlNames(dir);
     if (names.length === 0) return undefined;
     const has = (n: string): boolean => this.info(dir).files.includes(n);

@@ -1,0 +1,263 @@
+/**
+ * The run record of `godwit lint --cache`: a repeated run over unchanged inputs prints the
+ * last run's output without loading the linter.
+ *
+ * A `--cache` run records what it read from the file system: every file it read or looked
+ * for, every directory it listed or stat'ed, each with a signature (a file: size, modification
+ * and change times, inode; a directory: the names and kinds of its entries; or "missing"), and
+ * what it printed. The record is kept beside the cache (`<cache>.run`). The next run with the
+ * same arguments, working directory, colour settings, GODWIT_* variables, Node and godwit
+ * build computes those signatures again; when every one is the same, nothing the lint depends
+ * on changed, and the recorded output and exit code are replayed: the parser, the rules and
+ * the analyses are never loaded. Otherwise the run is an ordinary `--cache` run (the per-file
+ * cache of lint-cache.ts, keyed on file contents) and records itself for the next one.
+ *
+ * Not recorded (the next run takes the ordinary path): runs with --fix, --stdin,
+ * --changed-since (git's state is not a file godwit reads), --output-file, and runs that read
+ * something the recorder cannot see (a JS/TS config executed by Node's module loader, worker
+ * threads). A record is not written when a file it read was modified less than RACY_MS before
+ * the run started: a file modified again within the same clock tick would keep its signature
+ * (git's "racily clean" problem), so only files older than that are trusted.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where the cache lives when `--cache-location` is not given (relative to the working directory). */
+export const DEFAULT_CACHE_FILE = '.godwitcache';
+
+/** The cache file of `--cache-location` (a file, or a directory to keep `.godwitcache` in). */
+export function cacheFilePath(cwd: string, location: string | undefined): string {
+  const path = resolve(cwd, location ?? DEFAULT_CACHE_FILE);
+  if (location !== undefined && (/[\\/]$/.test(location) || fs.statSync(path, { throwIfNoEntry: false })?.isDirectory())) return join(path, DEFAULT_CACHE_FILE);
+  return path;
+}
+
+/**
+ * Whether a run can be recorded beside this cache file: only beside a regular file (or where
+ * none is yet). A cache at a device, FIFO or other special file (`--cache-location /dev/null`)
+ * keeps nothing, so no record appears beside it either.
+ */
+export function recordableAt(cacheFile: string): boolean {
+  const st = fs.statSync(cacheFile, { throwIfNoEntry: false });
+  return !st || st.isFile();
+}
+
+/** The run record beside the cache file. */
+export function runRecordPath(cacheFile: string): string {
+  return `${cacheFile}.run`;
+}
+
+/** The cache's files (the cache, the record, their temporary files while written): not inputs. */
+function cacheFiles(cacheFile: string): (path: string) => boolean {
+  const dir = dirname(cacheFile);
+  const name = basename(cacheFile);
+  return (p) => {
+    const b = basename(p);
+    return (b.startsWith(name) || b.startsWith(`.${name}`)) && dirname(resolve(p)) === dir;
+  };
+}
+
+let build: string | undefined;
+
+/**
+ * This build of godwit: the stamp `npm run build` writes (dist/build-id), or, without it (a
+ * bare `tsc`), the version and this module's modification time. A cache from another build
+ * is not used: a changed rule may change any result.
+ */
+export function buildId(): string {
+  if (build) return build;
+  // this module is dist/src/cache/run-record.js, or a chunk in dist/src/cli/ when bundled
+  const dist = new URL('../../', import.meta.url);
+  try {
+    build = fs.readFileSync(new URL('build-id', dist), 'utf8').trim();
+  } catch {
+    let version = '?';
+    try {
+      version = (JSON.parse(fs.readFileSync(new URL('../package.json', dist), 'utf8')) as { version: string }).version;
+    } catch {
+      // (not in a package)
+    }
+    let mtime = 0;
+    try {
+      mtime = fs.statSync(new URL(import.meta.url)).mtimeMs;
+    } catch {
+      // (not a file)
+    }
+    build = `${version}+${mtime}`;
+  }
+  return build;
+}
+
+/** Inputs changed more recently than this (ms) when a run ends make its record untrusted. */
+export const RACY_MS = 2000;
+
+interface Header {
+  key: string;
+  code: number;
+  stderr: string;
+  deps: Array<[path: string, signature: string]>;
+}
+
+/** What identifies a run: godwit's build and Node's version, the working directory, the arguments, what decides colours, GODWIT_* variables. */
+export function runKey(build: string, cwd: string, argv: readonly string[], stdoutIsTTY: boolean, env: NodeJS.ProcessEnv): string {
+  const godwitEnv = Object.keys(env)
+    .filter((k) => k.startsWith('GODWIT_'))
+    .sort()
+    .map((k) => [k, env[k]]);
+  return JSON.stringify([build, process.version, cwd, argv, stdoutIsTTY, env.NO_COLOR ?? null, env.FORCE_COLOR ?? null, godwitEnv]);
+}
+
+/** fs as it is before startRecording wraps it. */
+const statSync = fs.statSync;
+const readdirSync = fs.readdirSync;
+
+/**
+ * A path's signature: what changes when what the lint read there changes. A file: size,
+ * modification and change times, inode (a rewrite within one clock tick is guarded by
+ * RACY_MS). A directory: the names and kinds of its entries (not its times: writing the cache
+ * beside the migrations changes those), without the cache's own files.
+ */
+function signature(path: string, ours: (path: string) => boolean): string {
+  const st = statSync(path, { throwIfNoEntry: false, bigint: false });
+  if (!st) return 'missing';
+  if (st.isDirectory()) {
+    let entries: string[];
+    try {
+      entries = readdirSync(path, { withFileTypes: true })
+        .filter((e) => !ours(join(path, e.name)))
+        .map((e) => `${e.isFile() ? 'f' : e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'o'}${e.name}`)
+        .sort();
+    } catch {
+      return 'unreadable';
+    }
+    return `d:${createHash('sha1').update(entries.join('\0')).digest('base64url')}`;
+  }
+  return `${st.isFile() ? 'f' : 'o'}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+}
+
+/**
+ * The recorded output of this run, printed, if the record at `path` is for `key` and none of
+ * its inputs changed; the exit code then, undefined otherwise (nothing printed).
+ */
+export function replayRun(cacheFile: string, key: string, out: { write(s: string | Uint8Array): unknown }, err: { write(s: string): unknown }): number | undefined {
+  let data: Buffer;
+  try {
+    if (!fs.statSync(runRecordPath(cacheFile), { throwIfNoEntry: false })?.isFile()) return undefined; // (a FIFO would block the read)
+    data = fs.readFileSync(runRecordPath(cacheFile));
+  } catch {
+    return undefined;
+  }
+  const eol = data.indexOf(10);
+  if (eol < 0) return undefined;
+  let header: Header;
+  try {
+    header = JSON.parse(data.subarray(0, eol).toString('utf8')) as Header;
+  } catch {
+    return undefined;
+  }
+  if (header.key !== key || !Array.isArray(header.deps)) return undefined;
+  const ours = cacheFiles(cacheFile);
+  for (const [p, sig] of header.deps) if (signature(p, ours) !== sig) return undefined;
+  if (header.stderr) err.write(header.stderr);
+  out.write(data.subarray(eol + 1));
+  return header.code;
+}
+
+/** What a run read (path → signature), and when it started. */
+interface Recorded {
+  deps: Map<string, string>;
+  start: number;
+}
+
+let recording: Map<string, string> | undefined;
+let untracked = false;
+
+/** The run reads something the recorder cannot see (an executed config module, worker threads): no record. */
+export function untrackedInput(): void {
+  if (recording) untracked = true;
+}
+
+const SYNC = ['readFileSync', 'readdirSync', 'statSync', 'lstatSync', 'existsSync', 'realpathSync', 'openSync', 'opendirSync', 'accessSync'] as const;
+const ASYNC = ['readFile', 'readdir', 'stat', 'lstat', 'access', 'open', 'opendir', 'realpath'] as const;
+
+/**
+ * Start recording the paths this run reads (fs is wrapped until `stop`): the signature of each
+ * path, taken before its first read.
+ */
+export function startRecording(cacheFile: string): { stop(): Recorded | undefined } {
+  const seen = new Map<string, string>();
+  const start = Date.now();
+  const ours = cacheFiles(cacheFile);
+  recording = seen;
+  untracked = false;
+  const note = (p: unknown): void => {
+    let path: string | undefined;
+    if (typeof p === 'string') path = p;
+    else if (p instanceof URL && p.protocol === 'file:') path = fileURLToPath(p);
+    else if (Buffer.isBuffer(p)) path = p.toString('utf8');
+    if (path === undefined) return;
+    path = resolve(path); // (as the read resolves it: against the process's directory)
+    if (seen.has(path) || ours(path)) return;
+    try {
+      seen.set(path, signature(path, ours));
+    } catch {
+      untracked = true; // (a path the recorder cannot stat the way it will be read)
+    }
+  };
+  const restore: Array<() => void> = [];
+  const wrap = (target: Record<string, unknown>, name: string): void => {
+    const original = target[name];
+    if (typeof original !== 'function') return;
+    const wrapped = function (this: unknown, p: unknown, ...rest: unknown[]) {
+      note(p);
+      return (original as (...a: unknown[]) => unknown).call(this, p, ...rest);
+    };
+    target[name] = wrapped;
+    restore.push(() => {
+      target[name] = original;
+    });
+  };
+  for (const name of SYNC) wrap(fs as unknown as Record<string, unknown>, name);
+  for (const name of ASYNC) wrap(fs as unknown as Record<string, unknown>, name);
+  for (const name of ASYNC) wrap(fsp as unknown as Record<string, unknown>, name);
+  syncBuiltinESMExports();
+  return {
+    stop() {
+      for (const r of restore) r();
+      syncBuiltinESMExports();
+      recording = undefined;
+      return untracked ? undefined : { deps: seen, start };
+    },
+  };
+}
+
+/**
+ * Keep the record of this run beside `cacheFile` (atomically, through `write`), unless a file it
+ * read was modified within RACY_MS before the run started: a second write within the same clock
+ * tick would keep the file's signature, so only files older than that are trusted (git's "racily
+ * clean" entries). An older record is removed then. Errors are ignored: the record only saves time.
+ */
+export function saveRun(cacheFile: string, key: string, recorded: Recorded, code: number, stdout: string, stderr: string, write: (path: string, data: string) => void): void {
+  const path = runRecordPath(cacheFile);
+  const deps: Header['deps'] = [];
+  let racy = false;
+  for (const [p, sig] of recorded.deps) {
+    deps.push([p, sig]);
+    if (!sig.startsWith('f:') && !sig.startsWith('o:')) continue;
+    const [, , mtime, ctime] = sig.split(':');
+    if (Number(mtime) > recorded.start - RACY_MS || Number(ctime) > recorded.start - RACY_MS) racy = true;
+  }
+  try {
+    // a stale record goes; only a regular file is removed (a link, a device or anything else at the path stays)
+    if (racy) {
+      if (fs.lstatSync(path, { throwIfNoEntry: false })?.isFile()) fs.rmSync(path);
+    }
+    else write(path, `${JSON.stringify({ key, code, stderr, deps } satisfies Header)}\n${stdout}`);
+  } catch {
+    // (only time is lost)
+  }
+}
