@@ -33,10 +33,16 @@ export default defineRule({
       if (stmt.parent) return;
       const values = (node.targetList ?? []).map((t: any) => t.ResTarget?.val?.A_Const?.sval?.sval);
       if (values[0] !== MARKER || values.length < 4 || values.some((v: unknown) => typeof v !== 'string')) return;
-      const [, callee, expr, reason] = values as string[];
+      const [, callee, expr, reason, part] = values as string[];
       ctx.report({
         stmt,
-        message: `the SQL of this ${callee}() call cannot be read statically (${reason}), so godwit does not check it: \`${expr}\`. Use a string literal or a constant of this file, or review it by hand and suppress with // godwit-ignore dynamic-sql -- <why>`,
+        message:
+          (part === 'statements'
+            ? `Part of the SQL of this ${callee}() call stands for whole statements godwit cannot read, so it is not checked.\n` +
+              `\`${expr}\`: ${reason}.\n`
+            : `The SQL of this ${callee}() call cannot be read statically, so godwit does not check it.\n` +
+              `\`${expr}\`: ${reason}.\n`) +
+          `Use a string literal or a constant of this file,\nor review it by hand and suppress with // godwit-ignore dynamic-sql -- <why>.`,
         lock: null,
       });
     },

@@ -1,3 +1,4 @@
+import { lockSentence, modeNote } from '../src/analysis/lock-types.js';
 import { defineRule } from '../src/engine/types.js';
 import { deployedColumnCmds, reportBreakingChange } from '../src/analysis/breaking-changes.js';
 
@@ -29,11 +30,12 @@ export default defineRule({
           ctx,
           stmt,
           node.relation,
-          (table, lockNote) =>
-            `DROP COLUMN "${cmd.name}" on existing table "${table}" is irreversible and breaks every deployed query that still names it` +
-            (cmd.behavior === 'DROP_CASCADE' ? '; CASCADE also drops the views, indexes and constraints that use it' : '') +
-            lockNote +
-            `. Only in the contract phase: after the code stopped reading "${cmd.name}" (check pg_stat_statements), with a suppression naming that release`,
+          (table, lock) =>
+            `DROP COLUMN "${cmd.name}" on existing table "${table}" is irreversible${modeNote(lock)}.\n` +
+            `It breaks every deployed query that still names "${cmd.name}"` +
+            (cmd.behavior === 'DROP_CASCADE' ? '.\nCASCADE also drops the views, indexes and constraints that use it.\n' : '.\n') +
+            (lock ? `${lockSentence(lock)}\n` : '') +
+            `Only in the contract phase: after the code stopped reading "${cmd.name}" (check pg_stat_statements),\nwith a suppression naming that release.`,
           'drop-column',
         );
       }

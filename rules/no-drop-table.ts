@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
+import { lockSentence, modeNote } from '../src/analysis/lock-types.js';
 import { displayName, nameListToRange } from '../src/analysis/names.js';
 
 export default defineRule({
@@ -38,10 +38,11 @@ export default defineRule({
         ctx.report({
           stmt,
           message:
-            `DROP TABLE "${table}" on an existing table is irreversible: its data is gone and every deployed query that still uses it fails` +
-            (node.behavior === 'DROP_CASCADE' ? '; CASCADE also drops the views and foreign keys of other tables that depend on it' : '') +
-            (lock ? `; ${describeLock(lock)}` : '') +
-            '. Only in the contract phase: after the code stopped using it (check pg_stat_user_tables), with a suppression naming that release',
+            `DROP TABLE of existing table "${table}" is irreversible${modeNote(lock)}.\n` +
+            `Its data is gone, and every deployed query that still uses it fails` +
+            (node.behavior === 'DROP_CASCADE' ? '.\nCASCADE also drops the views and foreign keys of other tables that depend on it.\n' : '.\n') +
+            (lock ? `${lockSentence(lock)}\n` : '') +
+            'Only in the contract phase: after the code stopped using it (check pg_stat_user_tables),\nwith a suppression naming that release.',
           lock,
           plan: 'drop-table',
         });

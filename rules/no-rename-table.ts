@@ -1,3 +1,4 @@
+import { lockSentence, modeNote, type Lock } from '../src/analysis/lock-types.js';
 import { defineRule } from '../src/engine/types.js';
 import type { RangeVarLike } from '../src/analysis/names.js';
 import { RELATION_KINDS, reportBreakingChange } from '../src/analysis/breaking-changes.js';
@@ -39,7 +40,7 @@ export default defineRule({
       );
     };
     /** report the rename or move of an existing relation, unless a view keeps its old name working */
-    const check = (stmt: Statement, rel: RangeVarLike | undefined, message: (table: string, lockNote: string) => string): void => {
+    const check = (stmt: Statement, rel: RangeVarLike | undefined, message: (table: string, lock: Lock | undefined) => string): void => {
       if (!rel || ctx.isNewTable(rel) || viewKeepsOldName(stmt, rel)) return;
       reportBreakingChange(ctx, stmt, rel, message, 'rename-table');
     };
@@ -50,10 +51,11 @@ export default defineRule({
         check(
           stmt,
           node.relation,
-          (table, lockNote) =>
-            `RENAME TO "${node.newname}" on existing ${kind} "${table}": deployed application code still queries "${node.relation.relname}" and fails ("relation does not exist") as soon as this commits` +
-            lockNote +
-            `. In the same transaction, create a view "${node.relation.relname}" over "${node.newname}" for the old code, and drop it in a later release`,
+          (table, lock) =>
+            `RENAME of existing ${kind} "${table}" breaks deployed code${modeNote(lock)}.\n` +
+            `Code still querying "${node.relation.relname}" fails ("relation does not exist") as soon as this commits.\n` +
+            (lock ? `${lockSentence(lock)}\n` : '') +
+            `In the same transaction, create a view "${node.relation.relname}" over "${node.newname}" for the old code;\ndrop it in a later release.`,
         );
       },
       AlterObjectSchemaStmt(node, stmt) {
@@ -62,10 +64,11 @@ export default defineRule({
         check(
           stmt,
           node.relation,
-          (table, lockNote) =>
-            `SET SCHEMA "${node.newschema}" on existing ${kind} "${table}": deployed application code still looks for it under its old name and fails ("relation does not exist") as soon as this commits` +
-            lockNote +
-            `. In the same transaction, create a view "${table}" over the moved ${kind}, and drop it in a later release`,
+          (table, lock) =>
+            `SET SCHEMA of existing ${kind} "${table}" breaks deployed code${modeNote(lock)}.\n` +
+            `Code still looking for it under its old name fails ("relation does not exist") as soon as this commits.\n` +
+            (lock ? `${lockSentence(lock)}\n` : '') +
+            `In the same transaction, create a view "${table}" over the moved ${kind}; drop it in a later release.`,
         );
       },
     };

@@ -30,7 +30,7 @@ export default defineRule({
         statement: 'UPDATE of',
         verb: 'changes',
         leaves: 'leaves the table bloated',
-        instead: (k) => `Backfill in batches instead: a keyset loop (WHERE ${k} > last_id AND ${k} <= last_id + 1000) with a pause between batches`,
+        instead: (k) => `Backfill in batches, outside the schema migration:\na keyset loop (WHERE ${k} > last_id AND ${k} <= last_id + 1000) with a pause between batches`,
         plan: 'batched-backfill',
       });
     },

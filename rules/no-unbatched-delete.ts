@@ -27,7 +27,7 @@ export default defineRule({
         statement: 'DELETE from',
         verb: 'deletes',
         leaves: 'leaves dead tuples behind',
-        instead: (k) => `Delete in batches instead: DELETE … WHERE ${k} IN (SELECT ${k} … LIMIT 5000), repeated with a pause until no rows are left`,
+        instead: (k) => `Delete in batches, outside the schema migration:\nDELETE … WHERE ${k} IN (SELECT ${k} … LIMIT 5000), repeated with a pause until no rows are left`,
         plan: 'batched-delete',
       });
     },

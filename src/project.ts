@@ -398,6 +398,7 @@ export function lintOptionsFor(resolved: ResolvedConfig, opts: ProjectOptions, r
     rules: { ...(c.rules ?? {}), ...(opts.overrides.rules ?? {}) },
     inlineConfig: opts.overrides.inlineConfig,
     lockTimeoutByRunner: c.lockTimeout === 'runner',
+    ...(c.searchPath ? { searchPath: c.searchPath } : {}),
     transaction: opts.overrides.transaction ?? cfgTx ?? runnerTx ?? 'none',
   };
 }
@@ -406,6 +407,13 @@ const dumpCache = new Map<string, Catalog>();
 
 /** A fresh catalog: empty, or seeded from the schema dump of `--schema` / the config's `schema`. */
 export function seedCatalog(resolved: ResolvedConfig, opts: ProjectOptions): Catalog {
+  const c = seedFromDump(resolved, opts);
+  // the history is replayed with the runner's search_path too
+  if (resolved.config.searchPath) c.setDefaultSearchPath(resolved.config.searchPath);
+  return c;
+}
+
+function seedFromDump(resolved: ResolvedConfig, opts: ProjectOptions): Catalog {
   const schemaPath = schemaPathOf(resolved, opts);
   if (!schemaPath) return new Catalog();
   let seeded = dumpCache.get(schemaPath);

@@ -2,6 +2,7 @@ import { writeFileSync, renameSync, existsSync, statSync } from 'node:fs';
 import { resolve, dirname, basename, join, relative } from 'node:path';
 import { rules } from '../lint.js';
 import { summarize } from '../engine/linter.js';
+import { didYouMean } from '../engine/rule-names.js';
 import { lintProject, lintVirtualFile, type ProjectOptions } from '../project.js';
 import { ConfigError } from '../config/errors.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
@@ -40,7 +41,7 @@ export function lintOptionsFrom(values: Values): LintOptions {
     const i = spec.lastIndexOf(':');
     const id = i === -1 ? spec : spec.slice(0, i);
     const sev = i === -1 ? 'error' : spec.slice(i + 1);
-    if (!rules.some((r) => r.id === id)) throw new UsageError(`--rule: unknown rule '${id}' (see 'godwit rules')`);
+    if (!rules.some((r) => r.id === id)) throw new UsageError(`--rule: unknown rule '${id}' (see 'godwit rules').${didYouMean(id, rules.map((r) => r.id))}`);
     if (sev !== 'off' && sev !== 'warn' && sev !== 'error') throw new UsageError(`--rule ${id}: severity must be off, warn or error (got '${sev}')`);
     overrides[id] = sev;
   }
@@ -128,7 +129,9 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     const diffColor = useColor(values['no-color'] ? false : (values.color as boolean | undefined), io.stdout, io.env);
     io.stdout.write(fixing.diff(cwd, painter(diffColor)));
   }
-  const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color) });
+  // stylish wraps a message's details to the terminal (80 columns when it is not one)
+  const width = !values['output-file'] && io.stdout.isTTY && (io.stdout as { columns?: number }).columns ? (io.stdout as { columns?: number }).columns! : undefined;
+  const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color), width });
   if (values['output-file']) writeAtomic(resolve(io.cwd, String(values['output-file'])), report);
   else io.stdout.write(report);
 

@@ -41,6 +41,8 @@ export interface GodwitConfig {
   exclude?: string[];
   /** a `pg_dump --schema-only` file seeding the catalog, relative to the config file's directory */
   schema?: string;
+  /** the search_path the runner's connection has (default ["public"]) */
+  searchPath?: string[];
 }
 
 /** The keys a config may have, in documentation order. */
@@ -55,6 +57,7 @@ export const CONFIG_KEYS = [
   'include',
   'exclude',
   'schema',
+  'searchPath',
 ] as const satisfies ReadonlyArray<keyof GodwitConfig>;
 
 /** Type-checks a config written in JS/TS (`export default defineConfig({ … })`). */
@@ -115,6 +118,11 @@ function buildSchema(ruleDefs: RuleDefinition[]) {
       exclude: globs('not to lint').optional(),
       schema: z.string().min(1).optional().meta({
         description: "A pg_dump --schema-only file that seeds the schema catalog, relative to the config file's directory.",
+      }),
+      searchPath: z.array(z.string().min(1)).min(1).optional().meta({
+        description:
+          'The search_path of the connection the runner migrates with (default ["public"]): where unqualified table and index names are looked up, and where new objects are created.',
+        examples: [['app', 'public']],
       }),
     })
     .meta({

@@ -35,6 +35,7 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
   const txModel = options.transactionModel ? options.transactionModel(statements) : modelTransactions(statements, mode);
   const catalog = options.catalog ? (options.takeCatalog ? options.catalog : options.catalog.clone()) : new Catalog();
   catalog.origin = 'file';
+  if (options.searchPath?.length) catalog.setDefaultSearchPath(options.searchPath);
   const settings = new Set<string>();
   if (options.lockTimeoutByRunner) settings.add('lock_timeout');
   /** settings made by SET LOCAL: they end with their transaction block */
@@ -143,7 +144,14 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
     lockList(stmt); // lock facts as of this point in the replay
     for (const fn of onStatement) fn(stmt);
     if (stmt.node && handlers.size) walk(stmt.node, stmt, handlers);
-    if (stmt.children) for (const c of stmt.children) visit(c);
+    if (stmt.children) {
+      // a DO block's statements run one after the other: each sees what the earlier ones made
+      const tx = txModel.info[stmt.index]?.id ?? null;
+      for (const c of stmt.children) {
+        visit(c);
+        catalog.apply(c, tx);
+      }
+    }
   };
 
   for (const stmt of statements) {
@@ -158,7 +166,7 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
       continue;
     }
     visit(stmt);
-    catalog.apply(stmt, txModel.info[stmt.index]?.id ?? null);
+    catalog.apply(stmt, txModel.info[stmt.index]?.id ?? null, false);
     trackSettings(stmt, settings, txModel.info[stmt.index], localSettings);
   }
   for (const fn of onExit) fn();

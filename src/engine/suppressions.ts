@@ -4,6 +4,7 @@
  * file, and the ESLint forms keep ESLint's line semantics so CLI and editor agree.
  * `unused-suppression` reports godwit directives that name unknown rules or suppress nothing.
  */
+import { closest } from './rule-names.js';
 import type { ParsedFile, Statement } from '../dialects/postgresql/types.js';
 import type { Directive } from '../dialects/postgresql/directives.js';
 import type { Finding, RuleDefinition } from './types.js';
@@ -96,16 +97,20 @@ export function applySuppressions<T extends Positioned>(parsed: ParsedFile, find
   const unused = enabled.find((r) => r.def.id === 'unused-suppression');
   // (most files have no directive: then there is nothing to check, nor rule sets to build)
   if (unused && scopes.length) {
-    const known = new Set(all.map((r) => r.id));
+    const ids = all.map((r) => r.id);
+    const known = new Set(ids);
     const on = new Set(enabled.map((r) => r.def.id));
     for (const s of scopes) {
       const d = s.directive;
       if (d.kind !== 'ignore' && d.kind !== 'ignore-file') continue;
       const unknown = (d.rules ?? []).filter((r) => !known.has(r));
       let message: string | undefined;
-      if (unknown.length) message = `godwit-ignore names unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r}"`).join(', ')}`;
-      else if (!s.used && !s.unknowable && (d.rules === null || d.rules.some((r) => on.has(r)))) {
-        message = d.kind === 'ignore' ? 'godwit-ignore suppresses nothing on the statement below it' : 'godwit-ignore-file suppresses nothing in this file';
+      if (unknown.length) {
+        message =
+          `${d.kind === 'ignore' ? 'godwit-ignore' : 'godwit-ignore-file'} names unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r}"`).join(', ')}.` +
+          unknown.map((r) => (closest(r, ids) ? `\n"${r}": did you mean "${closest(r, ids)}"?` : '')).join('');
+      } else if (!s.used && !s.unknowable && (d.rules === null || d.rules.some((r) => on.has(r)))) {
+        message = d.kind === 'ignore' ? 'godwit-ignore suppresses nothing on the statement below it.' : 'godwit-ignore-file suppresses nothing in this file.';
       }
       if (!message) continue;
       const p = src.position(d.comment.start);

@@ -153,6 +153,11 @@ export interface LintOptions {
   preset?: PresetName;
   /** per-rule overrides */
   rules?: Record<string, RuleSetting | [RuleSetting, Record<string, unknown>]>;
+  /**
+   * The runner's search_path (config `searchPath`): where unqualified names are looked up at the
+   * start of the file (a `SET search_path` in the file changes it from there)
+   */
+  searchPath?: string[];
   /** lock_timeout is set by the runner (config `lockTimeout: "runner"`) */
   lockTimeoutByRunner?: boolean;
   /** honour `-- godwit-ignore` / eslint-disable comments (default true) */

@@ -21,6 +21,7 @@ import { memberPath, parentOf, resolveBinding, snippet, unwrap, type Node } from
 import { classMethod, type FunctionNode } from './shape.js';
 import { MappedBuilder, evaluate, substitute, type TagMode } from './strings.js';
 import { scanSql } from '../../dialects/postgresql/pg.js';
+import { markStatementPlaceholders } from './statement-placeholders.js';
 import { SourceText } from '../../dialects/postgresql/source.js';
 import type { ControlCall, DynamicCall, ExtractedCall, Fragment, JsRunnerName } from './types.js';
 
@@ -440,6 +441,8 @@ function addSql(
     ctx.out.push({ call: d, queued });
     return;
   }
+  // (a whole argument that cannot be read is the dynamic call above; here a part stands for statements)
+  b = markStatementPlaceholders(b, callee);
   const f: Fragment = { kind: 'sql', sql: b.text, placeholders: b.placeholders, map: b.map, ...base(ctx, call, argRange, callee, tx) };
   callNodes.set(f, call);
   ctx.out.push({ call: f, queued });
