@@ -278,10 +278,15 @@ function targetColumn(e: any, scope: Scope): string | undefined {
   return c.kind === 'target' ? c.column : undefined;
 }
 
-/** A literal or a bind parameter (`'x'`, `42`, `$1`, `'x'::text`). */
+/**
+ * A literal or a bind parameter that can name one row (`'x'`, `42`, `$1`, `'x'::text`); not a
+ * boolean or NULL (`WHERE is_admin = true` picks a set of rows, never one).
+ */
 function isConstant(e: any): boolean {
   e = unwrap(e);
-  return !!(e?.A_Const || e?.ParamRef);
+  if (e?.ParamRef) return true;
+  const c = e?.A_Const;
+  return !!c && !c.isnull && c.boolval === undefined;
 }
 
 /** An expression that does not depend on the row: constants, parameters, variables, scalar sub-selects. */

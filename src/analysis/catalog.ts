@@ -50,6 +50,11 @@ export interface TableInfo {
   partitioned?: boolean;
   /** from CREATE [UNLOGGED] TABLE, then SET LOGGED/UNLOGGED (undefined: not known) */
   unlogged?: boolean;
+  /**
+   * A table created in this file that holds rows already: made by CREATE TABLE … AS (with data)
+   * or filled by INSERT/COPY since. New, so no traffic, but validating or indexing it takes time.
+   */
+  filled?: boolean;
 }
 
 export interface IndexInfo {
@@ -208,7 +213,14 @@ export class Catalog {
         return this.createTable(b, stmt, tx);
       case 'CreateTableAsStmt': {
         const rel = b.into?.rel;
-        if (rel) this.putTable(rel, b.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table', tx);
+        if (rel) this.putTable(rel, b.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table', tx).filled = !b.into.skipData;
+        return;
+      }
+      case 'InsertStmt':
+      case 'CopyStmt': {
+        // (COPY … TO reads; only COPY … FROM and INSERT fill the table)
+        const t = b.relation && (stmt.kind === 'InsertStmt' || b.is_from) ? this.table(b.relation) : undefined;
+        if (t && t.origin === 'file') t.filled = true;
         return;
       }
       case 'ViewStmt':

@@ -221,8 +221,9 @@ export function alterCmdEffects(rel: RangeVarLike, cmd: any, ctx: LockContext): 
       switch (con.contype) {
         case 'CONSTR_FOREIGN': {
           // validation reads the rows of the constrained table: a table created earlier in this
-          // migration has none, so neither lock is held through a scan
-          const scans = !notValid && t?.origin !== 'file';
+          // migration has none (unless CREATE TABLE … AS or an INSERT filled it), so neither lock
+          // is held through a scan
+          const scans = !notValid && (t?.origin !== 'file' || !!t.filled);
           const out: LockEffect[] = [{ table, mode: 'SHARE ROW EXCLUSIVE', duration: scans ? 'scan' : 'instant', reason: 'foreign key validation' }];
           if (con.pktable) out.push({ table: displayName(con.pktable), mode: 'SHARE ROW EXCLUSIVE', duration: scans ? 'scan' : 'instant', reason: 'foreign key validation' });
           return out;
