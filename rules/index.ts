@@ -12,6 +12,7 @@ import noDropNotNull from './no-drop-not-null.js';
 import noDropTable from './no-drop-table.js';
 import noEnumValueInTransaction from './no-enum-value-in-transaction.js';
 import noExclusionConstraint from './no-exclusion-constraint.js';
+import noLockTable from './no-lock-table.js';
 import noMultiTableExclusiveLocks from './no-multi-table-exclusive-locks.js';
 import noRenameColumn from './no-rename-column.js';
 import noRenameTable from './no-rename-table.js';
@@ -56,6 +57,7 @@ export const rules: RuleDefinition[] = [
   noDropTable,
   noEnumValueInTransaction,
   noExclusionConstraint,
+  noLockTable,
   noMultiTableExclusiveLocks,
   noRenameColumn,
   noRenameTable,

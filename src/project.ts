@@ -7,7 +7,7 @@
  * Data flow: paths → sources (roots, order, runner tx) → config → sql + analysis + engine.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { initParser } from './dialects/postgresql/pg.js';
 import { parseFile } from './dialects/postgresql/parse.js';
 import { lintWithCatalog, summarize } from './engine/linter.js';
@@ -18,7 +18,7 @@ import type { Finding, LintOptions, LintResult } from './engine/types.js';
 import type { TransactionMode } from './analysis/transactions.js';
 import { findRoots, rootOf, fileTransaction, blankRanges, isRunnerName, type MigrationRoot, type RunnerName } from './sources/index.js';
 import { ConfigLoader, type ResolvedConfig } from './config/load.js';
-import { isIncluded } from './config/match.js';
+import { includedExplicitly, isIncluded } from './config/match.js';
 import { discoverFiles } from './sources/discover.js';
 import { isJsMigrationPath, isJsRunnerName, prepareJsMigration, type PreparedJsMigration } from './sources/extract/index.js';
 import { jsMigrationsUnder } from './sources/js-roots.js';
@@ -64,8 +64,17 @@ export interface ProjectResult {
   results: LintResult[];
   /** messages for stderr (missing paths, runner notes) */
   warnings: string[];
-  /** a path was missing or a file unreadable */
+  /** a file was unreadable */
   ioFailure: boolean;
+  /** paths given that do not exist (each also a warning) */
+  missing: string[];
+  /**
+   * Paths given that yielded nothing to lint, as ESLint reports them: `none` — no SQL file or
+   * JS/TS migration under it (an empty folder, a wrong folder); `ignored` — everything under it
+   * is left out (the config's include/exclude, files that are not migrations). Missing paths are
+   * in `warnings` (and `ioFailure`) instead. Not computed with `only` (`--changed-since`).
+   */
+  unmatched: Array<{ path: string; reason: 'none' | 'ignored' }>;
 }
 
 export async function lintProject(paths: string[], opts: ProjectOptions): Promise<ProjectResult> {
@@ -76,10 +85,7 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
 
   // which files were asked for: directories expand to their *.sql, files stand for themselves
   const { files: requested, missing } = await discoverFiles(paths, opts.cwd);
-  for (const m of missing) {
-    warnings.push(`no such file or directory: ${m}`);
-    ioFailure = true;
-  }
+  for (const m of missing) warnings.push(`no such file or directory: ${m}`);
   const wanted = new Set(requested.filter((f) => !opts.only || opts.only.has(f)));
 
   // the runner: a flag beats the config of the first path's directory
@@ -129,17 +135,37 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     if (cache) for (const e of chunk.fresh ?? []) cache.set(e);
   }
 
-  // files a runner does not apply as up migrations (down, undo, other dialects) are linted only
-  // when named explicitly, then alone, without history
-  const skipped = new Set(found.roots.flatMap((r) => r.skipped.map((f) => f.path)));
+  // files a runner does not apply as up migrations: down and undo scripts are never linted (named
+  // explicitly, as hooks name staged files, they get a note: docs/runners.md "Down migrations");
+  // other files a runner ignores (another SQL dialect, …) are linted alone when named explicitly
+  const skipped = new Map(found.roots.flatMap((r) => r.skipped.map((f) => [f.path, { file: f, root: r }] as const)));
   const named = new Set(paths.map((p) => resolve(opts.cwd, p)));
+  const noted = new Set<string>();
+  // a directory searched that holds migration roots: its other SQL files (seed data, sqlc queries,
+  // schema dumps) are not migrations, and are linted only when the config's `include` names them
+  const absPaths = paths.map((p) => resolve(opts.cwd, p));
+  const rootDirs = found.roots.map((r) => r.dir);
+  const rooted = absPaths.filter((p) => rootDirs.some((d) => d === p || d.startsWith(p + sep)));
+  let notMigrations = 0;
 
   // files in no root
   for (const file of requested) {
     if (done.has(file) || !wanted.has(file)) continue;
-    if (skipped.has(file) && !named.has(file)) continue;
+    const skip = skipped.get(file);
+    if (skip && (skip.file.kind === 'down' || skip.file.kind === 'undo')) {
+      if (named.has(file)) {
+        noted.add(file);
+        warnings.push(`${relative(opts.cwd, file) || file}: ${skip.file.kind} migration of a ${skip.root.runner} root: not linted (down and undo scripts are skipped; docs/runners.md)`);
+      }
+      continue;
+    }
+    if (skip && !named.has(file)) continue;
     const resolved = await configs.forFile(file);
     if (!isIncluded(resolved, file) && !named.has(file)) continue;
+    if (!named.has(file) && rooted.some((d) => file.startsWith(d + sep)) && !includedExplicitly(resolved, file)) {
+      notMigrations++;
+      continue;
+    }
     let raw: string;
     try {
       raw = readSourceFile(file);
@@ -169,7 +195,27 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     results.push(result);
     if (cache) cache.set({ file, key, result: cacheable(result) });
   }
-  return { results, warnings, ioFailure };
+  if (notMigrations) {
+    warnings.push(
+      `${notMigrations} SQL file${notMigrations === 1 ? '' : 's'} outside the migration folders ${notMigrations === 1 ? 'was' : 'were'} not linted ` +
+        `(seed data, queries, schema dumps); name ${notMigrations === 1 ? 'it' : 'them'}, or add ${notMigrations === 1 ? 'it' : 'them'} to the config's "include", to lint ${notMigrations === 1 ? 'it' : 'them'}`,
+    );
+  }
+
+  // paths that yielded nothing to lint (ESLint: "No files matching the pattern …")
+  const unmatched: ProjectResult['unmatched'] = [];
+  if (!opts.only) {
+    const linted = results.map((r) => r.filePath);
+    paths.forEach((p, i) => {
+      const abs = absPaths[i];
+      if (missing.includes(p)) return;
+      const covers = (f: string): boolean => f === abs || f.startsWith(abs + sep);
+      if (linted.some(covers) || [...noted].some(covers)) return;
+      const found = requested.some(covers) || [...wanted].some(covers);
+      unmatched.push({ path: p, reason: found ? 'ignored' : 'none' });
+    });
+  }
+  return { results, warnings, ioFailure, missing, unmatched };
 }
 
 /** A migration root and the files of it to lint (absolute paths; the others are history). */

@@ -61,7 +61,9 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   const options = lintOptionsFrom(values);
   const useStdin = !!values.stdin || paths.includes('-');
   const filePaths = paths.filter((p) => p !== '-');
-  if (!useStdin && filePaths.length === 0) filePaths.push('.');
+  const implicitDot = !useStdin && filePaths.length === 0;
+  if (implicitDot) filePaths.push('.');
+  const unmatchedOk = !!values['no-error-on-unmatched-pattern'] || (implicitDot && !!values['pass-on-no-patterns']);
 
   const cwd = io.cwd;
   const runnerFlag = values.runner === undefined ? undefined : String(values.runner);
@@ -84,6 +86,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
 
   const results: LintResult[] = [];
   let ioFailure = false;
+  let unmatchedFailure = false;
   try {
     if (values['changed-since'] !== undefined) {
       const { changedSince } = await import('../sources/git.js'); // (and child_process) only for --changed-since
@@ -105,8 +108,20 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     if (filePaths.length) {
       const r = await lintProject(filePaths, project);
       for (const w of r.warnings) io.stderr.write(`godwit: ${w}\n`);
-      ioFailure ||= r.ioFailure;
+      // a missing path is an error (exit 2) unless unmatched paths are allowed; then only a note
+      ioFailure ||= r.ioFailure || (r.missing.length > 0 && !unmatchedOk);
       results.push(...r.results);
+      // ESLint's "No files matching the pattern": nothing to lint is not a green run
+      if (!unmatchedOk && r.unmatched.length) {
+        for (const u of r.unmatched) {
+          io.stderr.write(
+            u.reason === 'none'
+              ? `godwit: No files matching the pattern "${u.path}" were found: no *.sql files and no JS/TS migrations under it. Check the path, or pass --no-error-on-unmatched-pattern.\n`
+              : `godwit: All files matched by "${u.path}" are ignored: the config's include/exclude leaves them out, or they are not migrations. Pass --no-error-on-unmatched-pattern to allow it.\n`,
+          );
+        }
+        unmatchedFailure = true;
+      }
     }
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -135,7 +150,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   if (values['output-file']) writeAtomic(resolve(io.cwd, String(values['output-file'])), report);
   else io.stdout.write(report);
 
-  if (ioFailure || fixed?.failed) return 2;
+  if (ioFailure || fixed?.failed || unmatchedFailure) return 2;
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   if (errors > 0) return 1;

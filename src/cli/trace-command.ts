@@ -35,6 +35,8 @@ export async function traceCommand(args: string[], values: Values, io: Io): Prom
   }
   if (values['replay-history'] && values['no-replay-history']) throw new UsageError('--replay-history and --no-replay-history contradict each other');
   const dbUrl = values['db-url'] === undefined ? undefined : String(values['db-url']);
+  const pgVersion = values['pg-version'] === undefined ? undefined : Number(values['pg-version']);
+  if (pgVersion !== undefined && (!Number.isInteger(pgVersion) || pgVersion < 9 || pgVersion > 99)) throw new UsageError(`--pg-version takes a PostgreSQL major version such as 15, not '${values['pg-version']}'`);
   if (dbUrl !== undefined && dbUrl.trim() === '') throw new UsageError('--db-url needs a connection URL (postgres://user@host:port/db)');
   if (!dbUrl && (values['lock-timeout'] !== undefined || values['statement-timeout'] !== undefined)) {
     io.stderr.write('godwit: note: --lock-timeout and --statement-timeout apply to a server (--db-url); PGlite runs alone in this process\n');
@@ -63,10 +65,13 @@ export async function traceCommand(args: string[], values: Values, io: Io): Prom
     lockTimeout: values['lock-timeout'] !== undefined ? String(values['lock-timeout']) : DEFAULT_LOCK_TIMEOUT,
     statementTimeout: values['statement-timeout'] !== undefined ? String(values['statement-timeout']) : DEFAULT_STATEMENT_TIMEOUT,
     signal: controller.signal,
+    ...(pgVersion !== undefined ? { pgVersion } : {}),
   };
   let report: string;
+  let failed = 0;
   try {
     const result = await traceFile(file, options);
+    failed = result.statements.filter((s) => s.error).length;
     const color = useColor(values['no-color'] ? false : (values.color as boolean | undefined), values['output-file'] ? {} : io.stdout, io.env);
     report = format === 'json' ? formatTraceJson(result) + '\n' : formatTraceStylish(result, painter(color), cwd);
   } catch (e) {
@@ -86,5 +91,6 @@ export async function traceCommand(args: string[], values: Values, io: Io): Prom
   }
   if (values['output-file']) writeAtomic(resolve(cwd, String(values['output-file'])), report);
   else io.stdout.write(report);
-  return controller.signal.aborted ? 130 : 0;
+  // statements that failed: their locks are unknown, so the trace did not do its job (exit 1)
+  return controller.signal.aborted ? 130 : failed ? 1 : 0;
 }

@@ -27,6 +27,8 @@ export interface HistoryOptions {
   runner?: RunnerName | 'auto';
   /** `--schema` (relative to cwd); the config's `schema` otherwise */
   schema?: string;
+  /** `--pg-version`: the PostgreSQL version the migrations target (the config's `pgVersion` otherwise, else 15) */
+  pgVersion?: number;
 }
 
 export interface PreparedFile {
@@ -37,6 +39,8 @@ export interface PreparedFile {
   source: HistoryReport['source'];
   /** godwit's static catalog after the history (as `godwit lint` would have it) */
   catalog: Catalog;
+  /** the PostgreSQL major version the migrations target (`--pg-version`, config `pgVersion`, else 15) */
+  targetPgVersion?: number;
 }
 
 export async function prepareFile(file: string, opts: HistoryOptions): Promise<PreparedFile> {
@@ -79,7 +83,7 @@ export async function prepareFile(file: string, opts: HistoryOptions): Promise<P
     }
   }
   catalog.sealAsHistory();
-  return { parsed, history, source, catalog };
+  return { parsed, history, source, catalog, targetPgVersion: opts.pgVersion ?? resolved.config.pgVersion ?? 15 };
 }
 
 /**
