@@ -141,8 +141,9 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
   const skipped = new Map(found.roots.flatMap((r) => r.skipped.map((f) => [f.path, { file: f, root: r }] as const)));
   const named = new Set(paths.map((p) => resolve(opts.cwd, p)));
   const noted = new Set<string>();
-  // a directory searched that holds migration roots: its other SQL files (seed data, sqlc queries,
-  // schema dumps) are not migrations, and are linted only when the config's `include` names them
+  // a directory searched that holds migration roots: its SQL files outside every root's folder
+  // (seed data, sqlc queries, schema dumps) are not migrations, and are linted only when named or
+  // when the config's `include` names them
   const absPaths = paths.map((p) => resolve(opts.cwd, p));
   const rootDirs = found.roots.map((r) => r.dir);
   const rooted = absPaths.filter((p) => rootDirs.some((d) => d === p || d.startsWith(p + sep)));
@@ -162,7 +163,8 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     if (skip && !named.has(file)) continue;
     const resolved = await configs.forFile(file);
     if (!isIncluded(resolved, file) && !named.has(file)) continue;
-    if (!named.has(file) && rooted.some((d) => file.startsWith(d + sep)) && !includedExplicitly(resolved, file)) {
+    const inRootFolder = rootDirs.some((d) => file.startsWith(d + sep));
+    if (!named.has(file) && !inRootFolder && rooted.some((d) => file.startsWith(d + sep)) && !includedExplicitly(resolved, file)) {
       notMigrations++;
       continue;
     }
