@@ -5,6 +5,7 @@
  * `unused-suppression` reports godwit directives that name unknown rules or suppress nothing.
  */
 import { closest } from './rule-names.js';
+import { SQUAWK_RULE_NAMES } from './squawk-rules.js';
 import type { ParsedFile, Statement } from '../dialects/postgresql/types.js';
 import type { Directive } from '../dialects/postgresql/directives.js';
 import type { Finding, RuleDefinition } from './types.js';
@@ -105,7 +106,15 @@ export function applySuppressions<T extends Positioned>(parsed: ParsedFile, find
       if (d.kind !== 'ignore' && d.kind !== 'ignore-file') continue;
       const unknown = (d.rules ?? []).filter((r) => !known.has(r));
       let message: string | undefined;
-      if (unknown.length) {
+      if (d.squawk) {
+        // squawk's names, mapped to godwit's: only a name squawk does not have is reported (a
+        // squawk rule godwit has no counterpart of suppresses nothing here, silently)
+        if (d.squawk.unknown.length) {
+          message =
+            `${d.kind === 'ignore' ? 'squawk-ignore' : 'squawk-ignore-file'} names unknown squawk rule${d.squawk.unknown.length > 1 ? 's' : ''} ${d.squawk.unknown.map((r) => `"${r}"`).join(', ')}.` +
+            d.squawk.unknown.map((r) => (closest(r, SQUAWK_RULE_NAMES) ? `\n"${r}": did you mean "${closest(r, SQUAWK_RULE_NAMES)}"?` : '')).join('');
+        }
+      } else if (unknown.length) {
         message =
           `${d.kind === 'ignore' ? 'godwit-ignore' : 'godwit-ignore-file'} names unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r}"`).join(', ')}.` +
           unknown.map((r) => (closest(r, ids) ? `\n"${r}": did you mean "${closest(r, ids)}"?` : '')).join('');
