@@ -25,13 +25,14 @@ import { jsMigrationsUnder } from './sources/js-roots.js';
 import { FileReadError, MAX_SCHEMA_BYTES, readSourceFile } from './sources/read.js';
 import { ConfigError } from './config/errors.js';
 import type { CacheEntry, FreshEntry, LintCache } from './cache/lint-cache.js';
+import { parseSize, parseTableSizes, type TableSizes } from './analysis/table-sizes.js';
 
 export interface ProjectOptions {
   cwd: string;
   /** `-c/--config`: this file for every linted file, no search */
   configPath?: string;
-  /** CLI flags; they override the config file */
-  overrides: LintOptions & { runner?: RunnerName | 'auto'; transaction?: TransactionMode; schema?: string; transactionAuto?: boolean };
+  /** CLI flags; they override the config file (`statsKey`: the table sizes' content, for cache keys) */
+  overrides: LintOptions & { runner?: RunnerName | 'auto'; transaction?: TransactionMode; schema?: string; transactionAuto?: boolean; statsKey?: string };
   /** lint only these files (absolute paths), with full history (`--changed-since`) */
   only?: Set<string>;
   /**
@@ -447,8 +448,35 @@ export function lintOptionsFor(resolved: ResolvedConfig, opts: ProjectOptions, r
     inlineConfig: opts.overrides.inlineConfig,
     lockTimeoutByRunner: c.lockTimeout === 'runner',
     ...(c.searchPath ? { searchPath: c.searchPath } : {}),
+    ...tableSizesOf(resolved, opts),
     transaction: opts.overrides.transaction ?? cfgTx ?? runnerTx ?? 'none',
   };
+}
+
+const statsCache = new Map<string, TableSizes>();
+
+/** Table sizes: `--stats` / `--db-url` (already loaded, in the overrides), else the config's `stats` file; and the small-table size. */
+function tableSizesOf(resolved: ResolvedConfig, opts: ProjectOptions): Pick<LintOptions, 'tableSizes' | 'smallTableBytes'> {
+  const c = resolved.config;
+  let sizes = opts.overrides.tableSizes;
+  if (!sizes && c.stats) {
+    const path = resolve(resolved.dir, c.stats);
+    sizes = statsCache.get(path);
+    if (!sizes) {
+      let text: string;
+      try {
+        text = readSourceFile(path, MAX_SCHEMA_BYTES);
+      } catch (e) {
+        throw new ConfigError(resolved.file ?? path, `"stats": the table-sizes file cannot be read: ${(e as Error).message}`);
+      }
+      const parsed = parseTableSizes(text);
+      if (parsed.problems.length) throw new ConfigError(resolved.file ?? path, parsed.problems.map((p) => `"stats" (${c.stats}): ${p}`));
+      statsCache.set(path, (sizes = parsed.sizes));
+    }
+  }
+  if (!sizes) return {};
+  const small = opts.overrides.smallTableBytes ?? (c.smallTable !== undefined ? parseSize(c.smallTable) : undefined);
+  return { tableSizes: sizes, ...(small !== undefined ? { smallTableBytes: small } : {}) };
 }
 
 const dumpCache = new Map<string, Catalog>();

@@ -6,7 +6,7 @@ import { didYouMean } from '../engine/rule-names.js';
 import { lintProject, lintVirtualFile, type ProjectOptions } from '../project.js';
 import { ConfigError } from '../config/errors.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
-import { MAX_FILE_BYTES } from '../sources/read.js';
+import { MAX_FILE_BYTES, MAX_SCHEMA_BYTES, readSourceFile } from '../sources/read.js';
 import { isPreset } from '../engine/presets.js';
 import type { LintOptions, LintResult, RuleSetting } from '../engine/types.js';
 import type { TransactionMode } from '../analysis/transactions.js';
@@ -77,6 +77,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     workers: workersFrom(io.env),
   };
   if (values.schema && !existsSync(resolve(cwd, String(values.schema)))) throw new UsageError(`--schema: no such file: ${values.schema}`);
+  await loadTableSizes(values, cwd, project);
   if (project.configPath && !existsSync(project.configPath)) throw new UsageError(`--config: no such file: ${values.config}`);
   const fixing = await fixSessionFor(values, useStdin);
   if (fixing) project.fix = fixing.fixer;
@@ -159,6 +160,30 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     return 1;
   }
   return 0;
+}
+
+/** `--stats <file>` or `--db-url <url>`: production table sizes for the findings (docs/table-sizes.md). */
+async function loadTableSizes(values: Values, cwd: string, project: ProjectOptions): Promise<void> {
+  if (values.stats !== undefined && values['db-url'] !== undefined) throw new UsageError('--stats and --db-url both give table sizes: use one');
+  let sizes;
+  if (values.stats !== undefined) {
+    const { parseTableSizes } = await import('../analysis/table-sizes.js');
+    const path = resolve(cwd, String(values.stats));
+    if (!existsSync(path)) throw new UsageError(`--stats: no such file: ${values.stats}`);
+    const parsed = parseTableSizes(readSourceFile(path, MAX_SCHEMA_BYTES));
+    if (parsed.problems.length) throw new UsageError(`--stats ${values.stats}: ${parsed.problems.join('; ')}`);
+    sizes = parsed.sizes;
+  } else if (values['db-url'] !== undefined) {
+    const { readTableSizes } = await import('../sources/table-stats.js');
+    try {
+      sizes = await readTableSizes(String(values['db-url']));
+    } catch (e) {
+      throw new UsageError(`--db-url: cannot read the table sizes: ${(e as Error).message}`);
+    }
+  }
+  if (!sizes) return;
+  project.overrides.tableSizes = sizes;
+  project.overrides.statsKey = JSON.stringify([...sizes]);
 }
 
 /** `--cache`: the cache file (`--cache-location`: a file, or a directory to keep `.godwitcache` in). */

@@ -39,6 +39,9 @@ Lint options:
       --runner <name>                migration runner (default: auto-detected from the layout)
       --transaction <auto|none|file|all|implicit>  override how the runner wraps each file
       --schema <dump.sql>            seed the schema catalog from pg_dump --schema-only output
+      --stats <file>                 production table sizes (docs/table-sizes.md): durations in the
+                                     findings; findings on small tables are warnings
+      --db-url <url>                 read the table sizes from this database (read-only catalog query)
       --changed-since <git ref>      lint only migrations added or changed since the ref
       --fix                          apply the mechanical fixes to the files (atomic writes; the output
                                      must parse), then report what remains
@@ -142,6 +145,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         schema: { type: 'string' },
         'changed-since': { type: 'string' },
         'db-url': { type: 'string' },
+        stats: { type: 'string' },
         'replay-history': { type: 'boolean' },
         'no-replay-history': { type: 'boolean' },
         'lock-timeout': { type: 'string' },

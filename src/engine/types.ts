@@ -158,6 +158,13 @@ export interface LintOptions {
    * start of the file (a `SET search_path` in the file changes it from there)
    */
   searchPath?: string[];
+  /**
+   * Rows and bytes of production tables (`--stats`, `--db-url`, config `stats`): findings on
+   * work that scales with the table say how long it takes, and on tables below `smallTableBytes`
+   * (default 10 MB) they are warnings, not errors (src/analysis/table-sizes.ts)
+   */
+  tableSizes?: import('../analysis/table-sizes.js').TableSizes;
+  smallTableBytes?: number;
   /** lock_timeout is set by the runner (config `lockTimeout: "runner"`) */
   lockTimeoutByRunner?: boolean;
   /** honour `-- godwit-ignore` / eslint-disable comments (default true) */
