@@ -96,3 +96,27 @@ describe.skipIf(!existsSync(corpus))('message shape on the corpus', () => {
     expect([...problems]).toEqual([]);
   }, 120_000);
 });
+
+describe('a message of several lines in every format', () => {
+  it('stylish wraps the details to the width; json, sarif, github (%0A), junit (&#10;), gitlab and markdown (<br>) keep the whole text', async () => {
+    const { formatResults } = await import('../src/report/index.js');
+    const { painter } = await import('../src/report/color.js');
+    const r = { ...lintSql('ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n', '/repo/m.sql', { preset: 'recommended' }), source: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n' };
+    const m = r.messages.find((x) => x.ruleId === 'no-set-not-null')!;
+    const lines = m.message.split('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    const ctx = { cwd: '/repo', paint: painter(false) };
+    const narrow = formatResults('stylish', [r], { ...ctx, width: 60 });
+    expect(narrow).toContain(`error  ${lines[0]}  no-set-not-null\n`);
+    for (const l of narrow.split('\n')) if (l.startsWith('      ') && !l.includes(' | ') && !l.includes(' · ')) expect(l.length, l).toBeLessThanOrEqual(60);
+    expect(JSON.parse(formatResults('json', [r], ctx))[0].messages.find((x: { ruleId: string }) => x.ruleId === 'no-set-not-null').message).toBe(m.message);
+    const sarif = JSON.parse(formatResults('sarif', [r], ctx));
+    expect(sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'no-set-not-null').message.text).toBe(m.message);
+    const gh = formatResults('github', [r], ctx).split('\n').find((l) => l.includes('no-set-not-null'))!;
+    expect(gh).toContain(lines.join('%0A'));
+    expect(gh.split('::').length).toBe(3); // one workflow command on one line
+    expect(formatResults('junit', [r], ctx)).toContain(`message="${lines[0].replace(/"/g, '&quot;')}&#10;`);
+    expect(JSON.parse(formatResults('gitlab', [r], ctx)).find((x: { check_name: string }) => x.check_name === 'no-set-not-null').description).toBe(m.message);
+    expect(formatResults('markdown', [r], ctx)).toContain(`${lines[0].replace(/"/g, '"')}<br>`);
+  });
+});
