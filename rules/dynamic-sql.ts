@@ -9,7 +9,7 @@ export default defineRule({
   preset: 'recommended',
   category: 'meta',
   docs: {
-    summary: 'a JS/TS migration sends SQL that cannot be read statically, so it is not checked',
+    summary: 'a migration sends SQL that cannot be read statically (or a builder call that cannot be translated), so it is not checked',
     why:
       'godwit reads the SQL of JS/TS migrations (TypeORM queryRunner.query, knex.raw, pgm.sql, this.addSql, ' +
       'queryInterface.sequelize.query, Kysely sql`…`) without running them: string literals, template literals, `+` ' +
@@ -17,7 +17,10 @@ export default defineRule({
       'value imported from another module, the result of a call such as fs.readFileSync() or a query builder, ' +
       "Kysely's sql.raw() of a variable — the statement is invisible to every other rule: a CREATE INDEX without " +
       'CONCURRENTLY or a table rewrite in it would ship unchecked. (Interpolations inside an otherwise static string are ' +
-      'linted with a placeholder, and findings that depend on them say so.)',
+      'linted with a placeholder, and findings that depend on them say so.) The same holds for schema-builder calls ' +
+      '(queryInterface.addIndex, knex.schema.alterTable, pgm.createIndex, queryRunner.createIndex, db.schema…execute(), ' +
+      "Alembic's op.*, Django operations): godwit translates them into the statements the tool sends, and a call it cannot " +
+      'translate — a table name from a parameter, spread options, a helper from another module — is reported here instead of passing as clean.',
     fix:
       'Write the SQL as a literal or a module-level constant in the migration file, so it can be reviewed and linted:\n\n' +
       "const SQL = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email)';\n" +
@@ -33,11 +36,23 @@ export default defineRule({
       if (stmt.parent) return;
       const values = (node.targetList ?? []).map((t: any) => t.ResTarget?.val?.A_Const?.sval?.sval);
       if (values[0] !== MARKER || values.length < 4 || values.some((v: unknown) => typeof v !== 'string')) return;
-      const [, callee, expr, reason, part] = values as string[];
+      const [, callee, expr, reason, kind] = values as string[];
+      if (kind === 'builder') {
+        // a schema-builder call (queryInterface.addIndex, knex.schema.alterTable, op.create_index …) godwit cannot translate
+        ctx.report({
+          stmt,
+          message:
+            `${callee}() is not checked: godwit cannot translate this call to SQL statically.\n` +
+            `${reason[0].toUpperCase()}${reason.slice(1)}, so the statements it sends are not linted: \`${expr}\`.\n` +
+            'Write the values it needs as literals or constants of this file,\nor review the call by hand and suppress with // godwit-ignore dynamic-sql -- <why>.',
+          lock: null,
+        });
+        return;
+      }
       ctx.report({
         stmt,
         message:
-          (part === 'statements'
+          (kind === 'statements'
             ? `Part of the SQL of this ${callee}() call stands for whole statements godwit cannot read, so it is not checked.\n` +
               `\`${expr}\`: ${reason}.\n`
             : `The SQL of this ${callee}() call cannot be read statically, so godwit does not check it.\n` +

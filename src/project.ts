@@ -20,7 +20,7 @@ import { findRoots, rootOf, fileTransaction, blankRanges, isRunnerName, type Mig
 import { ConfigLoader, type ResolvedConfig } from './config/load.js';
 import { includedExplicitly, isIncluded } from './config/match.js';
 import { discoverFiles } from './sources/discover.js';
-import { isJsMigrationPath, isJsRunnerName, prepareJsMigration, type PreparedJsMigration } from './sources/extract/index.js';
+import { languageOf, prepareMigration, type PreparedJsMigration } from './sources/extract/index.js';
 import { jsMigrationsUnder } from './sources/js-roots.js';
 import { FileReadError, MAX_SCHEMA_BYTES, readSourceFile } from './sources/read.js';
 import { ConfigError } from './config/errors.js';
@@ -184,12 +184,24 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
       continue;
     }
     await initParser();
+    const language = languageOf(file);
+    if (language) {
+      // a JS/TS (or Python) migration named on the command line outside a migration folder godwit
+      // recognises: linted on its own, without history — said, never skipped in silence
+      await language.init();
+      const m = language.extract(file, raw, { runner: opts.overrides.runner });
+      warnings.push(
+        `${file}: not in a migration folder godwit recognises: linted alone, without the history of earlier migrations` +
+          (m.error ? '' : !m.runner ? ` (no ${language.name} migration runner recognised${m.hasUp ? '' : ' and no `up` found'}: nothing to analyse; --runner names one)` : !m.hasUp ? ' (no `up` found: nothing to analyse)' : ` (${m.runner}, ${m.detectedBy})`),
+      );
+    }
     const seed = seedCatalog(resolved, opts);
     const lintText = (t: string, take = false): FileLint => {
       const options = lintOptionsFor(resolved, opts, undefined);
       options.catalog = seed;
       options.takeCatalog = take;
-      if (isJsMigrationPath(file)) return lintJs(prepareJsMigration(file, t, { runner: jsRunnerOf(opts.overrides.runner) }), options, resolved, opts);
+      const extracted = prepareMigration(file, t, { runner: opts.overrides.runner });
+      if (extracted) return lintJs(extracted, options, resolved, opts);
       const parsed = parseFile(file, t);
       const r = lintWithCatalog(parsed, rules, options);
       return { result: { ...r.result, source: parsed.source.text }, catalog: r.catalog };
@@ -312,7 +324,8 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
     }
     await replayPending();
     await initParser();
-    const js = isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }) : undefined;
+    await languageOf(f.path)?.init();
+    const js = prepareMigration(f.path, raw, { runner: root.runner });
     const parsed = js ? js.parsed : parseFile(f.path, blankRanges(raw, f.exclude));
     const options = lintOptionsFor(resolved, opts, f.transaction);
     let linted: FileLint;
@@ -320,7 +333,7 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
       const before = catalog;
       // every version of the text starts from the same history (the linter clones `before`)
       const lintText = (t: string): FileLint => {
-        if (js) return lintJs(t === raw ? js : prepareJsMigration(f.path, t, { runner: jsRunnerOf(root.runner) }), { ...options, catalog: before }, resolved, opts);
+        if (js) return lintJs(t === raw ? js : prepareMigration(f.path, t, { runner: root.runner })!, { ...options, catalog: before }, resolved, opts);
         const ft = t === raw ? f : fileTransaction(root, f.path, t, { pgVersion });
         const o = lintOptionsFor(resolved, opts, ft.transaction);
         o.catalog = before;
@@ -347,9 +360,9 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
   return cache ? { results, warnings, ioFailure, done, fresh } : { results, warnings, ioFailure, done };
 }
 
-/** A file of a root as it is replayed or linted: a JS/TS migration's extracted SQL, or the SQL with the runner's excluded parts blanked. */
-function parseRootFile(root: MigrationRoot, f: MigrationRoot['files'][number], raw: string) {
-  return isJsMigrationPath(f.path) ? prepareJsMigration(f.path, raw, { runner: jsRunnerOf(root.runner) }).parsed : parseFile(f.path, blankRanges(raw, f.exclude));
+/** A file of a root as it is replayed or linted: a JS/TS (or Python) migration's extracted SQL, or the SQL with the runner's excluded parts blanked. */
+export function parseRootFile(root: MigrationRoot, f: MigrationRoot['files'][number], raw: string) {
+  return prepareMigration(f.path, raw, { runner: root.runner })?.parsed ?? parseFile(f.path, blankRanges(raw, f.exclude));
 }
 
 /**
@@ -378,11 +391,10 @@ export async function lintVirtualFile(text: string, filePath: string, opts: Proj
   const root = onDisk ? await rootOf(filePath, { runner: runnerOpt, pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion }) : undefined;
 
   const history = historyBefore(root, filePath, seedCatalog(resolved, opts));
+  await languageOf(filePath)?.init();
   const lintText = (t: string, take = false): FileLint => {
-    if (isJsMigrationPath(filePath)) {
-      const js = prepareJsMigration(filePath, t, { runner: jsRunnerOf(root?.runner ?? runnerOpt) });
-      return lintJs(js, { ...lintOptionsFor(resolved, opts, undefined), catalog: history, takeCatalog: take }, resolved, opts);
-    }
+    const js = prepareMigration(filePath, t, { runner: root?.runner ?? runnerOpt });
+    if (js) return lintJs(js, { ...lintOptionsFor(resolved, opts, undefined), catalog: history, takeCatalog: take }, resolved, opts);
     let tx: TransactionMode | undefined;
     let body = t;
     if (root) {
@@ -408,16 +420,21 @@ export async function lintVirtualFile(text: string, filePath: string, opts: Proj
 export async function migrationContext(
   filePath: string,
   opts: ProjectOptions,
-): Promise<{ root?: MigrationRoot; catalog: Catalog; text: string; pgVersion: number }> {
+): Promise<{ root?: MigrationRoot; catalog: Catalog; text: string; pgVersion: number; extracted?: PreparedJsMigration }> {
   await initParser();
   const configs = new ConfigLoader({ explicitPath: opts.configPath, cwd: opts.cwd });
   const resolved = await configs.forFile(filePath);
   const runnerOpt = opts.overrides.runner ?? (resolved.config.runner && isRunnerName(resolved.config.runner) ? resolved.config.runner : 'auto');
   const pgVersion = opts.overrides.pgVersion ?? resolved.config.pgVersion ?? 15;
+  await languageOf(filePath)?.init();
   const root = await rootOf(filePath, { runner: runnerOpt, pgVersion });
   const raw = readSourceFile(filePath); // (FileReadError: too large, not a regular file, unreadable)
+  const catalog = historyBefore(root, filePath, seedCatalog(resolved, opts));
+  // a JS/TS (or Python) migration: the statements it sends, translated
+  const extracted = prepareMigration(filePath, raw, { runner: root?.runner ?? runnerOpt });
+  if (extracted) return { root, catalog, text: extracted.document.text, pgVersion, extracted };
   const exclude = root ? fileTransaction(root, filePath, raw, { pgVersion }).exclude : [];
-  return { root, catalog: historyBefore(root, filePath, seedCatalog(resolved, opts)), text: blankRanges(raw, exclude), pgVersion };
+  return { root, catalog, text: blankRanges(raw, exclude), pgVersion };
 }
 
 /** The catalog the migrations of `root` before `file` leave (all of them when the file is new). */
@@ -545,10 +562,6 @@ function lintJs(js: PreparedJsMigration, options: LintOptions, resolved: Resolve
   const c = resolved.config;
   const forced = opts.overrides.transaction ?? (c.transaction && c.transaction !== 'auto' ? (c.transaction as TransactionMode) : undefined);
   return js.lint({ ...options, transaction: forced, eslintComments: true });
-}
-
-function jsRunnerOf(runner: string | undefined) {
-  return runner && isJsRunnerName(runner) ? runner : undefined;
 }
 
 export type { MigrationRoot };

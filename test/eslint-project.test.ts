@@ -218,6 +218,21 @@ describe('JS/TS migrations', () => {
     });
   }
 
+  // builder calls (fixtures/builders/<tool>: history, invalid and valid operations in one folder):
+  // the same rule ids at the same positions (the whole call), messages, severities and fixes
+  for (const tool of ['knex', 'sequelize', 'node-pg-migrate', 'typeorm', 'kysely']) {
+    it(`${tool}: ESLint and godwit lint agree on translated builder calls`, async () => {
+      const dir = project({});
+      const target = join(dir, 'db', 'migrations');
+      for (const kind of ['history', 'invalid', 'valid']) cpSync(join(root, 'fixtures', 'builders', tool, kind), target, { recursive: true });
+      const { eslint } = await compare(join(dir, 'db'), 'recommended', dir);
+      const ids = eslint.flatMap((r) => r.messages.map((m) => m.ruleId));
+      expect(ids).toEqual(expect.arrayContaining(['godwit/require-concurrent-index', 'godwit/no-rename-column', 'godwit/dynamic-sql'].filter((id) => tool !== 'node-pg-migrate' || id !== 'godwit/dynamic-sql')));
+      // and the fix of a builder call (Sequelize runs addIndex outside a transaction: `concurrently: true`) reaches ESLint too
+      if (tool === 'sequelize') expect(eslint.some((r) => r.messages.some((m) => m.ruleId === 'godwit/require-concurrent-index' && m.fix?.text.includes('concurrently: true')))).toBe(true);
+    });
+  }
+
   it('a TypeORM migration: findings inside the template literal, history from the earlier migrations, fixes in the string', async () => {
     const dir = project({
       'src/migration/1700000000000-CreateUsers.ts': [

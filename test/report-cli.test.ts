@@ -48,9 +48,10 @@ describe('godwit lint --format', () => {
     const r = godwit(['lint', fixture, '-f', 'github']);
     expect(r.code).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(9);
     expect(lines[3]).toMatch(/^::error file=fixtures\/report\/db\/migrations\/002_orders\.sql,line=5,col=1,endLine=5,endColumn=60,title=godwit\/require-concurrent-index::CREATE INDEX/);
     expect(lines[7]).toBe('godwit: 7 problems (6 errors, 1 warning) in 1 file');
+    expect(lines[8]).toMatch(/^::notice title=godwit coverage::\d+ files?, \d+ statements analysed, 0 calls not analysable$/);
   });
 
   it('writes a GitLab Code Quality report', () => {

@@ -31,14 +31,17 @@ describe('github', () => {
       '::error file=db/migrations/002_index.sql,line=3,col=1,title=godwit/syntax-error::syntax error at or near "SELEC"',
       '::error file=db/migrations/003_secret.sql,title=godwit::cannot read file: EACCES',
       'godwit: 4 problems (3 errors, 1 warning) in 2 files',
+      // coverage, a notice without a file (the constructed results carry no stats)
+      '::notice title=godwit coverage::3 files, 0 statements analysed, 0 calls not analysable',
     ]);
   });
 
-  it('escapes file names with commas and colons, and prints nothing for clean files', () => {
+  it('escapes file names with commas and colons, and annotates nothing for clean files', () => {
     const [, a] = constructed();
     const out = formatGithub([{ ...a, filePath: '/repo/db/a,b:c%.sql' }], { cwd });
     expect(out.split('\n')[0]).toMatch(/^::warning file=db\/a%2Cb%3Ac%25\.sql,line=2,/);
-    expect(formatGithub([summarize('/repo/x.sql', [])], { cwd })).toBe('');
+    // a clean run annotates nothing, and still states its coverage
+    expect(formatGithub([{ ...summarize('/repo/x.sql', []), stats: { statements: 2140, unanalysable: 3 } }], { cwd })).toBe('::notice title=godwit coverage::1 file, 2,140 statements analysed, 3 calls not analysable (dynamic-sql)\n');
   });
 });
 
@@ -156,7 +159,9 @@ describe('markdown', () => {
   });
 
   it('says so when there is nothing to report', () => {
-    expect(formatMarkdown([summarize('/repo/a.sql', []), summarize('/repo/b.sql', [])], { cwd })).toBe('### ✅ godwit: no problems in 2 migration files\n');
+    expect(formatMarkdown([{ ...summarize('/repo/a.sql', []), stats: { statements: 3, unanalysable: 0 } }, summarize('/repo/b.sql', [])], { cwd })).toBe(
+      '### ✅ godwit: no problems in 2 migration files\n\n<sub>Coverage: 2 files, 3 statements analysed, 0 calls not analysable.</sub>\n',
+    );
   });
 
   it('stays under the comment size limit', () => {

@@ -150,6 +150,11 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color), width });
   if (values['output-file']) writeAtomic(resolve(io.cwd, String(values['output-file'])), report);
   else io.stdout.write(report);
+  if (format === 'gitlab') {
+    // a Code Quality report is an array of issues and nothing else: the coverage goes to the job log
+    const { coverage, coverageLine } = await import('../report/coverage.js');
+    io.stderr.write(`godwit: ${coverageLine(coverage(shown))}\n`);
+  }
 
   if (ioFailure || fixed?.failed || unmatchedFailure) return 2;
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
@@ -207,7 +212,7 @@ function workersFrom(env: NodeJS.ProcessEnv): number | 'auto' {
 
 function errorsOnly(r: LintResult): LintResult {
   const kept = r.messages.filter((m) => m.severity === 2);
-  return { ...summarize(r.filePath, kept), source: r.source, ...(r.output !== undefined ? { output: r.output } : {}) };
+  return { ...summarize(r.filePath, kept), ...(r.stats ? { stats: r.stats } : {}), source: r.source, ...(r.output !== undefined ? { output: r.output } : {}) };
 }
 
 /**

@@ -11,6 +11,7 @@ import { migrationContext, type ProjectOptions } from '../project.js';
 import { ConfigError } from '../config/index.js';
 import { FileReadError } from '../sources/read.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
+import { sentStatements } from '../sources/extract/index.js';
 import { EMITS, namesIn, OutputExistsError, PlanError, planParsed, renderPlan, writeFilesNoClobber, type Emit } from '../plan/index.js';
 import { lintOptionsFrom } from './lint-command.js';
 import { UsageError, type Io } from './main.js';
@@ -52,9 +53,20 @@ export async function planCommand(args: string[], values: Values, io: Io): Promi
     throw e;
   }
   const runner = ctx.root?.runner ?? 'plain';
+  const shown = relative(cwd, file) || file;
+  // a JS/TS or Python migration is planned as the statements it sends (its calls translated)
+  const sent = ctx.extracted ? sentStatements(ctx.extracted) : undefined;
+  if (ctx.extracted?.migration.error) {
+    const e = ctx.extracted.migration.error;
+    io.stderr.write(`godwit: ${shown}:${e.line}:${e.column}: cannot parse: ${e.message}\n`);
+    return 2;
+  }
+  for (const d of sent?.unreadable ?? []) {
+    io.stderr.write(`godwit: warning: ${shown}:${lineAt(ctx.extracted!.migration.text, d.callRange[0])}: not planned: godwit cannot read or translate this ${d.callee}() call (${d.reason}); review it by hand\n`);
+  }
   let plan;
   try {
-    plan = planParsed(parseFile(file, ctx.text), ctx.catalog, { pgVersion: ctx.pgVersion, runner });
+    plan = planParsed(sent ? sent.parsed : parseFile(file, ctx.text), ctx.catalog, { pgVersion: ctx.pgVersion, runner });
   } catch (e) {
     if (e instanceof PlanError) {
       io.stderr.write(`godwit: ${e.message}\n`);
@@ -62,7 +74,10 @@ export async function planCommand(args: string[], values: Values, io: Io): Promi
     }
     throw e;
   }
-  const shown = relative(cwd, file) || file;
+  if (sent) {
+    // lines of the migration file (the call that sends each statement), not of the translated SQL
+    for (const c of plan.changes) c.line = sent.lineOf(sent.parsed.statements[c.statementIndex]?.start ?? 0);
+  }
   for (const u of plan.unplanned) io.stderr.write(`godwit: warning: ${shown}: not planned, kept as written: ${u.source.split('\n')[0]} — ${u.reason}\n`);
   if (!plan.changes.length) {
     io.stderr.write(`godwit: ${shown}: nothing to plan (no statement needs an expand-contract rewrite)\n`);
@@ -137,4 +152,11 @@ function summary(
   }
   for (const n of notes) lines.push(`note: ${n}`);
   return lines.join('\n') + '\n';
+}
+
+/** 1-based line of an offset of a text. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') line++;
+  return line;
 }

@@ -183,7 +183,8 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
     const { start: _s, end: _e, stmtIndex: _i, ...rest } = f;
     return { ...rest, line: p.line, column: p.column, endLine: e.line, endColumn: e.column };
   });
-  return { result: summarize(parsed.path, messages), catalog };
+  const analysed = statements.reduce((n, st) => (st.kind === 'SyntaxError' ? n : n + 1), 0);
+  return { result: { ...summarize(parsed.path, messages), stats: { statements: analysed, unanalysable: 0 } }, catalog };
 }
 
 /**

@@ -37,6 +37,13 @@ export interface Finding {
   plan?: { kind: string };
 }
 
+export interface LintStats {
+  /** statements analysed (SQL statements, or the statements extracted and translated from a JS/TS or Python migration) */
+  statements: number;
+  /** calls that send SQL godwit could not read or translate (reported as dynamic-sql) */
+  unanalysable: number;
+}
+
 export interface LintResult {
   filePath: string;
   messages: Finding[];
@@ -45,6 +52,12 @@ export interface LintResult {
   fixableErrorCount: number;
   fixableWarningCount: number;
   fatalErrorCount: number;
+  /**
+   * What was analysed (CLI.md, coverage): the statements linted, and the calls godwit could
+   * not read or translate (each a dynamic-sql finding). Absent for a file that could not be
+   * read or parsed at all.
+   */
+  stats?: LintStats;
   /** the linted text (for code frames and fixes); not part of the JSON output */
   source?: string;
   /**

@@ -11,8 +11,9 @@
  * as ESLint rules are: the file's godwit config (godwit-config.ts), its migration root and
  * runner (`rootOfSync`, kept while the migrations are unchanged: root-cache.ts), the runner's
  * transaction wrapping and down sections (`fileTransaction`), the root's history (history.ts,
- * with checkpoints), the engine options from the same `lintOptionsFor`, and for JS/TS
- * migrations the same extraction (`prepareJsMigration`), on the AST ESLint already parsed.
+ * with checkpoints), the engine options from the same `lintOptionsFor`, and for JS/TS (and
+ * Python) migrations the same extraction (`prepareMigration`: raw SQL calls and translated
+ * builder calls), on the AST ESLint already parsed.
  *
  * Differences from `godwit lint`, on purpose:
  * - ESLint's directive comments (`eslint-disable…`) are left to ESLint, which applies them
@@ -34,7 +35,7 @@ import type { TransactionMode } from '../analysis/transactions.js';
 import type { LintResult, RuleSetting } from '../engine/types.js';
 import type { ParsedFile } from '../dialects/postgresql/types.js';
 import type { Catalog } from '../analysis/catalog.js';
-import { initJsParserSync, isJsMigrationPath, isJsRunnerName, prepareJsMigration } from '../sources/extract/index.js';
+import { languageOf, prepareMigration } from '../sources/extract/index.js';
 import { configKey, resolveConfigSync } from './godwit-config.js';
 import { historyBefore } from './history.js';
 import { cachedRootOf, createStamps } from './root-cache.js';
@@ -106,8 +107,9 @@ export function analyze(input: AnalysisInput): LintResult {
   const c = resolved.config;
   const runner = settings.runner ?? (c.runner && isRunnerName(c.runner) ? c.runner : 'auto');
   const pgVersion = settings.pgVersion ?? c.pgVersion;
-  const js = isJsMigrationPath(file);
-  if (js) initJsParserSync(); // its root is found by reading the folder's other migrations
+  // a JS/TS (or Python) migration: its root is found by reading the folder's other migrations
+  const language = languageOf(file);
+  language?.initSync();
   const stamps = createStamps();
   const root = onDisk ? cachedRootOf(file, { runner, pgVersion }, stamps) : undefined;
   // down/undo scripts and files the runner ignores: `godwit lint <dir>` skips them too
@@ -115,9 +117,10 @@ export function analyze(input: AnalysisInput): LintResult {
   const historyKey = [root?.dir, runner, pgVersion, configKey(resolved), settings.schema].join('\0');
   const history = (): Catalog => historyBefore(root, file, historyKey, () => seedCatalog(resolved, project), stamps);
 
-  if (js) {
-    // a JS/TS migration: its calls' SQL, as lintVirtualFile lints it, on the AST ESLint parsed
-    const migration = prepareJsMigration(file, input.text, { runner: jsRunnerOf(root?.runner ?? runner), ast: input.ast });
+  if (language) {
+    // a JS/TS (or Python) migration: its calls' SQL and translated builder calls, as lintVirtualFile
+    // lints it, on the AST ESLint parsed
+    const migration = prepareMigration(file, input.text, { runner: root?.runner ?? runner, ast: input.ast })!;
     const forced = project.overrides.transaction ?? (c.transaction && c.transaction !== 'auto' ? (c.transaction as TransactionMode) : undefined);
     const options = { ...lintOptionsFor(resolved, project, undefined), catalog: history(), takeCatalog: true };
     return migration.lint({ ...options, transaction: forced, eslintComments: false }).result;
@@ -164,6 +167,3 @@ function ruleSettings(resolved: ResolvedConfig, enabled: ReadonlySet<string>): R
   return out;
 }
 
-function jsRunnerOf(runner: string | undefined) {
-  return runner && isJsRunnerName(runner) ? runner : undefined;
-}

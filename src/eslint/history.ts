@@ -14,7 +14,7 @@ import { replayParsed } from '../analysis/history.js';
 import { blankRanges, type MigrationRoot } from '../sources/index.js';
 import type { Catalog } from '../analysis/catalog.js';
 import type { Stamps } from './root-cache.js';
-import { initJsParserSync, isJsMigrationPath, isJsRunnerName, prepareJsMigration } from '../sources/extract/index.js';
+import { languageOf, prepareMigration } from '../sources/extract/index.js';
 import type { ParsedFile } from '../dialects/postgresql/types.js';
 
 interface Checkpoint {
@@ -53,7 +53,7 @@ export function historyBefore(root: MigrationRoot | undefined, file: string, key
     } catch {
       continue; // unreadable history is skipped, as the CLI does
     }
-    replayParsed(catalog, isJsMigrationPath(f.path) ? jsMigration(f.path, raw, root.runner) : parseFile(f.path, blankRanges(raw, f.exclude)));
+    replayParsed(catalog, extractedMigration(f.path, raw, root.runner) ?? parseFile(f.path, blankRanges(raw, f.exclude)));
   }
   catalog.sealAsHistory();
   const used = start?.upTo === before.length ? start : { upTo: before.length, signatures, catalog: catalog.clone() };
@@ -64,8 +64,8 @@ export function historyBefore(root: MigrationRoot | undefined, file: string, key
   return catalog;
 }
 
-/** The SQL a JS/TS migration sends, as history (what project.ts replays). */
-function jsMigration(path: string, text: string, runner: string): ParsedFile {
-  initJsParserSync();
-  return prepareJsMigration(path, text, { runner: isJsRunnerName(runner) ? runner : undefined }).parsed;
+/** The SQL a JS/TS (or Python) migration sends, as history (what project.ts replays); undefined for SQL. */
+function extractedMigration(path: string, text: string, runner: string): ParsedFile | undefined {
+  languageOf(path)?.initSync();
+  return prepareMigration(path, text, { runner })?.parsed;
 }

@@ -11,6 +11,8 @@ import { basename, dirname, join } from 'node:path';
 import type { MigrationRoot } from '../sources/types.js';
 import type { Plan } from './types.js';
 import { sqlFiles, type OutputFile } from './writers/sql.js';
+import { jsFiles, JS_PLAN_RUNNERS } from './writers/js.js';
+import type { RunnerName } from '../sources/types.js';
 import { pgrollMigrations } from './writers/pgroll.js';
 import { markdownRunbook } from './writers/markdown.js';
 
@@ -20,6 +22,9 @@ export { pgrollMigrations, type PgrollMigration } from './writers/pgroll.js';
 export { markdownRunbook } from './writers/markdown.js';
 export * from './types.js';
 
+/** Runners whose phases sql.ts writes as SQL migrations of their own layout. */
+const SQL_RUNNERS: readonly RunnerName[] = ['plain', 'golang-migrate', 'prisma', 'flyway', 'goose', 'dbmate', 'diesel', 'node-pg-migrate', 'atlas', 'drizzle'];
+
 export type Emit = 'sql' | 'pgroll' | 'markdown';
 export const EMITS: readonly Emit[] = ['sql', 'pgroll', 'markdown'];
 
@@ -27,11 +32,16 @@ export const EMITS: readonly Emit[] = ['sql', 'pgroll', 'markdown'];
 export function baseName(file: string): string {
   let name = basename(file);
   if (['migration.sql', 'up.sql', 'down.sql'].includes(name)) name = basename(dirname(file));
+  name = name.replace(/\.([cm]?[jt]s|py)$/, ''); // a JS/TS or Python migration
   for (const ext of ['.sql', '.up', '.down', '.autocommit', '.postgres']) if (name.endsWith(ext)) name = name.slice(0, -ext.length);
   const flyway = /^[VUR][\d._]*__(.+)$/.exec(name);
   if (flyway) name = flyway[1];
   else name = name.replace(/^[\d-]+[_-]?/, '');
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const slug = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2') // AddEmailIndex → Add_Email_Index
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return slug || 'migration';
 }
 
@@ -58,14 +68,17 @@ export function renderPlan(plan: Plan, emit: Emit, opts: RenderOptions): Rendere
     const root = opts.root;
     // a file in no migration root: number after the numbered files already in the output directory
     const loose = (opts.outNames ?? []).map((n) => ({ path: n, version: /^\d+/.exec(n)?.[0] ?? '' })).filter((f) => f.version);
-    const out = sqlFiles(plan, {
-      runner: root?.runner ?? 'plain',
-      flavor: root?.flavor,
-      files: root ? root.files.map((f) => ({ path: f.path, version: f.version })) : loose,
-      base,
-      now: opts.now,
-    });
-    const text = out.files.map((f) => `-- ==> ${f.path}\n${f.content}`).join('\n');
+    const runner = root?.runner ?? 'plain';
+    const target = { runner, flavor: root?.flavor, files: root ? root.files.map((f) => ({ path: f.path, version: f.version })) : loose, base, now: opts.now };
+    let out;
+    if (JS_PLAN_RUNNERS.includes(runner)) out = jsFiles(plan, target);
+    else if (SQL_RUNNERS.includes(runner)) out = sqlFiles(plan, target);
+    else {
+      // a runner without a writer of its own (e.g. a Python tool): plain SQL phase files
+      out = sqlFiles(plan, { ...target, runner: 'plain' });
+      out.notes.push(`godwit writes no ${runner} migrations: the phases are SQL files (run each with psql, or paste its SQL into a ${runner} migration of its own)`);
+    }
+    const text = out.files.map((f) => `${/\.[cm]?[jt]s$/.test(f.path) ? '//' : '--'} ==> ${f.path}\n${f.content}`).join('\n');
     return { files: out.files, notes: out.notes, text };
   }
   if (emit === 'pgroll') {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { SourceText } from '../dialects/postgresql/source.js';
 import { rowLocksBlockWrites, type Lock } from '../analysis/lock-types.js';
 import type { Finding, LintResult } from '../engine/types.js';
+export { coverage, coverageLine, type Coverage } from './coverage.js';
 
 /** The working directory paths are reported relative to (the CI workspace, the repository root). */
 export interface ReportOptions {

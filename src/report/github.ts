@@ -7,10 +7,11 @@
  * Escaping follows @actions/core: in the message `%`, CR and LF become %25, %0D, %0A; in
  * property values `:` and `,` also become %3A and %2C. The lock goes on a second line of the
  * message. GitHub shows at most 10 error and 10 warning annotations per step (the rest are
- * in the log); use SARIF upload for more.
+ * in the log); use SARIF upload for more. The run's coverage (files, statements analysed, calls
+ * not analysable) is a last `::notice` without a file.
  */
 import type { LintResult } from '../engine/types.js';
-import { displayPath, isIoFailure, lockLine, plural, totals, type ReportOptions } from './common.js';
+import { coverage, coverageLine, displayPath, isIoFailure, lockLine, plural, totals, type ReportOptions } from './common.js';
 
 export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -41,5 +42,7 @@ export function formatGithub(results: LintResult[], opts: ReportOptions = {}): s
   }
   const t = totals(results);
   if (t.errors + t.warnings > 0) out += `godwit: ${plural(t.errors + t.warnings, 'problem')} (${plural(t.errors, 'error')}, ${plural(t.warnings, 'warning')}) in ${plural(t.filesWithProblems, 'file')}\n`;
+  // coverage: a notice (shown in the run's summary, not on a file)
+  out += `::notice title=${escapeProperty('godwit coverage')}::${escapeData(coverageLine(coverage(results)))}\n`;
   return out;
 }

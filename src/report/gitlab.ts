@@ -12,6 +12,9 @@
  * Severity: a statement that cannot run (syntax error, unreadable file) is `blocker`; an error
  * whose lock stops reads or writes for longer than a catalog change is `critical`; other
  * errors `major`; a warning whose lock stops reads or writes is `minor`; other warnings `info`.
+ *
+ * The report holds issues only (GitLab reads nothing else): a call godwit could not analyse is a
+ * dynamic-sql issue, and `godwit lint --format gitlab` writes the run's coverage line to stderr.
  */
 import type { Finding, LintResult } from '../engine/types.js';
 import { displayPath, fingerprints, isIoFailure, type ReportOptions } from './common.js';

@@ -10,7 +10,8 @@
  * One suite per linted file, one test case per finding (errors and warnings are both
  * failures, as in ESLint's junit format; `type` names the rule, the body says which). A
  * syntax error or an unreadable file is an `<error>`: the migration cannot run. A clean file
- * is one passing test case, so the report lists every file that was checked.
+ * is one passing test case, so the report lists every file that was checked. Each suite's
+ * `<properties>` carry the coverage: `statements` analysed and `unanalysable` calls.
  */
 import type { LintResult } from '../engine/types.js';
 import { displayPath, isIoFailure, lockLine, type ReportOptions } from './common.js';
@@ -61,7 +62,9 @@ export function formatJunit(results: LintResult[], opts: ReportOptions = {}): st
     tests += count;
     failures += f;
     errors += e;
-    suites += `  <testsuite${attrs([['name', file], ['tests', count], ['failures', f], ['errors', e], ['skipped', 0], ['time', 0]])}>\n${cases}  </testsuite>\n`;
+    // coverage (CLI.md): what was analysed in the file, as testsuite properties
+    const props = r.stats ? `    <properties>\n      <property${attrs([['name', 'statements'], ['value', r.stats.statements]])}/>\n      <property${attrs([['name', 'unanalysable'], ['value', r.stats.unanalysable]])}/>\n    </properties>\n` : '';
+    suites += `  <testsuite${attrs([['name', file], ['tests', count], ['failures', f], ['errors', e], ['skipped', 0], ['time', 0]])}>\n${props}${cases}  </testsuite>\n`;
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs([['name', 'godwit'], ['tests', tests], ['failures', failures], ['errors', errors]])}>\n${suites}</testsuites>\n`;
 }

@@ -4,13 +4,14 @@
  *   - a heading with the counts and a table of files with problems;
  *   - per file, a collapsible <details> block with a table of findings: position, severity,
  *     rule, message and the lock (mode on table, what it blocks, for how long);
- *   - the findings whose safe form is a multi-step plan, with the `godwit plan <file>` to run.
+ *   - the findings whose safe form is a multi-step plan, with the `godwit plan <file>` to run;
+ *   - the coverage line (files, statements analysed, calls not analysable) last.
  *
  * Table cells are escaped (pipes, HTML, markdown punctuation, line breaks). GitHub caps a
  * comment at 65,536 characters: past ~60,000 the remaining files are only counted.
  */
 import type { Finding, LintResult } from '../engine/types.js';
-import { displayPath, isIoFailure, plural, totals, type ReportOptions } from './common.js';
+import { coverage, coverageLine, displayPath, isIoFailure, plural, totals, type ReportOptions } from './common.js';
 
 export interface MarkdownOptions extends ReportOptions {
   /** stop adding per-file details past this many characters (default 60,000) */
@@ -48,8 +49,9 @@ export function formatMarkdown(results: LintResult[], opts: MarkdownOptions = {}
   const cwd = opts.cwd ?? process.cwd();
   const max = opts.maxLength ?? 60_000;
   const t = totals(results);
+  const covered = `<sub>Coverage: ${coverageLine(coverage(results))}.</sub>\n`;
   if (t.errors + t.warnings === 0) {
-    return `### ✅ godwit: no problems in ${plural(t.files, 'migration file')}\n`;
+    return `### ✅ godwit: no problems in ${plural(t.files, 'migration file')}\n\n${covered}`;
   }
   const withProblems = results.filter((r) => r.messages.length > 0);
   let out = `### ${t.errors ? '❌' : '⚠️'} godwit: ${counts(t.errors, t.warnings)} in ${t.filesWithProblems} of ${plural(t.files, 'file')}\n\n`;
@@ -93,6 +95,6 @@ export function formatMarkdown(results: LintResult[], opts: MarkdownOptions = {}
   if (omitted) out += `_…and ${plural(omitted, 'more file')} with problems, left out to keep this comment short: see the job log._\n\n`;
 
   if (plans.length) out += `#### Needs an expand-contract plan\n\n${plans.join('\n')}\n\n`;
-  out += '<sub>Lock: the table-level lock PostgreSQL takes · blocks: the traffic that waits while it is held · duration: `instant` (catalog change), `scan` (reads the whole table), `rewrite` (rewrites the table), `long` (index build, backfill).</sub>\n';
-  return out;
+  out += '<sub>Lock: the table-level lock PostgreSQL takes · blocks: the traffic that waits while it is held · duration: `instant` (catalog change), `scan` (reads the whole table), `rewrite` (rewrites the table), `long` (index build, backfill).</sub>\n\n';
+  return out + covered;
 }

@@ -17,7 +17,7 @@ import type { Fix, Log, Notification, Region, ReportingDescriptor, Result, Run }
 import { rules as catalog } from '../lint.js';
 import { SourceText } from '../dialects/postgresql/source.js';
 import type { Edit, LintResult, RuleDefinition } from '../engine/types.js';
-import { displayPath, fingerprints, FINGERPRINT_KEY, isIoFailure, messageOffsets, packageInfo, positionAt, ruleDocsUrl, type PackageInfo, type ReportOptions } from './common.js';
+import { coverage, displayPath, fingerprints, FINGERPRINT_KEY, isIoFailure, messageOffsets, packageInfo, positionAt, ruleDocsUrl, type PackageInfo, type ReportOptions } from './common.js';
 import { ruleHelpMarkdown, ruleHelpText } from './rule-docs.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -114,6 +114,8 @@ function sarifLog(results: LintResult[], opts: SarifOptions = {}): Log {
     originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd).href.replace(/\/?$/, '/') } },
     columnKind: 'utf16CodeUnits',
     results: sarifResults,
+    // coverage (CLI.md): files, statements analysed, calls not analysable (each also a dynamic-sql result)
+    properties: { coverage: coverage(results) },
   };
   return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
 }

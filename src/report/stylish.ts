@@ -6,6 +6,7 @@
 import type { Finding, LintResult } from '../engine/types.js';
 import type { Paint } from './color.js';
 import { lockLine } from './common.js';
+import { coverage, coverageLine } from './coverage.js';
 
 /** Columns of a terminal when the output is not one (a pipe, a file, a CI log). */
 export const DEFAULT_WIDTH = 80;
@@ -32,13 +33,15 @@ export function formatStylish(results: LintResult[], paint: Paint, cwd: string =
     }
   }
   const total = errors + warnings;
-  if (total === 0) return '';
+  // every run states what it analysed and what it could not (CLI.md, coverage), clean or not
+  const covered = paint('dim', coverageLine(coverage(results)));
+  if (total === 0) return `${covered}\n`;
   const mark = errors ? paint('red', '✖') : paint('yellow', '⚠');
   out += `\n${mark} ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})\n`;
   if (fixableErrors + fixableWarnings > 0) {
     out += `  ${fixableErrors} error${fixableErrors === 1 ? '' : 's'} and ${fixableWarnings} warning${fixableWarnings === 1 ? '' : 's'} have a mechanical fix: run godwit lint --fix (or --fix-dry-run to see the diff).\n`;
   }
-  return out;
+  return `${out}${covered}\n`;
 }
 
 /**

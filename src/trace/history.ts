@@ -15,6 +15,7 @@ import { Catalog } from '../analysis/catalog.js';
 import { catalogFromDump, replayParsed } from '../analysis/history.js';
 import { blankRanges, fileTransaction, isRunnerName, rootOf, type RunnerName } from '../sources/index.js';
 import { ConfigLoader } from '../config/index.js';
+import { languageOf, prepareMigration, sentStatements } from '../sources/extract/index.js';
 import { pgError, type Engine } from './engine.js';
 import { notReplayable } from './statements.js';
 import type { HistoryReport } from './types.js';
@@ -32,8 +33,12 @@ export interface HistoryOptions {
 }
 
 export interface PreparedFile {
-  /** the migration, parsed (down sections blanked) */
+  /** the migration, parsed (down sections blanked; a JS/TS or Python migration: the statements it sends) */
   parsed: ParsedFile;
+  /** a JS/TS or Python migration: the file line of a statement (the call that sends it) */
+  lineOf?: (offset: number) => number;
+  /** a JS/TS or Python migration: calls godwit cannot read or translate (not traced) */
+  unreadable?: Array<{ line: number; callee: string; reason: string }>;
   /** history to replay, in order: the schema dump first (when any), then the earlier migrations */
   history: ParsedFile[];
   source: HistoryReport['source'];
@@ -51,11 +56,19 @@ export async function prepareFile(file: string, opts: HistoryOptions): Promise<P
   const resolved = await configs.forFile(path);
   const cfgRunner = resolved.config.runner && isRunnerName(resolved.config.runner) ? resolved.config.runner : 'auto';
   const runner = opts.runner && opts.runner !== 'auto' ? opts.runner : cfgRunner;
+  await languageOf(path)?.init();
   const root = await rootOf(path, { runner, pgVersion: resolved.config.pgVersion });
 
+  // a JS/TS or Python migration is traced as the statements it sends (its calls translated)
+  const extracted = prepareMigration(path, raw, { runner: root?.runner ?? runner });
+  if (extracted?.migration.error) {
+    const e = extracted.migration.error;
+    throw new Error(`cannot parse ${path}:${e.line}:${e.column}: ${e.message}`);
+  }
+  const sent = extracted ? sentStatements(extracted) : undefined;
   let text = raw;
-  if (root) text = blankRanges(raw, fileTransaction(root, path, raw, { pgVersion: resolved.config.pgVersion }).exclude);
-  const parsed = parseFile(path, text);
+  if (root && !sent) text = blankRanges(raw, fileTransaction(root, path, raw, { pgVersion: resolved.config.pgVersion }).exclude);
+  const parsed = sent ? sent.parsed : parseFile(path, text);
 
   const history: ParsedFile[] = [];
   let catalog = new Catalog();
@@ -76,14 +89,19 @@ export async function prepareFile(file: string, opts: HistoryOptions): Promise<P
       } catch {
         continue;
       }
-      const p = parseFile(f.path, blankRanges(body, f.exclude));
+      const earlier = prepareMigration(f.path, body, { runner: root.runner });
+      const p = earlier ? sentStatements(earlier).parsed : parseFile(f.path, blankRanges(body, f.exclude));
       history.push(p);
       replayParsed(catalog, p);
       source = source === 'schema' ? 'schema' : 'migrations';
     }
   }
   catalog.sealAsHistory();
-  return { parsed, history, source, catalog, targetPgVersion: opts.pgVersion ?? resolved.config.pgVersion ?? 15 };
+  const targetPgVersion = opts.pgVersion ?? resolved.config.pgVersion ?? 15;
+  if (!sent) return { parsed, history, source, catalog, targetPgVersion };
+  const lineAt = (offset: number): number => raw.slice(0, offset).split('\n').length;
+  const unreadable = sent.unreadable.map((d) => ({ line: lineAt(d.callRange[0]), callee: d.callee, reason: d.reason }));
+  return { parsed, history, source, catalog, lineOf: sent.lineOf, unreadable, targetPgVersion };
 }
 
 /**

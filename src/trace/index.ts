@@ -119,6 +119,7 @@ async function tracePrepared(prepared: PreparedFile, opts: TraceOptions): Promis
       pgVersion: majorOf(engine.versionNum),
       settings,
       signal: opts.signal,
+      ...(prepared.lineOf ? { lineOf: prepared.lineOf } : {}),
     });
     return {
       file: prepared.parsed.path,
@@ -129,6 +130,7 @@ async function tracePrepared(prepared: PreparedFile, opts: TraceOptions): Promis
       history,
       startMs,
       statements,
+      ...(prepared.unreadable?.length ? { unreadable: prepared.unreadable } : {}),
     };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);

@@ -4,7 +4,7 @@ import { lockStrength } from '../analysis/lock-types.js';
 import type { TraceResult, TracedLock } from './types.js';
 
 export function formatTraceJson(result: TraceResult): string {
-  const { file, engine, serverVersion, committed, history, startMs, statements } = result;
+  const { file, engine, serverVersion, committed, history, startMs, statements, unreadable } = result;
   return JSON.stringify(
     {
       file,
@@ -27,6 +27,7 @@ export function formatTraceJson(result: TraceResult): string {
         static: s.static,
         differences: s.differences,
       })),
+      ...(unreadable?.length ? { unreadable } : {}),
     },
     null,
     2,
@@ -151,9 +152,13 @@ export function formatTraceStylish(result: TraceResult, paint: Paint, cwd: strin
       out += `${pad}${paint('green', '✓')} ${paint('dim', `matches godwit: ${s.static.map((l) => `${l.mode} on ${l.relation} (${l.duration})`).join('; ')}`)}\n`;
     }
   }
+  for (const u of result.unreadable ?? []) {
+    out += `\n  ${paint('dim', String(u.line).padStart(width))}  ${paint('yellow', 'not traced')}: godwit cannot read or translate this ${u.callee}() call (${u.reason})\n`;
+  }
   const parts = [`${traced} statement${traced === 1 ? '' : 's'} traced`];
   if (failed) parts.push(`${failed} failed`);
   if (skipped) parts.push(`${skipped} not traced`);
+  if (result.unreadable?.length) parts.push(`${result.unreadable.length} call${result.unreadable.length === 1 ? '' : 's'} not analysable`);
   const mark = failed ? paint('red', '✖') : differences ? paint('yellow', '≠') : paint('green', '✔');
   out += `\n${mark} ${parts.join(', ')} · ${differences} disagreement${differences === 1 ? '' : 's'} with godwit's lock table · rolled back\n`;
   if (failed) {

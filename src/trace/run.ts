@@ -131,6 +131,8 @@ export interface RunOptions {
   settings?: string;
   /** stop between statements (SIGINT) */
   signal?: AbortSignal;
+  /** the file line of a statement (a JS/TS or Python migration: the line of the call that sends it) */
+  lineOf?: (offset: number) => number;
 }
 
 const SAVEPOINT = 'godwit_trace';
@@ -158,7 +160,7 @@ export async function traceStatements(engine: Engine, parsed: ParsedFile, opts: 
       // PGlite runs in this thread: let the event loop deliver signals (SIGINT) between statements
       await new Promise((r) => setImmediate(r));
       const stmt = stmts[i];
-      const base = baseResult(parsed, stmt, statics[i]);
+      const base = baseResult(parsed, stmt, statics[i], opts.lineOf);
       if (opts.signal?.aborted) {
         out.push({ ...base, skipped: 'interrupted' });
         continue;
@@ -230,9 +232,9 @@ function staticLocks(stmt: Statement, catalog: Catalog, pgVersion: number): Stat
   return locks.map((l) => ({ relation: l.table, mode: l.mode, duration: l.duration }));
 }
 
-function baseResult(parsed: ParsedFile, stmt: Statement, statics: StaticLock[]): TracedStatement {
+function baseResult(parsed: ParsedFile, stmt: Statement, statics: StaticLock[], lineOf?: (offset: number) => number): TracedStatement {
   return {
-    line: parsed.source.position(stmt.start).line,
+    line: lineOf ? lineOf(stmt.start) : parsed.source.position(stmt.start).line,
     sql: stmt.text,
     statementKind: stmt.kind,
     locks: [],

@@ -96,4 +96,6 @@ export interface TraceResult {
   /** engine start-up (PGlite) or connection time, in milliseconds */
   startMs: number;
   statements: TracedStatement[];
+  /** a JS/TS or Python migration: calls godwit could not read or translate, so not traced */
+  unreadable?: Array<{ line: number; callee: string; reason: string }>;
 }

@@ -212,3 +212,44 @@ export function snippet(text: string, n: { range: [number, number] }, max = 60):
   const s = text.slice(n.range[0], n.range[1]).replace(/\s+/g, ' ');
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
+
+/** A Knex builder (a thenable) runs only when awaited, returned, chained with then/catch, or passed to Promise.all. */
+export function isExecuted(call: Node): boolean {
+  let cur: Node = call;
+  for (;;) {
+    const p = parentOf(cur);
+    if (!p) return false;
+    switch (p.type) {
+      case 'AwaitExpression':
+      case 'ReturnStatement':
+      case 'ExpressionStatement':
+      case 'YieldExpression':
+        return true;
+      case 'ArrowFunctionExpression':
+        return p.body === cur;
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+      case 'TSSatisfiesExpression':
+      case 'ChainExpression':
+      case 'SequenceExpression':
+        cur = p;
+        continue;
+      case 'MemberExpression': {
+        if (p.object !== cur || p.property.type !== 'Identifier') return false;
+        if (['then', 'catch', 'finally', 'asCallback'].includes(p.property.name)) return true;
+        const c = parentOf(p);
+        if (c?.type === 'CallExpression' && c.callee === p) {
+          cur = c; // knex.schema.raw(a).raw(b): the chain runs as a whole
+          continue;
+        }
+        return false;
+      }
+      case 'ArrayExpression': {
+        const c = parentOf(p);
+        return c?.type === 'CallExpression' && /^Promise\.(all|allSettled)$/.test(memberPath(c.callee) ?? '');
+      }
+      default:
+        return false;
+    }
+  }
+}

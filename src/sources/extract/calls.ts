@@ -13,17 +13,20 @@
  *
  * The runner object is the migration function's parameter at its position (whatever its name),
  * followed through `const` aliases and destructuring, and into helper functions of the same file
- * it is passed to. Other calls on it (queryInterface.addIndex, knex.schema.createTable, …) are
- * counted as builder calls, not linted.
+ * it is passed to. Schema-builder calls on it (queryInterface.addIndex, knex.schema.createTable,
+ * pgm.createIndex, queryRunner.createIndex, db.schema…execute()) are translated by the runner's
+ * module in builders/ into the statements the tool sends (BuilderCall), or, when a value they
+ * need cannot be read statically, reported (a DynamicCall with `operation`).
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { memberPath, parentOf, resolveBinding, snippet, unwrap, type Node } from './ast.js';
+import { isExecuted, memberPath, resolveBinding, snippet, unwrap, type Node } from './ast.js';
 import { classMethod, type FunctionNode } from './shape.js';
 import { MappedBuilder, evaluate, substitute, type TagMode } from './strings.js';
 import { scanSql } from '../../dialects/postgresql/pg.js';
 import { markStatementPlaceholders } from './statement-placeholders.js';
 import { SourceText } from '../../dialects/postgresql/source.js';
-import type { ControlCall, DynamicCall, ExtractedCall, Fragment, JsRunnerName } from './types.js';
+import type { BuilderCall, ControlCall, DynamicCall, ExtractedCall, Fragment, JsRunnerName } from './types.js';
+import { TRANSLATORS, valueOf, type BuilderEnv, type BuilderOp } from './builders/index.js';
 
 interface Role {
   /** canonical path: '$0' (first parameter), '$1', 'this' */
@@ -50,7 +53,6 @@ interface Ctx {
 export const callNodes = new WeakMap<ExtractedCall, Node>();
 
 const TYPEORM_CONTROL: Record<string, ControlCall['sql']> = { startTransaction: 'BEGIN', commitTransaction: 'COMMIT', rollbackTransaction: 'ROLLBACK' };
-const NOT_BUILDER = new Set(['noTransaction', 'func', 'transaction', 'release', 'connect', 'isTransactionActive', 'getTable', 'hasTable', 'hasColumn', 'getTables']);
 
 export function collectCalls(
   fn: FunctionNode,
@@ -165,6 +167,12 @@ function enterCallbacks(call: TSESTree.CallExpression, ctx: Ctx): void {
 }
 
 function handleCall(call: TSESTree.CallExpression, ctx: Ctx): boolean {
+  const translate = TRANSLATORS[ctx.runner];
+  const op = translate ? translate(call, builderEnv(ctx)) : undefined;
+  if (op) {
+    addBuilder(ctx, op);
+    return true;
+  }
   const path = canonical(call.callee, ctx);
   const arg0 = call.arguments[0] as Node | undefined;
   switch (ctx.runner) {
@@ -202,7 +210,7 @@ function handleCall(call: TSESTree.CallExpression, ctx: Ctx): boolean {
       break;
     case 'sequelize':
       if (path === '$0.sequelize.query' || path === '$1.query') {
-        if (arg0) addSql(ctx, call, arg0, 'queryInterface.sequelize.query', 'text', false, sequelizeTx(call, ctx), (b) => sequelizeReplacements(call, b));
+        if (arg0) addSql(ctx, call, arg0, 'queryInterface.sequelize.query', 'text', false, sequelizeTx(call.arguments[1] as Node | undefined, ctx), (b) => sequelizeReplacements(call, b));
         return true;
       }
       break;
@@ -215,9 +223,48 @@ function handleCall(call: TSESTree.CallExpression, ctx: Ctx): boolean {
       break;
     }
   }
-  if (inlineHelper(call, ctx)) return true;
-  if (path && /^\$[01]\.[A-Za-z]/.test(path) && !NOT_BUILDER.has(path.split('.')[1].replace('()', ''))) ctx.builderCalls++;
-  return false;
+  return inlineHelper(call, ctx);
+}
+
+/** What the translators of builders/ see of the file and the runner roles. */
+function builderEnv(ctx: Ctx): BuilderEnv {
+  const env: BuilderEnv = {
+    text: ctx.text,
+    program: ctx.program,
+    runner: ctx.runner,
+    path: (n) => canonical(n, ctx),
+    value: (n) => valueOf(n, env),
+    txOf: (n) => rootRole(n, ctx)?.tx,
+    sequelizeTx: (options) => sequelizeTx(options, ctx),
+  };
+  return env;
+}
+
+/** A recognised builder operation: the statements its tool sends, or a dynamic-sql report. */
+function addBuilder(ctx: Ctx, op: BuilderOp): void {
+  ctx.builderCalls++;
+  const range: [number, number] = [op.node.range[0], op.node.range[1]];
+  const common = {
+    callee: op.callee,
+    callRange: range,
+    argRange: range,
+    direction: ctx.direction,
+    directives: [],
+    operation: op.operation,
+    ...(op.tx ? { jsTransaction: op.tx } : {}),
+  };
+  let c: BuilderCall | DynamicCall;
+  if (op.statements && op.statements.length) {
+    const b: BuilderCall = { kind: 'builder', ...common, statements: op.statements.map((st) => st.replace(/;\s*$/, '')) };
+    if (op.queries && op.queries.some((n) => n > 1)) b.queries = op.queries;
+    if (op.fixes && Object.keys(op.fixes).length) b.fixes = op.fixes;
+    if (op.suggestions && Object.keys(op.suggestions).length) b.suggestions = op.suggestions;
+    c = b;
+  } else {
+    c = { kind: 'dynamic', ...common, expr: snippet(ctx.text, op.node), reason: op.reason ?? 'it sends no statement godwit can read', ...(op.creates?.length ? { creates: op.creates } : {}) };
+  }
+  callNodes.set(c, op.node);
+  ctx.out.push({ call: c, queued: !!op.queued });
 }
 
 function handleTagged(t: TSESTree.TaggedTemplateExpression, ctx: Ctx): boolean {
@@ -240,50 +287,10 @@ function knexRaw(call: TSESTree.CallExpression, ctx: Ctx): string | undefined {
   return inner !== call.callee.object && canonical(inner, ctx) === '$0.schema' ? 'knex.schema.raw' : undefined;
 }
 
-/** A knex builder runs only when awaited, returned, chained with then/catch, or passed to Promise.all. */
-function isExecuted(call: Node): boolean {
-  let cur: Node = call;
-  for (;;) {
-    const p = parentOf(cur);
-    if (!p) return false;
-    switch (p.type) {
-      case 'AwaitExpression':
-      case 'ReturnStatement':
-      case 'ExpressionStatement':
-      case 'YieldExpression':
-        return true;
-      case 'ArrowFunctionExpression':
-        return p.body === cur;
-      case 'TSAsExpression':
-      case 'TSNonNullExpression':
-      case 'TSSatisfiesExpression':
-      case 'ChainExpression':
-      case 'SequenceExpression':
-        cur = p;
-        continue;
-      case 'MemberExpression': {
-        if (p.object !== cur || p.property.type !== 'Identifier') return false;
-        if (['then', 'catch', 'finally', 'asCallback'].includes(p.property.name)) return true;
-        const c = parentOf(p);
-        if (c?.type === 'CallExpression' && c.callee === p) {
-          cur = c; // knex.schema.raw(a).raw(b): the chain runs as a whole
-          continue;
-        }
-        return false;
-      }
-      case 'ArrayExpression': {
-        const c = parentOf(p);
-        return c?.type === 'CallExpression' && /^Promise\.(all|allSettled)$/.test(memberPath(c.callee) ?? '');
-      }
-      default:
-        return false;
-    }
-  }
-}
 
-/** `{ transaction: t }` in the options of queryInterface.sequelize.query(sql, options). */
-function sequelizeTx(call: TSESTree.CallExpression, ctx: Ctx): { key: string; label: string } | undefined {
-  const opts = call.arguments[1] ? unwrap(call.arguments[1] as Node) : undefined;
+/** `{ transaction: t }` (or `{ transaction }`) in the options of a Sequelize call. */
+function sequelizeTx(options: Node | undefined, ctx: Ctx): { key: string; label: string } | undefined {
+  const opts = options ? unwrap(options) : undefined;
   if (opts?.type !== 'ObjectExpression') return undefined;
   for (const p of opts.properties) {
     if (p.type !== 'Property') continue;

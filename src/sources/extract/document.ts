@@ -8,7 +8,9 @@
  *   ;
  *   SELECT '__godwit_dynamic_sql__', …;  ← a call whose SQL cannot be read (rules/dynamic-sql.ts)
  *   COMMIT;                              ← TypeORM queryRunner.commitTransaction()
- *   CREATE INDEX users_email ON users …; ← a builder call (queryInterface.addIndex …): the SQL the tool sends
+ *   CREATE INDEX users_email ON users …; ← a builder call (queryInterface.addIndex …): the SQL the tool sends,
+ *                                          one piece per statement, each anchored at the whole call
+ *   SELECT '__godwit_dynamic_sql__', …, 'builder'; ← a builder call that cannot be translated
  *
  * Synthetic text (directives, separators, markers) maps to the JS range it stands for.
  */
@@ -31,6 +33,8 @@ export interface Piece {
   call?: ExtractedCall;
   /** for directive copies: the comment's range (to fold the unused-suppression reports of its copies) */
   directive?: JsRange;
+  /** a builder call's statement: its index in `statements` */
+  part?: number;
 }
 
 export interface VirtualDocument {
@@ -52,9 +56,9 @@ export function buildDocument(m: ExtractedMigration, statementStarts?: Map<Fragm
   const spans = new Map<ExtractedCall, [number, number]>();
   const copies = new Map<string, number>();
   let text = '';
-  const synthetic = (s: string, anchor: JsRange, call?: ExtractedCall, directive?: JsRange): void => {
+  const synthetic = (s: string, anchor: JsRange, call?: ExtractedCall, directive?: JsRange, part?: number): void => {
     if (!s) return;
-    pieces.push({ docStart: text.length, docEnd: text.length + s.length, anchor, call, directive });
+    pieces.push({ docStart: text.length, docEnd: text.length + s.length, anchor, call, directive, ...(part !== undefined ? { part } : {}) });
     text += s;
   };
   const directives = (call: ExtractedCall | undefined, list: Array<{ text: string; range: JsRange }>): void => {
@@ -81,15 +85,29 @@ export function buildDocument(m: ExtractedMigration, statementStarts?: Map<Fragm
       }
       const end = call.map.rawEnd[call.sql.length - 1];
       synthetic('\n;\n', [end, end], call);
+    } else if (call.kind === 'builder') {
+      // a suppression comment above the call covers each of its statements
+      call.statements.forEach((st, i) => {
+        directives(call, call.directives);
+        synthetic(`${st};\n`, call.callRange, call, undefined, i);
+      });
     } else {
       directives(call, call.directives);
-      if (call.kind === 'builder') for (const st of call.statements) synthetic(`${st};\n`, call.callRange, call);
-      else if (call.kind === 'dynamic') synthetic(`SELECT '${DYNAMIC_SQL_MARKER}', ${sqlString(call.callee)}, ${sqlString(call.expr)}, ${sqlString(call.reason)};\n`, call.argRange, call);
+      if (call.kind === 'dynamic') {
+        synthetic(`SELECT '${DYNAMIC_SQL_MARKER}', ${sqlString(call.callee)}, ${sqlString(call.expr)}, ${sqlString(call.reason)}${call.operation !== undefined ? ", 'builder'" : ''};\n`, call.argRange, call);
+        // what the call is known to create, so the catalog has it (DynamicCall.creates)
+        for (const c of call.creates ?? []) synthetic(`${standIn(c)};\n`, call.argRange, call);
+      }
       else synthetic(`${call.sql};\n`, call.callRange, call);
     }
     spans.set(call, [start, text.length]);
   }
   return { text, pieces, spans, copies };
+}
+
+/** The empty stand-in of a relation an unreadable call creates: `CREATE TABLE "t" ()`, `CREATE VIEW "v" AS SELECT`. */
+export function standIn(c: { kind: 'table' | 'view' | 'materialized view'; name: string }): string {
+  return c.kind === 'table' ? `CREATE TABLE ${c.name} ()` : `CREATE ${c.kind.toUpperCase()} ${c.name} AS SELECT`;
 }
 
 function oneLine(s: string): string {
@@ -101,7 +119,7 @@ function sqlString(s: string): string {
 }
 
 /** The piece holding a document offset (an end offset belongs to the piece it closes). */
-function pieceAt(doc: VirtualDocument, offset: number, side: 'start' | 'end'): Piece | undefined {
+export function pieceAt(doc: VirtualDocument, offset: number, side: 'start' | 'end'): Piece | undefined {
   const ps = doc.pieces;
   let lo = 0;
   let hi = ps.length - 1;

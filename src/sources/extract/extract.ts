@@ -55,7 +55,7 @@ function extractUncached(path: string, raw: string, opts: ExtractOptions): Extra
   const shape = findShape(program);
   const detected = opts.runner ? { runner: opts.runner, by: `--runner ${opts.runner}` } : detectRunner(program, shape, comments);
   const runner = detected.runner;
-  const tx = transactionFacts(runner, shape);
+  const tx = transactionFacts(runner, shape, path);
 
   const calls: ExtractedCall[] = [];
   let builderCalls = 0;

@@ -14,7 +14,8 @@
  */
 export { initJsParser, initJsParserSync, isJsParserLoaded, isJsMigrationPath, JS_EXTENSIONS } from './parse.js';
 export { extractMigration } from './extract.js';
-export { lintJsMigration, prepareJsMigration, type JsLintOptions, type PreparedJsMigration } from './lint.js';
+export { lintJsMigration, prepareJsMigration, prepareExtracted, type JsLintOptions, type PreparedJsMigration } from './lint.js';
+export { JS_LANGUAGE, registerLanguage, languageOf, isExtractedPath, prepareMigration, initLanguageOf, sentStatements, type MigrationLanguage, type SentStatements } from './languages.js';
 export { buildDocument, type VirtualDocument } from './document.js';
 export {
   JS_RUNNERS,

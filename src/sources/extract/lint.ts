@@ -11,7 +11,7 @@ import { Catalog } from '../../analysis/catalog.js';
 import type { ParsedFile } from '../../dialects/postgresql/types.js';
 import type { Finding, LintOptions, LintResult } from '../../engine/types.js';
 import { extractMigration } from './extract.js';
-import { buildDocument, editToFile, placeholdersTouching, rangeToFile, toFile, type VirtualDocument } from './document.js';
+import { buildDocument, editToFile, pieceAt, placeholdersTouching, rangeToFile, toFile, type VirtualDocument } from './document.js';
 import { modelCallTransactions } from './txmodel.js';
 import type { ExtractOptions, ExtractedMigration, Fragment } from './types.js';
 
@@ -23,6 +23,7 @@ export interface JsLintOptions extends LintOptions, ExtractOptions {
   eslintComments?: boolean;
 }
 
+/** A migration written in a programming language, extracted and laid out as SQL (PreparedMigration). */
 export interface PreparedJsMigration {
   migration: ExtractedMigration;
   document: VirtualDocument;
@@ -39,7 +40,14 @@ export interface PreparedJsMigration {
 
 /** Extract and lay out a migration once; lint it, or replay it as history. Needs initParser() (and initJsParser() without `ast`). */
 export function prepareJsMigration(path: string, text: string, opts: ExtractOptions = {}): PreparedJsMigration {
-  const migration = extractMigration(path, text, opts);
+  return prepareExtracted(path, extractMigration(path, text, opts), text);
+}
+
+/**
+ * Lay out an extracted migration — JS/TS or Python (languages.ts), whatever front end read it —
+ * as its virtual SQL document; lint it, or replay it as history. Needs initParser().
+ */
+export function prepareExtracted(path: string, migration: ExtractedMigration, text = migration.text): PreparedJsMigration {
   let document = buildDocument(migration);
   let parsed = parseFile(path, document.text);
   if (migration.fragments.some((f) => f.directives.length > 0)) {
@@ -76,7 +84,10 @@ export function prepareJsMigration(path: string, text: string, opts: ExtractOpti
       };
       const { result, catalog } = lintWithCatalog(parsed, builtinRules, lintOptions);
       const messages = mapMessages(result.messages, parsed, document, new SourceText(text), options, migration);
-      return { result: { ...summarize(path, messages), source }, catalog };
+      // the SELECTs that stand for unreadable calls (and the relations they create) are not statements the migration sends
+      const standIns = migration.dynamic.reduce((n, d) => n + 1 + (d.creates?.length ?? 0), 0);
+      const stats = { statements: Math.max(0, (result.stats?.statements ?? 0) - standIns), unanalysable: migration.dynamic.length };
+      return { result: { ...summarize(path, messages), stats, source }, catalog };
     },
   };
 }
@@ -143,11 +154,21 @@ function mapMessages(messages: Finding[], parsed: ParsedFile, doc: VirtualDocume
     mapped.message = message;
     delete mapped.fix;
     delete mapped.suggestions;
-    if (m.fix && !touched.length) {
+    const piece = m.ruleId ? pieceAt(doc, s, 'start') : undefined;
+    if (piece?.call?.kind === 'builder' && !piece.fragment) {
+      // a builder call: its own edit, where the rule offers its SQL fix (CONCURRENTLY only
+      // outside a transaction …), never an edit of the synthetic SQL
+      if (m.fix) {
+        const own = piece.call.fixes?.[m.ruleId];
+        const sugg = piece.call.suggestions?.[m.ruleId];
+        if (own) mapped.fix = own;
+        if (sugg) mapped.suggestions = [sugg];
+      }
+    } else if (m.fix && !touched.length) {
       const f = editToFile(doc, m.fix, accept);
       if (f) mapped.fix = f;
     }
-    if (m.suggestions?.length) {
+    if (m.suggestions?.length && !(piece?.call?.kind === 'builder' && !piece.fragment)) {
       const sugg = m.suggestions.flatMap((sg) => {
         const f = editToFile(doc, sg.fix, accept);
         return f ? [{ desc: sg.desc, fix: f }] : [];

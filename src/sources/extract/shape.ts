@@ -9,7 +9,8 @@
  *   in "each"/"none" (in "all" TypeORM throws ForbiddenTransactionModeOverrideError).
  *   Migrations are ordered by the last 13 digits of the class name (getMigrations()).
  * - Knex — Migrator.latest(): one transaction around every pending migration unless
- *   `disableTransactions` is set or a pending migration's `config.transaction` is false;
+ *   `disableTransactions` is set (read from the knexfile: knexfile.ts) or a pending migration's
+ *   `config.transaction` is false;
  *   then _waterfallBatch() wraps each migration on its own (_useTransaction), and a migration
  *   with `config = { transaction: false }` runs without one.
  * - node-pg-migrate — migration.ts _apply(): with --single-transaction (the CLI default) all
@@ -29,6 +30,8 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { keyName, memberPath, parentOf, resolveBinding, unwrap, walk, type Node } from './ast.js';
 import type { JsRunnerName } from './types.js';
+import { basename } from 'node:path';
+import { knexfileSetting } from './knexfile.js';
 
 export type FunctionNode = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
 
@@ -256,7 +259,7 @@ function lineOf(n: Node): number {
 }
 
 /** How the runner wraps this migration (runner defaults + the file's own opt-out). */
-export function transactionFacts(runner: JsRunnerName | undefined, shape: MigrationShape): TxFacts {
+export function transactionFacts(runner: JsRunnerName | undefined, shape: MigrationShape, path?: string): TxFacts {
   switch (runner) {
     case 'typeorm': {
       const flag = shape.cls ? classFlag(shape.cls, 'transaction') : undefined;
@@ -278,6 +281,15 @@ export function transactionFacts(runner: JsRunnerName | undefined, shape: Migrat
     case 'kysely': {
       const t = configTransaction(shape.config);
       const name = runner === 'knex' ? 'Knex' : 'Kysely';
+      // Knex: `migrations.disableTransactions` in the knexfile, unless the migration sets config.transaction
+      const knexfile = runner === 'knex' && path && !(t && typeof t.value === 'boolean') ? knexfileSetting(path) : undefined;
+      if (knexfile?.disableTransactions) {
+        return {
+          wrapped: false,
+          reason: `\`migrations: { disableTransactions: true }\` in ${basename(knexfile.file)}: Knex runs the migrations without a transaction, each query on its own (a migration opts back in with \`config = { transaction: true }\`)`,
+          origin: '',
+        };
+      }
       if (t && t.value === false) {
         return {
           wrapped: false,

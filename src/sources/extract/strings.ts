@@ -153,7 +153,7 @@ export function evaluate(b: MappedBuilder, expr: Node, mode: TagMode = 'text', d
   return true;
 }
 
-function whyUnknown(n: TSESTree.Identifier, binding: ReturnType<typeof resolveBinding>): string {
+export function whyUnknown(n: TSESTree.Identifier, binding: ReturnType<typeof resolveBinding>): string {
   if (!binding) return `\`${n.name}\` is not defined in this file`;
   switch (binding.kind) {
     case 'param':
@@ -169,7 +169,7 @@ function whyUnknown(n: TSESTree.Identifier, binding: ReturnType<typeof resolveBi
   }
 }
 
-function describeUnknown(source: string, n: Node): string {
+export function describeUnknown(source: string, n: Node): string {
   switch (n.type) {
     case 'CallExpression':
       return `\`${snippet(source, n, 40)}\` is computed at run time`;

@@ -10,7 +10,9 @@
  * - otherwise a call of one statement runs in autocommit, and a call of several statements
  *   runs as PostgreSQL's implicit transaction block (exec_simple_query), which ends with the
  *   call — so `CREATE INDEX CONCURRENTLY` alone in its call is fine, and fails when it shares
- *   its query string with other statements.
+ *   its query string with other statements. A builder call sends its statements one query each
+ *   (Knex, TypeORM, Kysely, Alembic, Django) unless BuilderCall.queries groups them (Sequelize's
+ *   changeColumn sends its ALTERs as one string).
  *
  * Explicit BEGIN/COMMIT in the SQL behave as in analysis/transactions.ts: BEGIN inside a
  * transaction is nesting, BEGIN in an implicit block turns it into an explicit one that stays
@@ -18,20 +20,26 @@
  */
 import { txControl, type TransactionModel, type TxInfo } from '../../analysis/transactions.js';
 import type { Statement } from '../../dialects/postgresql/types.js';
-import type { VirtualDocument } from './document.js';
-import type { ExtractedCall, ExtractedMigration } from './types.js';
+import { pieceAt, type VirtualDocument } from './document.js';
+import type { BuilderCall, ExtractedCall, ExtractedMigration } from './types.js';
 
 export function modelCallTransactions(statements: Statement[], doc: VirtualDocument, m: ExtractedMigration): TransactionModel {
   const info: TxInfo[] = new Array(statements.length);
-  const byCall = new Map<ExtractedCall | undefined, Statement[]>();
-  const order: Array<ExtractedCall | undefined> = [];
+  // statements grouped by the query string that sends them: a call's SQL, or one query of a builder call
+  const byQuery = new Map<string, Statement[]>();
+  const callOf = new Map<string, ExtractedCall | undefined>();
+  const order: string[] = [];
+  const ids = new Map<ExtractedCall, number>();
   for (const s of statements) {
     const call = callAt(doc, s.start);
-    if (!byCall.has(call)) {
-      byCall.set(call, []);
-      order.push(call);
+    if (call && !ids.has(call)) ids.set(call, ids.size);
+    const key = `${call ? ids.get(call) : '-'}:${call?.kind === 'builder' ? queryOf(call, pieceAt(doc, s.start, 'start')?.part ?? 0) : 0}`;
+    if (!byQuery.has(key)) {
+      byQuery.set(key, []);
+      callOf.set(key, call);
+      order.push(key);
     }
-    byCall.get(call)!.push(s);
+    byQuery.get(key)!.push(s);
   }
 
   let nextId = 0;
@@ -40,8 +48,9 @@ export function modelCallTransactions(statements: Statement[], doc: VirtualDocum
   const closedGroups = new Set<string>();
   let explicit: { id: number; openedAt: number } | null = null;
 
-  for (const call of order) {
-    const stmts = byCall.get(call)!;
+  for (const key of order) {
+    const stmts = byQuery.get(key)!;
+    const call = callOf.get(key);
     const wrap = wrapOf(call, m);
     let current: number | null = null;
     let implicit = false;
@@ -98,6 +107,17 @@ function wrapOf(call: ExtractedCall | undefined, m: ExtractedMigration): { key: 
   if (m.wrapped) return { key: `runner:${call.direction}`, origin: m.txOrigin };
   if (call.jsTransaction) return { key: call.jsTransaction.key, origin: `inside ${call.jsTransaction.label}` };
   return undefined;
+}
+
+/** Which query string of a builder call sends its statement `part` (BuilderCall.queries; default one each). */
+function queryOf(call: BuilderCall, part: number): number {
+  if (!call.queries) return part;
+  let end = 0;
+  for (let q = 0; q < call.queries.length; q++) {
+    end += call.queries[q];
+    if (part < end) return q;
+  }
+  return call.queries.length;
 }
 
 function callAt(doc: VirtualDocument, offset: number): ExtractedCall | undefined {

@@ -84,13 +84,27 @@ export interface Fragment extends CallBase {
   map: FragmentMap;
 }
 
-/** A call whose SQL cannot be read statically (a parameter, a function result, `sql.raw(x)` …). */
+/**
+ * A call whose SQL cannot be read statically (a parameter, a function result, `sql.raw(x)` …),
+ * or a schema-builder call recognised as a migration operation that cannot be translated (a
+ * dynamic table name, spread options, a helper from another module): rule dynamic-sql reports
+ * it at the call, so nothing godwit cannot see passes as clean.
+ */
 export interface DynamicCall extends CallBase {
   kind: 'dynamic';
-  /** the argument's source text (shortened) */
+  /** the argument's source text (shortened); for a builder call, the call's */
   expr: string;
   /** why it cannot be read, e.g. "`sql` is a parameter of the function" */
   reason: string;
+  /** set for a schema-builder call that cannot be translated: the operation, as for BuilderCall */
+  operation?: string;
+  /**
+   * Relations the untranslatable call is known to create (its name is static, its definition is
+   * not: a Kysely view over a query builder, a createTable with an option godwit does not read).
+   * The schema catalog records them as created by the migration, so what follows on them (an
+   * index on the new view) is not taken for work on an existing table; nothing else is linted.
+   */
+  creates?: Array<{ kind: 'table' | 'view' | 'materialized view'; name: string }>;
 }
 
 /**
@@ -117,10 +131,22 @@ export interface BuilderCall extends CallBase {
   /** the statements the tool sends for the call, in order, each without its `;` */
   statements: string[];
   /**
+   * How the statements go to the server: the number of statements in each query string, in
+   * order (summing to `statements.length`). Several statements in one query string run as one
+   * implicit transaction when no transaction is open (Sequelize's changeColumn sends its ALTERs
+   * as one string). Absent: each statement is its own query (Knex, TypeORM, Kysely, Alembic,
+   * Django send them one by one).
+   */
+  queries?: number[];
+  /**
    * Edits of the migration file that make the call itself safe, by the rule whose finding they
-   * answer (e.g. require-concurrent-index → add `{ concurrently: true }` to the options).
+   * answer (e.g. require-concurrent-index → add `{ concurrently: true }` to the options). One is
+   * offered only where the rule offers its SQL fix (e.g. CONCURRENTLY only outside a
+   * transaction), as a fix; `suggestions` are offered as suggestions.
    */
   fixes?: Partial<Record<string, import('../../engine/types.js').Edit>>;
+  /** riskier rewrites of the call by rule id, offered as ESLint suggestions (`desc`, edit) */
+  suggestions?: Partial<Record<string, { desc: string; fix: import('../../engine/types.js').Edit }>>;
 }
 
 export type ExtractedCall = Fragment | DynamicCall | ControlCall | BuilderCall;
@@ -157,7 +183,11 @@ export interface ExtractedMigration {
   eslintDirectives: Array<{ text: string; range: JsRange; line: number; endLine: number }>;
   /** the file did not parse as JavaScript/TypeScript */
   error?: { message: string; index: number; line: number; column: number };
-  /** other SQL-sending API calls that are not raw SQL (`queryInterface.addIndex`, `knex.schema.createTable` …): not linted */
+  /**
+   * Schema-builder calls recognised as migration operations (`queryInterface.addIndex`,
+   * `knex.schema.createTable`, `pgm.createIndex`, `op.create_index` …): the translated ones are
+   * BuilderCalls in `calls`, the others DynamicCalls with `operation` set.
+   */
   builderCalls: number;
 }
 
