@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
+import { capitalize } from '../src/analysis/statement-labels.js';
 import { lockSentence } from '../src/analysis/lock-types.js';
 import { typeFromNode } from '../src/analysis/types.js';
 import { volatileFunctions } from '../src/analysis/volatility.js';
@@ -94,7 +95,3 @@ export default defineRule({
     },
   }),
 });
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}

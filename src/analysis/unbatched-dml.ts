@@ -4,6 +4,7 @@
  * batch is `analyzeBatch`'s call (batching.ts).
  */
 import type { Statement } from '../dialects/postgresql/types.js';
+import { capitalize } from './statement-labels.js';
 import type { RuleContext } from '../engine/types.js';
 import { analyzeBatch, isSystemCatalog } from './batching.js';
 import { displayName } from './names.js';
@@ -46,8 +47,4 @@ export function reportUnbatched(ctx: RuleContext, node: any, stmt: Statement, wo
     lock: lock ?? null,
     plan: words.plan,
   });
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

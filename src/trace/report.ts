@@ -4,12 +4,13 @@ import { lockStrength } from '../analysis/lock-types.js';
 import type { TraceResult, TracedLock } from './types.js';
 
 export function formatTraceJson(result: TraceResult): string {
-  const { file, engine, serverVersion, committed, history, startMs, statements, unreadable } = result;
+  const { file, engine, serverVersion, targetPgVersion, committed, history, startMs, statements, unreadable } = result;
   return JSON.stringify(
     {
       file,
       engine,
       serverVersion,
+      ...(targetPgVersion !== undefined ? { targetPgVersion } : {}),
       committed,
       history,
       startMs,
