@@ -2,6 +2,9 @@
 import type { RuleDefinition } from '../src/engine/types.js';
 import dynamicSql from './dynamic-sql.js';
 import identifierTooLong from './identifier-too-long.js';
+import mysqlNoMultiDdl from './mysql-no-multi-ddl.js';
+import mysqlRequireAlgorithmLock from './mysql-require-algorithm-lock.js';
+import mysqlRequireOnlineDdl from './mysql-require-online-ddl.js';
 import noAddColumnNotNull from './no-add-column-not-null.js';
 import noColumnTypeChange from './no-column-type-change.js';
 import noConcurrentlyInTransaction from './no-concurrently-in-transaction.js';
@@ -47,6 +50,9 @@ import unusedSuppression from './unused-suppression.js';
 export const rules: RuleDefinition[] = [
   dynamicSql,
   identifierTooLong,
+  mysqlNoMultiDdl,
+  mysqlRequireAlgorithmLock,
+  mysqlRequireOnlineDdl,
   noAddColumnNotNull,
   noColumnTypeChange,
   noConcurrentlyInTransaction,

@@ -1,6 +1,8 @@
 import { lockSentence, modeNote } from '../src/analysis/lock-types.js';
 import { defineRule } from '../src/engine/types.js';
 import { deployedColumnCmds, reportBreakingChange } from '../src/analysis/breaking-changes.js';
+import { describeMysqlLock, displayMysqlName } from '../src/dialects/mysql/locks.js';
+import type { AlterTableBody } from '../src/dialects/mysql/types.js';
 
 export default defineRule({
   id: 'no-drop-column',
@@ -38,6 +40,26 @@ export default defineRule({
             `Only in the contract phase: after the code stopped reading "${cmd.name}" (check pg_stat_statements),\nwith a suppression naming that release.`,
           'drop-column',
         );
+      }
+    },
+  }),
+  mysql: (ctx) => ({
+    AlterTable(body: AlterTableBody, stmt) {
+      if (ctx.isNewTable(body.table)) return;
+      const table = displayMysqlName(body.table);
+      const t = ctx.catalog.table(body.table);
+      for (const op of body.ops) {
+        if (op.kind !== 'drop-column' || t?.columns.get(op.column.toLowerCase())?.origin === 'file') continue;
+        const lock = ctx.lockOf(stmt);
+        ctx.report({
+          stmt,
+          range: [op.start, op.end],
+          message:
+            `Dropping column "${op.column}" of existing table "${table}" is irreversible and breaks deployed code that still names it.\n` +
+            `Its data is gone once the statement commits (DDL commits at once in MySQL)${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
+            `Only in the contract phase: after the code stopped reading "${op.column}" (check performance_schema.events_statements_summary_by_digest), with a suppression naming that release`,
+          plan: 'drop-column',
+        });
       }
     },
   }),

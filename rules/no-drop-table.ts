@@ -1,6 +1,8 @@
 import { defineRule } from '../src/engine/types.js';
 import { lockSentence, modeNote } from '../src/analysis/lock-types.js';
 import { displayName, nameListToRange } from '../src/analysis/names.js';
+import { describeMysqlLock, displayMysqlName } from '../src/dialects/mysql/locks.js';
+import type { MysqlName } from '../src/dialects/mysql/types.js';
 
 export default defineRule({
   id: 'no-drop-table',
@@ -43,6 +45,25 @@ export default defineRule({
             (node.behavior === 'DROP_CASCADE' ? '.\nCASCADE also drops the views and foreign keys of other tables that depend on it.\n' : '.\n') +
             (lock ? `${lockSentence(lock)}\n` : '') +
             'Only in the contract phase: after the code stopped using it (check pg_stat_user_tables),\nwith a suppression naming that release.',
+          lock,
+          plan: 'drop-table',
+        });
+      }
+    },
+  }),
+  mysql: (ctx) => ({
+    DropTable(body: { tables: MysqlName[]; temporary: boolean }, stmt) {
+      if (body.temporary) return;
+      for (const t of body.tables) {
+        if (ctx.isNewTable(t)) continue;
+        const lock = ctx.locksOf(stmt).find((l) => l.table === displayMysqlName(t));
+        ctx.report({
+          stmt,
+          range: [t.start, t.end],
+          message:
+            `Dropping existing table "${displayMysqlName(t)}" is irreversible: its data is gone and deployed queries of it fail.\n` +
+            `${lock ? `${describeMysqlLock(lock)}. ` : ''}Only in the contract phase: after the code stopped using it (check performance_schema.table_io_waits_summary_by_table), ` +
+            `ideally renamed first and left for a release, with a suppression naming that release`,
           lock,
           plan: 'drop-table',
         });

@@ -2,6 +2,8 @@ import { lockSentence, modeNote } from '../src/analysis/lock-types.js';
 import { defineRule } from '../src/engine/types.js';
 import { columnAddedInFile } from '../src/analysis/added-columns.js';
 import { RELATION_KINDS, reportBreakingChange } from '../src/analysis/breaking-changes.js';
+import { describeMysqlLock, displayMysqlName } from '../src/dialects/mysql/locks.js';
+import type { AlterTableBody } from '../src/dialects/mysql/types.js';
 
 export default defineRule({
   id: 'no-rename-column',
@@ -50,6 +52,28 @@ export default defineRule({
           `then drop "${node.subname}" in a later release (godwit plan writes the steps).`,
         'rename-column',
       );
+    },
+  }),
+  mysql: (ctx) => ({
+    AlterTable(body: AlterTableBody, stmt) {
+      if (ctx.isNewTable(body.table)) return;
+      const table = displayMysqlName(body.table);
+      const t = ctx.catalog.table(body.table);
+      for (const op of body.ops) {
+        // RENAME COLUMN a TO b, or CHANGE a b <definition>
+        const rename = op.kind === 'rename-column' ? { from: op.column, to: op.newName } : op.kind === 'modify-column' && op.newName ? { from: op.column, to: op.newName } : undefined;
+        if (!rename || t?.columns.get(rename.from.toLowerCase())?.origin === 'file') continue;
+        const lock = ctx.lockOf(stmt);
+        ctx.report({
+          stmt,
+          range: [op.start, op.end],
+          message:
+            `Renaming column "${rename.from}" to "${rename.to}" on existing table "${table}" breaks the deployed code that still uses "${rename.from}".\n` +
+            `Queries naming it fail ("Unknown column") as soon as the statement commits (DDL commits at once in MySQL)${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
+            `Add "${rename.to}" alongside, keep both in sync with triggers, backfill in batches, switch the code, then drop "${rename.from}" in a later release (godwit plan writes the phases)`,
+          plan: 'rename-column',
+        });
+      }
     },
   }),
 });

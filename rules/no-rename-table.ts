@@ -3,6 +3,8 @@ import { defineRule } from '../src/engine/types.js';
 import type { RangeVarLike } from '../src/analysis/names.js';
 import { RELATION_KINDS, reportBreakingChange } from '../src/analysis/breaking-changes.js';
 import type { Statement } from '../src/dialects/postgresql/types.js';
+import { describeMysqlLock, displayMysqlName } from '../src/dialects/mysql/locks.js';
+import type { AlterTableBody, MysqlName, MysqlStatement, RenameTableBody } from '../src/dialects/mysql/types.js';
 
 export default defineRule({
   id: 'no-rename-table',
@@ -70,6 +72,29 @@ export default defineRule({
             (lock ? `${lockSentence(lock)}\n` : '') +
             `In the same transaction, create a view "${table}" over the moved ${kind}; drop it in a later release.`,
         );
+      },
+    };
+  },
+  mysql: (ctx) => {
+    const check = (stmt: MysqlStatement, from: MysqlName, to: MysqlName, range: [number, number]): void => {
+      if (ctx.isNewTable(from) || !from.name) return;
+      const lock = ctx.lockOf(stmt);
+      ctx.report({
+        stmt,
+        range,
+        message:
+          `Renaming existing table "${displayMysqlName(from)}" to "${displayMysqlName(to)}" breaks the deployed code that still queries "${from.name}".\n` +
+          `Every query of it fails ("Table doesn't exist") from the moment the statement commits${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
+          `MySQL cannot rename and keep the old name in one transaction (DDL commits implicitly): ship code that reads through a view or both names first, or rename and create the view "${from.name}" right after it, and drop that view in a later release`,
+        plan: 'rename-table',
+      });
+    };
+    return {
+      RenameTable(body: RenameTableBody, stmt) {
+        for (const p of body.pairs) check(stmt, p.from, p.to, [p.from.start, p.to.end]);
+      },
+      AlterTable(body: AlterTableBody, stmt) {
+        for (const op of body.ops) if (op.kind === 'rename-table') check(stmt, body.table, op.newName, [op.start, op.end]);
       },
     };
   },

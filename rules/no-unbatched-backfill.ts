@@ -1,5 +1,8 @@
 import { defineRule } from '../src/engine/types.js';
 import { reportUnbatched } from '../src/analysis/unbatched-dml.js';
+import { mysqlBatch } from '../src/dialects/mysql/batching.js';
+import { describeMysqlLock, displayMysqlName } from '../src/dialects/mysql/locks.js';
+import type { DmlBody, MysqlStatement } from '../src/dialects/mysql/types.js';
 
 export default defineRule({
   id: 'no-unbatched-backfill',
@@ -31,6 +34,24 @@ export default defineRule({
         verb: 'changes',
         leaves: 'leaves the table bloated',
         instead: (k) => `Backfill in batches, outside the schema migration:\na keyset loop (WHERE ${k} > last_id AND ${k} <= last_id + 1000) with a pause between batches`,
+        plan: 'batched-backfill',
+      });
+    },
+  }),
+  mysql: (ctx) => ({
+    Update(body: DmlBody, stmt: MysqlStatement) {
+      const t = body.tables[0];
+      if (!t || ctx.isNewTable(t)) return;
+      const v = mysqlBatch(body, ctx.catalog);
+      if (v.bounded) return;
+      const lock = ctx.locksOf(stmt).find((l) => l.table === displayMysqlName(t));
+      ctx.report({
+        stmt,
+        message:
+          `UPDATE of existing table "${displayMysqlName(t)}" is not batched: every row it changes stays locked until commit.\n` +
+          `${v.reason[0].toUpperCase()}${v.reason.slice(1)}; ${lock ? describeMysqlLock(lock) : 'writes to those rows wait'}, and one long transaction grows the undo log and makes replicas lag by its whole duration. ` +
+          `Backfill in batches instead: UPDATE … WHERE ${v.key} > last_id ORDER BY ${v.key} LIMIT 1000, repeated with a pause, run outside the schema migration`,
+        lock: lock ?? null,
         plan: 'batched-backfill',
       });
     },

@@ -1,5 +1,8 @@
 import { defineRule } from '../src/engine/types.js';
 import { reportUnbatched } from '../src/analysis/unbatched-dml.js';
+import { mysqlBatch } from '../src/dialects/mysql/batching.js';
+import { describeMysqlLock, displayMysqlName } from '../src/dialects/mysql/locks.js';
+import type { DmlBody, MysqlStatement } from '../src/dialects/mysql/types.js';
 
 export default defineRule({
   id: 'no-unbatched-delete',
@@ -28,6 +31,24 @@ export default defineRule({
         verb: 'deletes',
         leaves: 'leaves dead tuples behind',
         instead: (k) => `Delete in batches, outside the schema migration:\nDELETE … WHERE ${k} IN (SELECT ${k} … LIMIT 5000), repeated with a pause until no rows are left`,
+        plan: 'batched-delete',
+      });
+    },
+  }),
+  mysql: (ctx) => ({
+    Delete(body: DmlBody, stmt: MysqlStatement) {
+      const t = body.tables[0];
+      if (!t || ctx.isNewTable(t)) return;
+      const v = mysqlBatch(body, ctx.catalog);
+      if (v.bounded) return;
+      const lock = ctx.locksOf(stmt).find((l) => l.table === displayMysqlName(t));
+      ctx.report({
+        stmt,
+        message:
+          `DELETE from existing table "${displayMysqlName(t)}" is not batched: every row it deletes stays locked until commit.\n` +
+          `${v.reason[0].toUpperCase()}${v.reason.slice(1)}; ${lock ? describeMysqlLock(lock) : 'writes to those rows wait'}, and one long transaction grows the undo log and makes replicas lag by its whole duration. ` +
+          `Delete in batches instead: DELETE … WHERE … ORDER BY ${v.key} LIMIT 5000, repeated with a pause until no rows are left`,
+        lock: lock ?? null,
         plan: 'batched-delete',
       });
     },

@@ -4,6 +4,9 @@ import type { Lock } from '../src/analysis/lock-types.js';
 import { lockStrength } from '../src/analysis/lock-types.js';
 import { failsWhereItRuns } from '../src/analysis/concurrent-ops.js';
 import { fileSetInsertion, trafficBlockingLock, waitsForOtherTransactions, setWouldWrap, settingClearedBefore } from '../src/analysis/timeouts.js';
+import type { MysqlStatement } from '../src/dialects/mysql/types.js';
+import type { MysqlLock } from '../src/analysis/lock-types.js';
+import { describeMysqlLock } from '../src/dialects/mysql/locks.js';
 
 const SET_LOCK_TIMEOUT = "SET lock_timeout = '2s'";
 
@@ -62,6 +65,32 @@ export default defineRule({
           fix: concurrent || setWouldWrap(ctx.statements, ctx.transactionMode, ctx.pgVersion) || settingClearedBefore(ctx.statements, stmt, 'lock_timeout')
             ? undefined
             : { range: [ins.at, ins.at], text: ins.text(SET_LOCK_TIMEOUT) },
+        });
+      },
+    };
+  },
+  mysql: (ctx) => {
+    let first: { stmt: MysqlStatement; lock: MysqlLock } | undefined;
+    return {
+      Statement(stmt) {
+        if (first || ctx.setting('lock_wait_timeout') !== undefined) return;
+        // every DDL statement takes an exclusive metadata lock, if only for an instant; DML waits on rows (innodb_lock_wait_timeout)
+        const lock = ctx.locksOf(stmt).find((l) => l.mode !== 'ROW LOCKS' && !ctx.isNewTable(l.table));
+        if (lock) first = { stmt, lock };
+      },
+      'File:exit'() {
+        if (!first) return;
+        const { stmt, lock } = first;
+        const at = ctx.statements[0]?.start ?? 0;
+        const eol = ctx.file.source.text.includes('\r\n') ? '\r\n' : '\n';
+        ctx.report({
+          stmt,
+          message:
+            `No lock_wait_timeout is set before this statement: its metadata lock on "${lock.table}" can queue all traffic.\n` +
+            `It needs an exclusive metadata lock (${describeMysqlLock(lock)}); while it waits for a long-running query or an open transaction to finish, every new query on "${lock.table}" queues behind it, and lock_wait_timeout defaults to a year. ` +
+            `Add SET SESSION lock_wait_timeout = 5; at the top of the migration so it fails fast instead, and retry`,
+          lock,
+          fix: { range: [at, at], text: `SET SESSION lock_wait_timeout = 5;${eol}` },
         });
       },
     };

@@ -6,6 +6,7 @@ export default defineRule({
   severity: 'warn',
   preset: 'recommended',
   category: 'meta',
+  dialects: ['postgresql', 'mysql'],
   docs: {
     summary: 'A godwit-ignore comment that names an unknown rule or suppresses nothing',
     why:

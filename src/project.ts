@@ -26,6 +26,8 @@ import { FileReadError, MAX_SCHEMA_BYTES, readSourceFile } from './sources/read.
 import { ConfigError } from './config/errors.js';
 import type { CacheEntry, FreshEntry, LintCache } from './cache/lint-cache.js';
 import { parseSize, parseTableSizes, type TableSizes } from './analysis/table-sizes.js';
+import { dialectOf, initDialect, MysqlCatalog, parseMysqlFile, replayMysql, type DialectName } from './dialects/index.js';
+import { lintMysqlWithCatalog } from './engine/mysql-linter.js';
 
 export interface ProjectOptions {
   cwd: string;
@@ -33,6 +35,7 @@ export interface ProjectOptions {
   configPath?: string;
   /** CLI flags; they override the config file (`statsKey`: the table sizes' content, for cache keys) */
   overrides: LintOptions & { runner?: RunnerName | 'auto'; transaction?: TransactionMode; schema?: string; transactionAuto?: boolean; statsKey?: string };
+  // (`overrides.dialect` / `overrides.mysqlVersion`: --dialect, --mysql-version)
   /** lint only these files (absolute paths), with full history (`--changed-since`) */
   only?: Set<string>;
   /**
@@ -55,10 +58,15 @@ export interface ProjectOptions {
   cache?: LintCache;
 }
 
-/** One lint of a file: the result (with `source`) and the catalog as the file leaves it. */
+/**
+ * One lint of a file: the result (with `source`) and the catalog as the file leaves it. A MySQL
+ * file leaves the PostgreSQL catalog as it found it and advances `mysqlCatalog` (a root can hold
+ * both dialects' migrations: pop's folders do).
+ */
 export interface FileLint {
   result: LintResult;
   catalog: Catalog;
+  mysqlCatalog?: MysqlCatalog;
 }
 
 export interface ProjectResult {
@@ -91,14 +99,18 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
 
   // the runner: a flag beats the config of the first path's directory
   let runner = opts.overrides.runner;
-  if (!runner || runner === 'auto') {
+  let dialect = opts.overrides.dialect;
+  if (!runner || runner === 'auto' || !dialect) {
     const first = paths.length ? resolve(opts.cwd, paths[0]) : opts.cwd;
     const cfg = await configs.forFile(first.endsWith('.sql') ? first : resolve(first, 'x.sql'));
-    const r = cfg.config.runner;
-    runner = r && isRunnerName(r) ? r : 'auto';
+    if (!runner || runner === 'auto') {
+      const r = cfg.config.runner;
+      runner = r && isRunnerName(r) ? r : 'auto';
+    }
+    dialect ??= cfg.config.dialect ?? 'auto';
   }
   const pgVersion = opts.overrides.pgVersion;
-  const found = await findRoots(paths.map((p) => resolve(opts.cwd, p)).filter((p) => !missing.some((m) => resolve(opts.cwd, m) === p)), { runner, pgVersion });
+  const found = await findRoots(paths.map((p) => resolve(opts.cwd, p)).filter((p) => !missing.some((m) => resolve(opts.cwd, m) === p)), { runner, pgVersion, dialect });
   // JS/TS migrations are linted inside their migration roots only (discover.ts finds *.sql)
   for (const f of jsMigrationsUnder(found.roots, paths.map((p) => resolve(opts.cwd, p)))) if (!opts.only || opts.only.has(f)) wanted.add(f);
 
@@ -111,8 +123,12 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
   // (node:crypto and the cache code are loaded only with --cache)
   const { cacheKey, cacheable } = cache ? await import('./cache/lint-cache.js') : NO_CACHE;
   const run = cache ? cacheKey(cache.build, JSON.stringify(opts.overrides), schemaDigest(opts.overrides.schema ? resolve(opts.cwd, opts.overrides.schema) : undefined, cacheKey)) : '';
+  // a file two roots apply (pop's dialect-less migrations, in the PostgreSQL and the MySQL root)
+  // is linted once, in the first; the other replays it as history only
+  const claimed = new Set<string>();
   for (const root of found.roots) {
-    const targets = root.files.filter((f) => wanted.has(f.path));
+    const targets = root.files.filter((f) => wanted.has(f.path) && !claimed.has(f.path));
+    for (const f of targets) claimed.add(f.path);
     if (!targets.length) continue;
     const unit: RootUnit = { root, wanted: targets.map((f) => f.path) };
     if (cache) {
@@ -183,7 +199,8 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
       results.push(hit.result);
       continue;
     }
-    await initParser();
+    const fileDialect: DialectName = languageOf(file) ? 'postgresql' : dialectOf(raw, forcedDialect(resolved, opts), undefined);
+    await initDialect(fileDialect);
     const language = languageOf(file);
     if (language) {
       // a JS/TS (or Python) migration named on the command line outside a migration folder godwit
@@ -202,6 +219,7 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
       options.takeCatalog = take;
       const extracted = prepareMigration(file, t, { runner: opts.overrides.runner });
       if (extracted) return lintJs(extracted, options, resolved, opts);
+      if (fileDialect === 'mysql') return lintMysql(file, t, options, seed, new MysqlCatalog());
       const parsed = parseFile(file, t);
       const r = lintWithCatalog(parsed, rules, options);
       return { result: { ...r.result, source: parsed.source.text }, catalog: r.catalog };
@@ -272,6 +290,21 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
   const last = root.files.indexOf(targets[targets.length - 1]);
   const rootConfig = await configs.forFile(resolve(root.dir, 'x.sql'));
   let catalog = seedCatalog(rootConfig, opts);
+  // MySQL migrations of the root (all of them, or pop's `*.mysql.up.sql`) have a catalog of their own
+  let mysqlCatalog = new MysqlCatalog();
+  const forced = forcedDialect(rootConfig, opts);
+  const mysqlVersion = opts.overrides.mysqlVersion ?? rootConfig.config.mysqlVersion;
+  const dialects = new Map<string, DialectName>();
+  const fileDialect = (f: MigrationRoot['files'][number], raw: string): DialectName => {
+    let d = dialects.get(f.path);
+    if (!d) dialects.set(f.path, (d = languageOf(f.path) ? 'postgresql' : dialectOf(raw, forced, root)));
+    return d;
+  };
+  /** replay a file of the root as history, into its dialect's catalog */
+  const replay = (f: MigrationRoot['files'][number], raw: string): void => {
+    if (fileDialect(f, raw) === 'mysql') replayMysql(mysqlCatalog, parseMysqlFile(f.path, blankRanges(raw, f.exclude), { target: mysqlVersion }), mysqlVersion);
+    else replayParsed(catalog, parseRootFile(root, f, raw));
+  };
   const cache = opts.fix ? undefined : unit.cache;
   if (!cache) await initParser();
   const { cacheKey, cacheable } = cache ? await import('./cache/lint-cache.js') : NO_CACHE;
@@ -283,8 +316,10 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
   const replayPending = async (): Promise<void> => {
     if (!pending.length) return;
     await initParser();
-    for (const { file, raw } of pending.splice(0)) replayParsed(catalog, parseRootFile(root, file, raw));
+    for (const { file, raw } of pending) if (fileDialect(file, raw) === 'mysql') await initDialect('mysql');
+    for (const { file, raw } of pending.splice(0)) replay(file, raw);
     catalog.sealAsHistory();
+    mysqlCatalog.sealAsHistory();
   };
   for (let i = 0; i <= last; i++) {
     const f = root.files[i];
@@ -311,7 +346,10 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
     if (!resolved || !isIncluded(resolved, f.path)) {
       // history only
       if (cache) pending.push({ file: f, raw });
-      else replayParsed(catalog, parseRootFile(root, f, raw));
+      else {
+        if (fileDialect(f, raw) === 'mysql') await initDialect('mysql');
+        replay(f, raw);
+      }
       continue;
     }
     const key = cache ? cacheKey(link, JSON.stringify(resolved.config)) : '';
@@ -323,12 +361,25 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
       continue;
     }
     await replayPending();
+    const d = fileDialect(f, raw);
+    await initDialect(d);
+    const options = lintOptionsFor(resolved, opts, f.transaction);
+    let linted: FileLint;
+    if (d === 'mysql') {
+      const before = mysqlCatalog;
+      const lintText = (t: string, take = false): FileLint => lintMysql(f.path, blankRanges(t, t === raw ? f.exclude : fileTransaction(root, f.path, t, { pgVersion }).exclude), options, catalog, before, take);
+      linted = opts.fix ? opts.fix(f.path, raw, (t) => lintText(t)) : lintText(raw, true);
+      linted.mysqlCatalog!.sealAsHistory();
+      mysqlCatalog = linted.mysqlCatalog!;
+      results.push(linted.result);
+      done.push(f.path);
+      if (cache) fresh.push({ file: f.path, key, result: cacheable(linted.result) });
+      continue;
+    }
     await initParser();
     await languageOf(f.path)?.init();
     const js = prepareMigration(f.path, raw, { runner: root.runner });
     const parsed = js ? js.parsed : parseFile(f.path, blankRanges(raw, f.exclude));
-    const options = lintOptionsFor(resolved, opts, f.transaction);
-    let linted: FileLint;
     if (opts.fix) {
       const before = catalog;
       // every version of the text starts from the same history (the linter clones `before`)
@@ -390,9 +441,16 @@ export async function lintVirtualFile(text: string, filePath: string, opts: Proj
   const runnerOpt = opts.overrides.runner ?? (resolved.config.runner && isRunnerName(resolved.config.runner) ? resolved.config.runner : 'auto');
   const root = onDisk ? await rootOf(filePath, { runner: runnerOpt, pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion }) : undefined;
 
-  const history = historyBefore(root, filePath, seedCatalog(resolved, opts));
+  const forced = forcedDialect(resolved, opts);
+  const fileDialect: DialectName = languageOf(filePath) ? 'postgresql' : dialectOf(text, forced, root);
+  await initDialect(fileDialect);
   await languageOf(filePath)?.init();
+  const { catalog: history, mysqlCatalog: mysqlHistory } = await historiesBefore(root, filePath, seedCatalog(resolved, opts), resolved, opts);
   const lintText = (t: string, take = false): FileLint => {
+    if (fileDialect === 'mysql') {
+      const exclude = root ? fileTransaction(root, filePath, t, { pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion }).exclude : [];
+      return lintMysql(filePath, blankRanges(t, exclude), lintOptionsFor(resolved, opts, undefined), history, mysqlHistory, take);
+    }
     const js = prepareMigration(filePath, t, { runner: root?.runner ?? runnerOpt });
     if (js) return lintJs(js, { ...lintOptionsFor(resolved, opts, undefined), catalog: history, takeCatalog: take }, resolved, opts);
     let tx: TransactionMode | undefined;
@@ -420,7 +478,7 @@ export async function lintVirtualFile(text: string, filePath: string, opts: Proj
 export async function migrationContext(
   filePath: string,
   opts: ProjectOptions,
-): Promise<{ root?: MigrationRoot; catalog: Catalog; text: string; pgVersion: number; extracted?: PreparedJsMigration }> {
+): Promise<{ root?: MigrationRoot; catalog: Catalog; text: string; pgVersion: number; extracted?: PreparedJsMigration; dialect: DialectName; mysqlCatalog: MysqlCatalog; mysqlVersion?: string }> {
   await initParser();
   const configs = new ConfigLoader({ explicitPath: opts.configPath, cwd: opts.cwd });
   const resolved = await configs.forFile(filePath);
@@ -429,17 +487,27 @@ export async function migrationContext(
   await languageOf(filePath)?.init();
   const root = await rootOf(filePath, { runner: runnerOpt, pgVersion });
   const raw = readSourceFile(filePath); // (FileReadError: too large, not a regular file, unreadable)
-  const catalog = historyBefore(root, filePath, seedCatalog(resolved, opts));
+  const dialect: DialectName = languageOf(filePath) ? 'postgresql' : dialectOf(raw, forcedDialect(resolved, opts), root);
+  if (dialect === 'mysql') await initDialect('mysql');
+  const histories = await historiesBefore(root, filePath, seedCatalog(resolved, opts), resolved, opts);
+  const catalog = histories.catalog;
+  const mysqlVersion = opts.overrides.mysqlVersion ?? resolved.config.mysqlVersion;
   // a JS/TS (or Python) migration: the statements it sends, translated
   const extracted = prepareMigration(filePath, raw, { runner: root?.runner ?? runnerOpt });
-  if (extracted) return { root, catalog, text: extracted.document.text, pgVersion, extracted };
+  if (extracted) return { root, catalog, text: extracted.document.text, pgVersion, extracted, dialect, mysqlCatalog: histories.mysqlCatalog, mysqlVersion };
   const exclude = root ? fileTransaction(root, filePath, raw, { pgVersion }).exclude : [];
-  return { root, catalog, text: blankRanges(raw, exclude), pgVersion };
+  return { root, catalog, mysqlCatalog: histories.mysqlCatalog, text: blankRanges(raw, exclude), pgVersion, dialect, mysqlVersion };
 }
 
-/** The catalog the migrations of `root` before `file` leave (all of them when the file is new). */
-function historyBefore(root: MigrationRoot | undefined, file: string, catalog: Catalog): Catalog {
-  if (!root) return catalog;
+/**
+ * The catalogs (PostgreSQL's and MySQL's) the migrations of `root` before `file` leave; each
+ * migration is replayed in its own dialect (MySQL's parser is loaded on the first MySQL file).
+ */
+async function historiesBefore(root: MigrationRoot | undefined, file: string, catalog: Catalog, resolved?: ResolvedConfig, opts?: ProjectOptions): Promise<{ catalog: Catalog; mysqlCatalog: MysqlCatalog }> {
+  const mysqlCatalog = new MysqlCatalog();
+  if (!root) return { catalog, mysqlCatalog };
+  const forced = resolved && opts ? forcedDialect(resolved, opts) : undefined;
+  const mysqlVersion = opts?.overrides.mysqlVersion ?? resolved?.config.mysqlVersion;
   for (const f of root.files) {
     if (f.path === file) break;
     let raw: string;
@@ -448,10 +516,26 @@ function historyBefore(root: MigrationRoot | undefined, file: string, catalog: C
     } catch {
       continue;
     }
-    replayParsed(catalog, parseRootFile(root, f, raw));
+    if (!languageOf(f.path) && dialectOf(raw, forced, root) === 'mysql') {
+      await initDialect('mysql');
+      replayMysql(mysqlCatalog, parseMysqlFile(f.path, blankRanges(raw, f.exclude), { target: mysqlVersion }), mysqlVersion);
+    } else replayParsed(catalog, parseRootFile(root, f, raw));
   }
   catalog.sealAsHistory();
-  return catalog;
+  mysqlCatalog.sealAsHistory();
+  return { catalog, mysqlCatalog };
+}
+
+/** `--dialect`, else the config's `dialect` (auto when neither forces one). */
+function forcedDialect(resolved: ResolvedConfig, opts: ProjectOptions): DialectName | 'auto' {
+  return opts.overrides.dialect ?? resolved.config.dialect ?? 'auto';
+}
+
+/** Lint a MySQL file's text: its history is `mysqlCatalog` (the PostgreSQL catalog passes through unchanged). */
+function lintMysql(path: string, text: string, options: LintOptions, pg: Catalog, mysqlCatalog: MysqlCatalog, take = false): FileLint {
+  const parsed = parseMysqlFile(path, text, { target: options.mysqlVersion });
+  const r = lintMysqlWithCatalog(parsed, rules, { ...options, mysqlCatalog, takeCatalog: take });
+  return { result: { ...r.result, source: parsed.source.text }, catalog: pg, mysqlCatalog: r.catalog };
 }
 
 /** The engine options for one file: config, then flags; the runner's wrapping unless overridden. (Also used by the ESLint plugin.) */
@@ -467,6 +551,7 @@ export function lintOptionsFor(resolved: ResolvedConfig, opts: ProjectOptions, r
     ...(c.searchPath ? { searchPath: c.searchPath } : {}),
     ...tableSizesOf(resolved, opts),
     transaction: opts.overrides.transaction ?? cfgTx ?? runnerTx ?? 'none',
+    mysqlVersion: opts.overrides.mysqlVersion ?? c.mysqlVersion,
   };
 }
 

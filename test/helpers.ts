@@ -2,6 +2,8 @@ import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogFromDump } from '../src/analysis/history.js';
 import { initParser } from '../src/dialects/postgresql/pg.js';
+import { initMysqlParser } from '../src/dialects/mysql/grammar.js';
+import { MysqlCatalog, parseMysqlFile, replayMysql } from '../src/dialects/index.js';
 import { lintSql, rules } from '../src/lint.js';
 import type { LintOptions, LintResult } from '../src/engine/types.js';
 
@@ -9,6 +11,7 @@ export { rules };
 
 export async function ready(): Promise<void> {
   await initParser();
+  await initMysqlParser();
 }
 
 /** Options written on a fixture's first line: `-- fixture: {"pgVersion": 10, "transaction": "file"}` */
@@ -29,7 +32,14 @@ export function lintFixture(path: string, ruleId: string): { text: string; resul
   const text = readFileSync(path, 'utf8');
   const options = fixtureOptions(text);
   const history = path.replace(/\.sql$/, '.history.sql');
-  if (existsSync(history)) options.catalog = catalogFromDump(readFileSync(history, 'utf8'), history);
+  if (existsSync(history)) {
+    const h = readFileSync(history, 'utf8');
+    if (options.dialect === 'mysql') {
+      const c = replayMysql(new MysqlCatalog(), parseMysqlFile(history, h, { target: options.mysqlVersion }), options.mysqlVersion);
+      c.sealAsHistory();
+      options.mysqlCatalog = c;
+    } else options.catalog = catalogFromDump(h, history);
+  }
   return { text, result: lintWithRule(text, ruleId, options, path) };
 }
 

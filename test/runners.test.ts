@@ -355,7 +355,7 @@ describe('fixtures/runners: detection, order, up/down, transactions', () => {
   });
 
   it('pop/fizz: plain root of PostgreSQL up files; popx wraps each file unless .autocommit.', async () => {
-    const root = await only('pop');
+    const root = await only('pop', { dialect: 'postgresql' });
     expect(root.runner).toBe('plain');
     expect(root.flavor).toBe('pop');
     expect(names(root)).toEqual([
@@ -369,6 +369,13 @@ describe('fixtures/runners: detection, order, up/down, transactions', () => {
       '20200101000000000000_identities.postgres.down.sql': 'down',
       '20200201000000000000_identities_index.postgres.autocommit.down.sql': 'down',
     });
+  });
+
+  it('pop/fizz: the MySQL up files (and the dialect-less ones) are a second root of the folder, dialect mysql', async () => {
+    const { roots } = await findRoots([join(FIXTURES, 'pop')]);
+    expect(roots.map((r) => r.dialect)).toEqual(['postgresql', 'mysql']);
+    expect(names(roots[1])).toEqual(['20200101000000000000_identities.mysql.up.sql', '20200301000000000000_identities_state.up.sql']);
+    expect((await only('pop', { dialect: 'mysql' })).dialect).toBe('mysql');
   });
 
   it('finds every fixture root at once, each with its runner', async () => {
@@ -514,7 +521,7 @@ describe.skipIf(!existsSync(CORPUS))('real-world corpus', () => {
   });
 
   it('ory/kratos: pop files as plain roots, PostgreSQL up files only, timestamp order', async () => {
-    const { roots } = await findRoots([corpus('ory+kratos')]);
+    const { roots } = await findRoots([corpus('ory+kratos')], { dialect: 'postgresql' });
     expect(roots.map((r) => [basename(r.dir), r.runner, r.flavor])).toEqual([
       ['legacy', 'plain', 'pop'],
       ['sql', 'plain', 'pop'],

@@ -12,6 +12,16 @@ export const LOCK_MODES = [
 
 export type LockMode = (typeof LOCK_MODES)[number];
 
+/**
+ * MySQL (src/dialects/mysql/locks.ts): the online-DDL algorithm and lock the server runs a DDL
+ * statement with, the exclusive metadata lock of DROP/RENAME/TRUNCATE, or the row locks of DML.
+ */
+export type MysqlLockMode =
+  | 'ALGORITHM=INSTANT'
+  | `ALGORITHM=${'INPLACE' | 'COPY'}, LOCK=${'NONE' | 'SHARED' | 'EXCLUSIVE'}`
+  | 'METADATA LOCK EXCLUSIVE'
+  | 'ROW LOCKS';
+
 /** What ordinary traffic a held lock stops: SELECT (reads), INSERT/UPDATE/DELETE (writes), other DDL/VACUUM (ddl). */
 export type Blocked = 'reads' | 'writes' | 'ddl';
 
@@ -31,6 +41,14 @@ export interface Lock {
   blocks: Blocked[];
   duration: Duration;
 }
+
+/** A MySQL statement's lock: the same fields, MySQL's words for the mode. */
+export interface MysqlLock extends Omit<Lock, 'mode'> {
+  mode: MysqlLockMode;
+}
+
+/** The lock a finding carries, of either dialect. */
+export type AnyLock = Lock | MysqlLock;
 
 export function lockStrength(mode: LockMode): number {
   return LOCK_MODES.indexOf(mode);
@@ -63,7 +81,7 @@ function joinWords(words: string[]): string {
  * (index builds, most DDL); what blocks other writers are the row locks on the rows it changes,
  * held until commit. Such a lock says `blocks: ['writes']` (locks.ts).
  */
-export function rowLocksBlockWrites(lock: Lock): boolean {
+export function rowLocksBlockWrites(lock: Pick<AnyLock, 'mode' | 'blocks'>): boolean {
   return lock.mode === 'ROW EXCLUSIVE' && lock.blocks.includes('writes');
 }
 

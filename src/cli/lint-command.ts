@@ -8,6 +8,7 @@ import { ConfigError } from '../config/errors.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
 import { MAX_FILE_BYTES, MAX_SCHEMA_BYTES, readSourceFile } from '../sources/read.js';
 import { isPreset } from '../engine/presets.js';
+import { MYSQL_VERSIONS, isMysqlVersion } from '../dialects/mysql/matrix.js';
 import type { LintOptions, LintResult, RuleSetting } from '../engine/types.js';
 import type { TransactionMode } from '../analysis/transactions.js';
 import { FORMATS, formatResultsLazily, type FormatName } from '../report/formats.js';
@@ -25,6 +26,16 @@ export function lintOptionsFrom(values: Values): LintOptions {
     const v = Number(values['pg-version']);
     if (!Number.isInteger(v) || v < 9 || v > 99) throw new UsageError(`--pg-version takes a PostgreSQL major version such as 15, not '${values['pg-version']}'`);
     options.pgVersion = v;
+  }
+  if (values.dialect !== undefined) {
+    const d = String(values.dialect);
+    if (d !== 'auto' && d !== 'postgresql' && d !== 'mysql') throw new UsageError(`--dialect must be one of auto, postgresql, mysql (got '${d}')`);
+    if (d !== 'auto') options.dialect = d;
+  }
+  if (values['mysql-version'] !== undefined) {
+    const v = String(values['mysql-version']);
+    if (!isMysqlVersion(v)) throw new UsageError(`--mysql-version must be one of ${MYSQL_VERSIONS.join(', ')}, or a MySQL release such as 8.0.28 (got '${v}')`);
+    options.mysqlVersion = v;
   }
   if (values.preset !== undefined) {
     const p = String(values.preset);

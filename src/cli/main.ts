@@ -21,7 +21,7 @@ const HELP = `godwit — lint PostgreSQL migrations for locks, rewrites and brea
 Usage:
   godwit [lint] [paths…]     lint migrations: .sql files, and JS/TS migrations in migration folders
   godwit rules [id]          list the rules, or explain one
-  godwit plan <file> [--out dir] [--emit sql|pgroll|markdown]
+  godwit plan <file> [--out dir] [--emit sql|pgroll|markdown|gh-ost|pt-osc]
                              write the expand-contract plan of a migration's unsafe changes
   godwit init [dir]          write godwit.config.json for the project (--runner, --pg-version, --force)
                              and, with --hook pre-commit|lint-staged|husky, a pre-commit hook
@@ -33,6 +33,10 @@ Lint options:
   -f, --format <name>                stylish (default), json, sarif, github, gitlab, junit, markdown
   -o, --output-file <path>           write the report to a file
       --pg-version <major>           target PostgreSQL version (default: 15)
+      --dialect <auto|postgresql|mysql>  SQL dialect (default auto: per file, from the layout, the
+                                     runner's configuration, then MySQL-only syntax)
+      --mysql-version <version>      MySQL/MariaDB server for the online-DDL matrix: 8.0 (default),
+                                     8.4, mariadb-10.11, mariadb-11.4, or a release such as 8.0.28
       --preset <recommended|strict|all>
       --rule <id>:<off|warn|error>   override a rule (repeatable)
   -c, --config <path>                use this config file (default: the nearest godwit.config.*)
@@ -128,6 +132,8 @@ async function run(argv: string[], io: Io): Promise<number> {
         format: { type: 'string', short: 'f' },
         'output-file': { type: 'string', short: 'o' },
         'pg-version': { type: 'string' },
+        dialect: { type: 'string' },
+        'mysql-version': { type: 'string' },
         preset: { type: 'string' },
         rule: { type: 'string', multiple: true },
         transaction: { type: 'string' },

@@ -1,5 +1,5 @@
 /**
- * `godwit plan <file> [--out dir] [--emit sql|pgroll|markdown]` (CLI.md): the expand-contract
+ * `godwit plan <file> [--out dir] [--emit sql|pgroll|markdown|gh-ost|pt-osc]` (CLI.md): the expand-contract
  * rewrite of a migration's unsafe changes. With --out the files are written there (never
  * replacing a file); without it they are printed. Exit 0 on success (also when there is
  * nothing to plan), 2 on a usage error, a file that does not parse, or an existing file.
@@ -14,14 +14,19 @@ import { isRunnerName, RUNNERS } from '../sources/index.js';
 import { sentStatements } from '../sources/extract/index.js';
 import { EMITS, namesIn, OutputExistsError, PlanError, planParsed, renderPlan, writeFilesNoClobber, type Emit } from '../plan/index.js';
 import { lintOptionsFrom } from './lint-command.js';
+import { parseMysqlFile } from '../dialects/mysql/parse.js';
+import { DEFAULT_MYSQL_VERSION, parseMysqlTarget } from '../dialects/mysql/matrix.js';
+import { planOnlineSchemaChange, type OscTool } from '../plan/osc.js';
+import { mysqlPhaseFiles, planMysqlExpandContract } from '../plan/mysql-expand.js';
+import { basename } from 'node:path';
 import { UsageError, type Io } from './main.js';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
 export async function planCommand(args: string[], values: Values, io: Io): Promise<number> {
-  if (args.length !== 1) throw new UsageError(args.length ? `'godwit plan' takes one migration file (got ${args.length})` : "'godwit plan' needs a migration file: godwit plan <file> [--out dir] [--emit sql|pgroll|markdown]");
+  if (args.length !== 1) throw new UsageError(args.length ? `'godwit plan' takes one migration file (got ${args.length})` : "'godwit plan' needs a migration file: godwit plan <file> [--out dir] [--emit sql|pgroll|markdown|gh-ost|pt-osc]");
   const emit = String(values.emit ?? 'sql');
-  if (!(EMITS as readonly string[]).includes(emit)) throw new UsageError(`--emit must be one of ${EMITS.join(', ')} (got '${emit}')`);
+  if (!(EMITS as readonly string[]).includes(emit) && emit !== 'gh-ost' && emit !== 'pt-osc') throw new UsageError(`--emit must be one of ${[...EMITS, 'gh-ost', 'pt-osc'].join(', ')} (got '${emit}')`);
   const cwd = io.cwd;
   const file = resolve(cwd, args[0]);
   if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(await folderGiven(args[0], file, cwd));
@@ -51,6 +56,14 @@ export async function planCommand(args: string[], values: Values, io: Io): Promi
       return 2;
     }
     throw e;
+  }
+  if (emit === 'gh-ost' || emit === 'pt-osc') return oscCommand(file, ctx, emit, out, io);
+  if (ctx.dialect === 'mysql') {
+    if (emit !== 'sql') {
+      io.stderr.write(`godwit: ${relative(cwd, file) || file} is MySQL: plan it with --emit sql (expand-contract phases), gh-ost or pt-osc (pgroll and the markdown runbook are PostgreSQL's)\n`);
+      return 2;
+    }
+    return mysqlExpandCommand(file, ctx, out, io);
   }
   const runner = ctx.root?.runner ?? 'plain';
   const shown = relative(cwd, file) || file;
@@ -152,6 +165,104 @@ function summary(
   }
   for (const n of notes) lines.push(`note: ${n}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * `--emit gh-ost|pt-osc`: one shell script per statement that copies a table or blocks its
+ * writes (dry run, then the real run), after the tool's preconditions were checked against the
+ * history. Printed, or written to --out (never replacing a file). A refused statement is reported
+ * with its reason and makes the exit code 1; a PostgreSQL file is a usage error (exit 2).
+ */
+async function oscCommand(file: string, ctx: Awaited<ReturnType<typeof migrationContext>>, tool: OscTool, out: string | undefined, io: Io): Promise<number> {
+  const shown = relative(io.cwd, file) || file;
+  if (ctx.dialect !== 'mysql') {
+    io.stderr.write(`godwit: ${shown} is PostgreSQL: ${tool} runs MySQL schema changes (use --emit sql, pgroll or markdown; --dialect mysql if it is MySQL)\n`);
+    return 2;
+  }
+  const target = parseMysqlTarget(ctx.mysqlVersion ?? DEFAULT_MYSQL_VERSION) ?? parseMysqlTarget(DEFAULT_MYSQL_VERSION)!;
+  const parsed = parseMysqlFile(file, ctx.text, { target: target.name });
+  const errors = parsed.statements.filter((s) => s.kind === 'SyntaxError');
+  if (errors.length) {
+    const p = parsed.source.position(errors[0].error!.index);
+    io.stderr.write(`godwit: ${shown}:${p.line}:${p.column}: ${errors[0].error!.message}: fix the syntax error first\n`);
+    return 2;
+  }
+  const plan = planOnlineSchemaChange(parsed, ctx.mysqlCatalog, target, tool);
+  for (const o of plan.online) io.stderr.write(`godwit: note: ${shown}:${o.line}: runs online as written, no ${tool} needed: ${o.text}\n`);
+  if (!plan.changes.length) {
+    io.stderr.write(`godwit: ${shown}: nothing to plan (no statement copies a table or blocks its writes on ${target.name})\n`);
+    return 0;
+  }
+  let refused = 0;
+  const files: Array<{ path: string; content: string }> = [];
+  const stem = basename(file).replace(/\.sql$/i, '');
+  for (const c of plan.changes) {
+    if (c.refused) {
+      refused++;
+      io.stderr.write(`godwit: ${shown}:${c.line}: ${tool} refused for "${c.table}": ${c.refused}\n`);
+      continue;
+    }
+    files.push({ path: `${stem}.${c.line}.${tool}.sh`, content: c.script! });
+  }
+  if (!out) for (const f of files) io.stdout.write(`# ── ${f.path}\n${f.content}`);
+  else if (files.length) {
+    try {
+      const written = writeFilesNoClobber(out, files);
+      io.stdout.write(`godwit: wrote ${written.length} ${tool} script${written.length > 1 ? 's' : ''} to ${relative(io.cwd, out) || '.'}: ${written.join(', ')}\n`);
+    } catch (e) {
+      if (e instanceof OutputExistsError) {
+        io.stderr.write(`godwit: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+  }
+  return refused ? 1 : 0;
+}
+
+/**
+ * A MySQL migration's expand-contract plan (src/plan/mysql-expand.ts): column renames and
+ * column changes MySQL would copy the table for, as numbered phase files after the root's last
+ * migration (goose roots get goose's annotations). Printed, or written to --out.
+ */
+async function mysqlExpandCommand(file: string, ctx: Awaited<ReturnType<typeof migrationContext>>, out: string | undefined, io: Io): Promise<number> {
+  const shown = relative(io.cwd, file) || file;
+  const target = parseMysqlTarget(ctx.mysqlVersion ?? DEFAULT_MYSQL_VERSION) ?? parseMysqlTarget(DEFAULT_MYSQL_VERSION)!;
+  const parsed = parseMysqlFile(file, ctx.text, { target: target.name });
+  const plan = planMysqlExpandContract(parsed, ctx.mysqlCatalog, target);
+  for (const u of plan.unplanned) io.stderr.write(`godwit: warning: ${shown}:${u.line}: not planned, kept as written: ${u.source.split('\n')[0]} — ${u.reason}\n`);
+  if (!plan.changes.length) {
+    io.stderr.write(`godwit: ${shown}: nothing to plan (no column rename or table-copying column change; --emit gh-ost|pt-osc runs other copies online)\n`);
+    return 0;
+  }
+  // numbered after the root's migrations (their width), or from 1
+  const versions = (ctx.root?.files ?? []).map((f) => /^\d+/.exec(basename(f.path))?.[0]).filter((v): v is string => !!v);
+  const width = versions.length ? Math.max(...versions.map((v) => v.length)) : 3;
+  const start = versions.length ? Number(versions.map(BigInt).reduce((a, b) => (a > b ? a : b))) + 1 : 1;
+  const files = mysqlPhaseFiles(plan, start, width, ctx.root?.runner === 'goose');
+  if (!out) {
+    for (const f of files) io.stdout.write(`-- ── ${f.path}\n${f.content}\n`);
+  } else {
+    try {
+      writeFilesNoClobber(out, files);
+    } catch (e) {
+      if (e instanceof OutputExistsError) {
+        io.stderr.write(`godwit: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+    const lines = [`godwit: planned ${plan.changes.length} change${plan.changes.length > 1 ? 's' : ''} in ${shown} (MySQL ${target.name}):`];
+    for (const c of plan.changes) lines.push(`  - ${c.title} (line ${c.line})`);
+    lines.push(`wrote ${files.length} files to ${relative(io.cwd, out) || '.'}:`);
+    for (const [i, f] of files.entries()) {
+      const p = plan.phases[i];
+      if (p.release === 2 && plan.switchNotes.length && (i === 0 || plan.phases[i - 1].release === 1)) for (const n of plan.switchNotes) lines.push(`  then: ${n}`);
+      lines.push(`  ${f.phase}. ${f.path}${p.release === 2 ? '  [release 2]' : ''}${p.repeat ? '  [repeat until it changes 0 rows]' : ''}`);
+    }
+    io.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return 0;
 }
 
 /** 1-based line of an offset of a text. */

@@ -15,6 +15,9 @@ export const CONFIG_SEVERITIES = ['off', 'warn', 'error'] as const satisfies rea
 export const CONFIG_RUNNERS = ['auto', ...RUNNERS] as const;
 export const CONFIG_TRANSACTIONS = ['auto', 'none', 'file', 'all', 'implicit'] as const;
 
+export const CONFIG_DIALECTS = ['auto', 'postgresql', 'mysql'] as const;
+export type ConfigDialect = (typeof CONFIG_DIALECTS)[number];
+
 export type ConfigRunner = (typeof CONFIG_RUNNERS)[number];
 export type ConfigTransaction = (typeof CONFIG_TRANSACTIONS)[number];
 export type ConfigRuleSetting = RuleSetting | [RuleSetting, Record<string, unknown>];
@@ -25,6 +28,10 @@ export interface GodwitConfig {
   $schema?: string;
   /** PostgreSQL major version the migrations run on (default 15) */
   pgVersion?: number;
+  /** the SQL dialect of the migrations (default `auto`: per file, from the layout, the runner's configuration, then the syntax) */
+  dialect?: ConfigDialect;
+  /** the MySQL or MariaDB server MySQL migrations run on (default `8.0`): picks the online-DDL matrix */
+  mysqlVersion?: string;
   /** rule preset (default `recommended`) */
   preset?: PresetName;
   /** per-rule overrides: rule id → severity, or [severity, options] */
@@ -53,6 +60,8 @@ export interface GodwitConfig {
 export const CONFIG_KEYS = [
   '$schema',
   'pgVersion',
+  'dialect',
+  'mysqlVersion',
   'preset',
   'rules',
   'runner',
@@ -102,6 +111,20 @@ function buildSchema(ruleDefs: RuleDefinition[]) {
         default: 15,
         examples: [15, 16, 17],
       }),
+      dialect: z.enum(CONFIG_DIALECTS).optional().meta({
+        description:
+          'The SQL dialect of the migrations: auto (the default) decides per file from the runner layout (pop *.mysql.up.sql, a mysql/ folder), the runner\'s configuration (Prisma provider, Drizzle dialect, Flyway url), then MySQL-only syntax; postgresql or mysql for every file.',
+        default: 'auto',
+      }),
+      mysqlVersion: z
+        .string()
+        .regex(/^(8\.0|8\.4|mariadb-10\.11|mariadb-11\.4|8\.0\.\d{1,2}|8\.4\.\d{1,2})$/)
+        .optional()
+        .meta({
+          description: 'The MySQL or MariaDB server the MySQL migrations run on, which picks the online-DDL matrix: 8.0 (the default: its latest release), 8.4, mariadb-10.11, mariadb-11.4, or a MySQL release such as 8.0.28.',
+          default: '8.0',
+          examples: ['8.0', '8.4', 'mariadb-10.11', 'mariadb-11.4', '8.0.28'],
+        }),
       preset: z.enum(CONFIG_PRESETS).optional().meta({
         description: 'The rule preset: recommended (the default), strict (adds hygiene rules), or all.',
         default: 'recommended',

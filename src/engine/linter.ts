@@ -214,7 +214,7 @@ const PLAIN_ID = /^[a-z0-9-]*$/;
  * compare by code unit, which orders them exactly as localeCompare does, without loading the ICU
  * collator (7 ms on a one-file run).
  */
-function compareRuleIds(a: string, b: string): number {
+export function compareRuleIds(a: string, b: string): number {
   if (PLAIN_ID.test(a) && PLAIN_ID.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return a.localeCompare(b);
 }
@@ -238,12 +238,12 @@ export function summarize(filePath: string, messages: Finding[]): LintResult {
   return { filePath, messages, errorCount, warningCount, fixableErrorCount, fixableWarningCount, fatalErrorCount };
 }
 
-function makeFinding(ruleId: string, severity: Severity, message: string, _start: number, _end: number): Finding {
+export function makeFinding(ruleId: string, severity: Severity, message: string, _start: number, _end: number): Finding {
   return { ruleId, severity: severity === 'error' ? 2 : 1, message, line: 0, column: 0, endLine: 0, endColumn: 0 };
 }
 
 /** Several edits of one fix become one edit spanning them (ESLint's fix shape). */
-function mergeEdits(edits: Edit[], text: string): Edit {
+export function mergeEdits(edits: Edit[], text: string): Edit {
   if (edits.length === 1) return edits[0];
   const sorted = [...edits].sort((a, b) => a.range[0] - b.range[0]);
   const start = sorted[0].range[0];

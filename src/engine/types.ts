@@ -1,10 +1,18 @@
 import type { Node } from '../dialects/postgresql/pg.js';
 import type { Statement, ParsedFile } from '../dialects/postgresql/types.js';
-import type { Lock } from '../analysis/lock-types.js';
+import type { AnyLock, Lock } from '../analysis/lock-types.js';
 import type { Catalog } from '../analysis/catalog.js';
 import type { TxInfo, TransactionMode } from '../analysis/transactions.js';
 import type { RangeVarLike } from '../analysis/names.js';
 import type { LockEffect } from '../analysis/locks.js';
+import type { MysqlLock } from '../analysis/lock-types.js';
+import type { MysqlParsedFile, MysqlStatement, MysqlStatementKind } from '../dialects/mysql/types.js';
+import type { MysqlCatalog } from '../dialects/mysql/catalog.js';
+import type { MysqlTarget } from '../dialects/mysql/matrix.js';
+import type { StatementDdl } from '../dialects/mysql/online-ddl.js';
+
+/** The SQL dialects godwit reads (src/dialects/). */
+export type DialectName = 'postgresql' | 'mysql';
 
 export type Severity = 'error' | 'warn';
 export type RuleSetting = Severity | 'off';
@@ -31,7 +39,7 @@ export interface Finding {
   endLine: number;
   endColumn: number;
   fatal?: true;
-  lock?: Lock;
+  lock?: AnyLock;
   fix?: Edit;
   suggestions?: Suggestion[];
   plan?: { kind: string };
@@ -142,6 +150,54 @@ export interface RuleContext {
   tokensOf(stmt: Statement): Array<{ start: number; end: number; name: string; text: string }>;
 }
 
+/**
+ * MySQL visitors (src/engine/mysql-linter.ts): keyed by the MySQL statement kinds of
+ * src/dialects/mysql/types.ts (`AlterTable`, `CreateIndex`, `Update`, …), called with the
+ * statement's normalised body and the statement.
+ */
+export type MysqlVisitors = {
+  [K in Exclude<MysqlStatementKind, 'SyntaxError'>]?: (body: any, stmt: MysqlStatement) => void;
+} & {
+  /** every statement that parsed, before its kind's visitor */
+  Statement?: (stmt: MysqlStatement) => void;
+  'File:exit'?: () => void;
+};
+
+export interface MysqlReportDescriptor {
+  stmt: MysqlStatement;
+  /** the finding's range in the file (default: the statement) */
+  range?: [number, number];
+  message: string;
+  /** default: the statement's lock; null: none */
+  lock?: MysqlLock | null;
+  fix?: Edit | Edit[];
+  suggestions?: Array<{ desc: string; fix: Edit | Edit[] }>;
+  plan?: string;
+}
+
+/** What a MySQL visitor reads (facts from src/dialects/mysql/, never re-derived in a rule). */
+export interface MysqlRuleContext {
+  readonly id: string;
+  readonly options: Record<string, unknown>;
+  readonly file: MysqlParsedFile;
+  readonly statements: MysqlStatement[];
+  /** the catalog as it stands before the statement being visited */
+  readonly catalog: MysqlCatalog;
+  /** `--mysql-version`: the server the online-DDL matrix answers for */
+  readonly target: MysqlTarget;
+  report(d: MysqlReportDescriptor): void;
+  /** created earlier in this migration (no rows, no traffic) */
+  isNewTable(name: { name: string; schema?: string } | string | undefined): boolean;
+  /** the online-DDL classification of an ALTER TABLE / CREATE INDEX / DROP INDEX (src/dialects/mysql/online-ddl.ts) */
+  ddlOf(stmt: MysqlStatement): StatementDdl | undefined;
+  locksOf(stmt: MysqlStatement): MysqlLock[];
+  lockOf(stmt: MysqlStatement): MysqlLock | undefined;
+  /** a session variable set before the statement (`lock_wait_timeout`, `foreign_key_checks`), its value as written */
+  setting(name: string): string | undefined;
+  /** first code token of the statement matching a keyword (case-insensitive) at or after `from` */
+  findToken(stmt: MysqlStatement, keyword: string, from?: number): { start: number; end: number; text: string } | undefined;
+}
+
 export interface RuleDefinition {
   id: string;
   /** default severity */
@@ -153,7 +209,20 @@ export interface RuleDefinition {
   fixable?: boolean;
   /** the rule may offer `suggestions` (riskier rewrites a person applies; ESLint's meta.hasSuggestions) */
   hasSuggestions?: boolean;
+  /**
+   * The dialects the rule applies to. Default: PostgreSQL, and MySQL too when it has `mysql`
+   * visitors; a MySQL-only rule says `['mysql']` (its `create` returns no visitors).
+   */
+  dialects?: DialectName[];
+  /** PostgreSQL visitors */
   create(ctx: RuleContext): Visitors;
+  /** MySQL visitors: a rule without them stays silent on MySQL files */
+  mysql?(ctx: MysqlRuleContext): MysqlVisitors;
+}
+
+/** The dialects a rule applies to. */
+export function ruleDialects(rule: RuleDefinition): DialectName[] {
+  return rule.dialects ?? (rule.mysql ? ['postgresql', 'mysql'] : ['postgresql']);
 }
 
 export function defineRule(rule: RuleDefinition): RuleDefinition {
@@ -162,6 +231,12 @@ export function defineRule(rule: RuleDefinition): RuleDefinition {
 
 export interface LintOptions {
   pgVersion?: number;
+  /** the file's SQL dialect (default for the API: postgresql; the CLI's and the config's default is auto) */
+  dialect?: DialectName | 'auto';
+  /** MySQL: `--mysql-version` (8.0, 8.4, mariadb-10.11, mariadb-11.4, or a release such as 8.0.28) */
+  mysqlVersion?: string;
+  /** MySQL: the catalog to start from (history), as `catalog` is for PostgreSQL; `takeCatalog` applies */
+  mysqlCatalog?: MysqlCatalog;
   transaction?: TransactionMode;
   preset?: PresetName;
   /** per-rule overrides */

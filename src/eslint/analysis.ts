@@ -26,6 +26,10 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { parseFile } from '../dialects/postgresql/parse.js';
+import { dialectOf, MysqlCatalog, parseMysqlFile, replayMysql } from '../dialects/index.js';
+import { initMysqlParserSync } from '../dialects/mysql/grammar.js';
+import { lintMysqlWithCatalog } from '../engine/mysql-linter.js';
+import { readSourceFile } from '../sources/read.js';
 import { lintWithCatalog, summarize } from '../engine/linter.js';
 import { rules as godwitRules } from '../lint.js';
 import { lintOptionsFor, seedCatalog, type ProjectOptions } from '../project.js';
@@ -126,6 +130,17 @@ export function analyze(input: AnalysisInput): LintResult {
     return migration.lint({ ...options, transaction: forced, eslintComments: false }).result;
   }
 
+  // a MySQL file (src/dialects): MySQL's parser, history and rules, as `godwit lint` does
+  if (dialectOf(input.text, c.dialect ?? 'auto', root) === 'mysql') {
+    initMysqlParserSync();
+    const body = root ? blankRanges(input.text, fileTransaction(root, file, input.text, { pgVersion }).exclude) : input.text;
+    const mysqlVersion = c.mysqlVersion;
+    const options = { ...lintOptionsFor(resolved, project, undefined), mysqlCatalog: mysqlHistoryBefore(root, file, mysqlVersion), takeCatalog: true };
+    const parsed = parseMysqlFile(file, body, { target: mysqlVersion });
+    parsed.directives = parsed.directives.filter((d) => d.kind === 'ignore' || d.kind === 'ignore-file');
+    return lintMysqlWithCatalog(parsed, godwitRules, options).result;
+  }
+
   let tx: TransactionMode | undefined;
   let body = input.text;
   if (root) {
@@ -167,3 +182,25 @@ function ruleSettings(resolved: ResolvedConfig, enabled: ReadonlySet<string>): R
   return out;
 }
 
+/**
+ * The MySQL catalog the root's MySQL migrations before `file` leave. (Replayed per file, unlike
+ * PostgreSQL's cached history: MySQL roots are small, and this keeps the editor exact.)
+ */
+function mysqlHistoryBefore(root: ReturnType<typeof cachedRootOf>, file: string, mysqlVersion: string | undefined): MysqlCatalog {
+  const catalog = new MysqlCatalog();
+  if (!root) return catalog;
+  for (const f of root.files) {
+    if (f.path === file) break;
+    if (languageOf(f.path)) continue;
+    let raw: string;
+    try {
+      raw = readSourceFile(f.path);
+    } catch {
+      continue;
+    }
+    if (dialectOf(raw, undefined, root) !== 'mysql') continue;
+    replayMysql(catalog, parseMysqlFile(f.path, blankRanges(raw, f.exclude), { target: mysqlVersion }), mysqlVersion);
+  }
+  catalog.sealAsHistory();
+  return catalog;
+}

@@ -41,9 +41,12 @@ const MAX_ENTRIES = 20_000;
 
 export function cachedRootOf(file: string, opts: { runner: RunnerName | 'auto'; pgVersion?: number }, stamps: Stamps): MigrationRoot | undefined {
   // JS/TS and SQL files of one folder are found by different code (js-roots.ts, roots.ts): kept apart
-  const key = (dir: string): string => `${isJsMigrationPath(file) ? 'js' : 'sql'}\0${opts.runner}\0${opts.pgVersion ?? ''}\0${dir}`;
-  const hit = cache.get(key(dirname(file)));
-  if (hit && holds(hit.root, file) && valid(hit, file, stamps)) return hit.root;
+  // (pop keeps PostgreSQL's and MySQL's migrations in one folder, as two roots: one entry per dialect)
+  const key = (dir: string, dialect = ''): string => `${isJsMigrationPath(file) ? 'js' : 'sql'}\0${opts.runner}\0${opts.pgVersion ?? ''}\0${dialect}\0${dir}`;
+  for (const d of ['', 'postgresql', 'mysql']) {
+    const hit = cache.get(key(dirname(file), d));
+    if (hit && holds(hit.root, file) && valid(hit, file, stamps)) return hit.root;
+  }
 
   const root = rootOfSync(file, opts);
   // a root found for a file not on disk (an unsaved buffer) lists that file: not kept
@@ -52,7 +55,7 @@ export function cachedRootOf(file: string, opts: { runner: RunnerName | 'auto'; 
   const dirs = [...new Set([root.dir, ...files.map((f) => dirname(f))])];
   const entry: Entry = { root, stamps: new Map([...dirs, ...files].map((p) => [p, stamps(p)])) };
   if (cache.size > MAX_ENTRIES) cache.clear();
-  for (const d of dirs) cache.set(key(d), entry);
+  for (const d of dirs) cache.set(key(d, root.dialect), entry);
   return root;
 }
 
@@ -68,6 +71,7 @@ function valid(entry: Entry, file: string, stamps: Stamps): boolean {
   return true;
 }
 
+/** The root applies the file, or skips it as its own (a down script); not a file of another dialect's root of the folder. */
 function holds(root: MigrationRoot, file: string): boolean {
-  return root.files.some((f) => f.path === file) || root.skipped.some((f) => f.path === file);
+  return root.files.some((f) => f.path === file) || root.skipped.some((f) => f.path === file && (f.kind !== 'ignored' || !root.flavor));
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SourceText } from '../dialects/postgresql/source.js';
-import { rowLocksBlockWrites, type Lock } from '../analysis/lock-types.js';
+import { rowLocksBlockWrites, type AnyLock as Lock } from '../analysis/lock-types.js';
 import type { Finding, LintResult } from '../engine/types.js';
 export { coverage, coverageLine, type Coverage } from './coverage.js';
 

@@ -14,7 +14,8 @@
  *     atlas    `atlas.sum` beside the files
  *     flyway   `V<version>__<desc>.sql` (+ `R__…`, `U…`)
  *     golang-migrate `<version>_<name>.up.sql` / `.down.sql`
- *     plain    pop/fizz `<version>_<name>.postgres.up.sql` (other dialects and downs skipped)
+ *     plain    pop/fizz `<version>_<name>.postgres.up.sql` (other dialects and downs skipped), and
+ *              the same folder's `.mysql.up.sql` files as a second root (dialect mysql)
  *     goose / dbmate / node-pg-migrate by their directive comments (majority of files)
  *     plain    any other directory of SQL files whose names are numbered, or named *migrat*
  * A directory of SQL files that matches none (e.g. `db/seed.sql`) is not a root: its files
@@ -36,6 +37,7 @@ import { findJsRoots, jsCandidateDirs, jsRootOf } from './js-roots.js';
 import { isJsMigrationPath } from './extract/parse.js';
 import { readSourceFileOr } from './read.js';
 import { listDirOnce, sqlFilesUnder, type ListDir } from './walk.js';
+import { rootDialect } from './dialect.js';
 
 
 
@@ -97,6 +99,9 @@ export async function findRoots(paths: string[], opts: FindOptions = {}): Promis
     const flat = ctx.flat(dir);
     claimed.add(dir);
     if (flat) roots.set(dir, flat);
+    // pop keeps every dialect's migrations in one folder: MySQL's are a root of their own
+    const mysql = flat?.flavor === 'pop' && flat.dialect !== 'mysql' ? ctx.popMysql(dir) : undefined;
+    if (mysql) roots.set(`${dir}\0mysql`, mysql);
   }
   for (const file of explicit) {
     if (isJsMigrationPath(file)) continue;
@@ -152,6 +157,7 @@ class Context {
   private readonly texts = new Map<string, string>();
   private readonly forced: RunnerName | undefined;
   private readonly pgVersion: number | undefined;
+  private readonly dialect: 'auto' | 'postgresql' | 'mysql';
 
   constructor(
     opts: FindOptions,
@@ -159,6 +165,15 @@ class Context {
   ) {
     this.forced = opts.runner && opts.runner !== 'auto' ? opts.runner : undefined;
     this.pgVersion = opts.pgVersion;
+    this.dialect = opts.dialect ?? 'auto';
+  }
+
+  /** pop's MySQL migrations of a folder (`*.mysql.up.sql` and the dialect-less ones), unless `--dialect postgresql`. */
+  popMysql(dir: string): MigrationRoot | undefined {
+    if (this.dialect === 'postgresql') return undefined;
+    const names = this.sqlNames(dir);
+    if (!names.some((n) => POP.exec(n)?.[3] === 'mysql')) return undefined;
+    return this.plain(dir, names, 'pop/fizz <version>_<name>.mysql.up.sql files', 'mysql');
   }
 
   rootOf(file: string): MigrationRoot | undefined {
@@ -174,6 +189,9 @@ class Context {
     const nested = this.nested(dirname(dir));
     if (nested && nested.claims.includes(dir) && contains(nested.root)) return nested.root;
     const flat = this.flat(dir);
+    // a pop folder's MySQL migration belongs to the folder's MySQL root (the other one skips it)
+    const mysql = flat && flat.flavor === 'pop' && flat.dialect !== 'mysql' ? this.popMysql(dir) : undefined;
+    if (mysql && mysql.files.some((f) => f.path === file)) return mysql;
     return contains(flat) ? flat : undefined;
   }
 
@@ -267,7 +285,9 @@ class Context {
     if (has('atlas.sum')) return this.build('atlas', dir, names, 'atlas.sum');
     if (names.some((n) => FLYWAY_VERSIONED.test(n) && n.startsWith('V'))) return this.build('flyway', dir, names, 'V<version>__<description>.sql files');
     if (names.some((n) => GOLANG_MIGRATE.test(n))) {
-      if (names.some((n) => POP_DIALECT.test(n))) return this.plain(dir, names, 'pop/fizz <version>_<name>.postgres.up.sql files', true);
+      if (names.some((n) => POP_DIALECT.test(n))) {
+        return this.dialect === 'mysql' ? this.plain(dir, names, 'pop/fizz <version>_<name>.mysql.up.sql files', 'mysql') : this.plain(dir, names, 'pop/fizz <version>_<name>.postgres.up.sql files', 'postgres');
+      }
       return this.build('golang-migrate', dir, names, '<version>_<name>.up.sql / .down.sql files');
     }
     const byContent = this.detectByContent(dir, names);
@@ -309,8 +329,15 @@ class Context {
     return { path, version, kind, ...t };
   }
 
-  private root(dir: string, runner: RunnerName, detectedBy: string, files: MigrationFile[], skipped: SkippedFile[], notes: string[] = [], flavor?: 'pop'): MigrationRoot {
-    return flavor ? { dir, runner, flavor, detectedBy, files, skipped, notes } : { dir, runner, detectedBy, files, skipped, notes };
+  private root(dir: string, runner: RunnerName, detectedBy: string, files: MigrationFile[], skipped: SkippedFile[], notes: string[] = [], flavor?: 'pop', popDialect?: 'postgres' | 'mysql'): MigrationRoot {
+    const root: MigrationRoot = flavor ? { dir, runner, flavor, detectedBy, files, skipped, notes } : { dir, runner, detectedBy, files, skipped, notes };
+    // the dialect its layout or its runner's configuration names (a forced --dialect is the linter's to apply)
+    const d = popDialect ? { dialect: popDialect === 'mysql' ? ('mysql' as const) : ('postgresql' as const), by: `pop ${popDialect === 'mysql' ? '*.mysql.up.sql' : '*.postgres.up.sql'} files` } : rootDialect(dir, runner, (n) => this.info(dir).files.includes(n));
+    if (d) {
+      root.dialect = d.dialect;
+      root.dialectBy = d.by;
+    }
+    return root;
   }
 
   /** Flat runners whose files are selected and ordered by name. */
@@ -350,7 +377,7 @@ class Context {
    * (ory/kratos, ory/x popx): `<version>_<name>[.<dialect>][.autocommit].(up|down).sql` —
    * PostgreSQL's and dialect-less up files only, flavor 'pop' (see transaction.ts).
    */
-  private plain(dir: string, names: string[], detectedBy: string, pop = false): MigrationRoot {
+  private plain(dir: string, names: string[], detectedBy: string, pop?: 'postgres' | 'mysql'): MigrationRoot {
     const files: MigrationFile[] = [];
     const skipped: SkippedFile[] = [];
     for (const n of [...names].sort(naturalCompare)) {
@@ -358,7 +385,7 @@ class Context {
       const m = pop ? POP.exec(n) : null;
       if (pop && m) {
         if (m[5] === 'down') skipped.push({ path, kind: 'down', reason: 'pop down migration' });
-        else if (m[3] && m[3] !== 'postgres') skipped.push({ path, kind: 'ignored', reason: `pop migration for ${m[3]}` });
+        else if (m[3] && m[3] !== pop) skipped.push({ path, kind: 'ignored', reason: `pop migration for ${m[3]}` });
         else files.push(this.file('plain', path, m[1], 'up', 'pop'));
         continue;
       }
@@ -368,7 +395,7 @@ class Context {
       }
       files.push(this.file('plain', path, /^\d+/.exec(n)?.[0] ?? n.replace(/\.sql$/, '')));
     }
-    return this.root(dir, 'plain', detectedBy, files, skipped, [], pop ? 'pop' : undefined);
+    return this.root(dir, 'plain', detectedBy, files, skipped, [], pop ? 'pop' : undefined, pop);
   }
 
   /** Numbered folders (`delta/<n>/*.sql`): folder number, then file name. `.sql.postgres` files are PostgreSQL-only deltas. */

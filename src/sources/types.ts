@@ -81,6 +81,14 @@ export interface MigrationRoot {
    * run as plain migrations but wrapped the way popx does it (transaction.ts).
    */
   flavor?: 'pop';
+  /**
+   * The SQL dialect its files are written in, when the layout or the runner's configuration says
+   * (pop's `*.mysql.up.sql`, a `mysql/` folder, Prisma's `provider = "mysql"`, …; see
+   * sources/dialect.ts). Undefined: decided per file (`--dialect`, the config, the file's syntax).
+   */
+  dialect?: 'postgresql' | 'mysql';
+  /** what said so, e.g. `*.mysql.up.sql files`, `provider = "mysql" in migration_lock.toml` */
+  dialectBy?: string;
   /** what identified the runner, e.g. "migration_lock.toml", "-- +goose Up annotations", "--runner goose" */
   detectedBy: string;
   /** the up migrations, in the order the runner applies them (history = files before a file) */
@@ -96,4 +104,9 @@ export interface FindOptions {
   runner?: RunnerName | 'auto';
   /** for Flyway's version-dependent detection of `ALTER TYPE … ADD VALUE` (default 15) */
   pgVersion?: number;
+  /**
+   * `--dialect`: `postgresql` keeps to PostgreSQL's files of a layout that holds several dialects
+   * (pop), `mysql` to MySQL's; `auto` (the default) finds both, each as a root of its own.
+   */
+  dialect?: 'auto' | 'postgresql' | 'mysql';
 }

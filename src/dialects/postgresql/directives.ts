@@ -76,5 +76,6 @@ export function parseDirectives(comments: Comment[]): Directive[] {
 
 function commentBody(c: Comment): string {
   if (c.block) return c.text.replace(/^\/\*/, '').replace(/\*\/$/, '').trim();
-  return c.text.replace(/^--/, '').trim();
+  // (`#` starts a MySQL line comment; PostgreSQL's scanner never yields one)
+  return c.text.replace(/^(--|#)/, '').trim();
 }
