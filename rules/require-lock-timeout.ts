@@ -86,7 +86,7 @@ export default defineRule({
         ctx.report({
           stmt,
           message:
-            `No lock_wait_timeout is set before this statement: its metadata lock on "${lock.table}" can queue all traffic.\n` +
+            `No lock_wait_timeout before this metadata lock on "${lock.table}", which can queue all traffic.\n` +
             `It needs an exclusive metadata lock (${describeMysqlLock(lock)}); while it waits for a long-running query or an open transaction to finish, every new query on "${lock.table}" queues behind it, and lock_wait_timeout defaults to a year. ` +
             `Add SET SESSION lock_wait_timeout = 5; at the top of the migration so it fails fast instead, and retry`,
           lock,
