@@ -57,7 +57,7 @@ export default defineRule({
           message:
             `Dropping column "${op.column}" of existing table "${table}" is irreversible, and breaks deployed code.\n` +
             `Its data is gone once the statement commits (DDL commits at once in MySQL)${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
-            `Only in the contract phase: after the code stopped reading "${op.column}" (check performance_schema.events_statements_summary_by_digest), with a suppression naming that release`,
+            `Only in the contract phase: after the code stopped reading "${op.column}" (check performance_schema.events_statements_summary_by_digest), with a suppression naming that release.`,
           plan: 'drop-column',
         });
       }

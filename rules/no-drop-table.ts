@@ -63,7 +63,7 @@ export default defineRule({
           message:
             `Dropping existing table "${displayMysqlName(t)}" is irreversible: its data is gone and deployed queries of it fail.\n` +
             `${lock ? `${describeMysqlLock(lock)}. ` : ''}Only in the contract phase: after the code stopped using it (check performance_schema.table_io_waits_summary_by_table), ` +
-            `ideally renamed first and left for a release, with a suppression naming that release`,
+            `ideally renamed first and left for a release, with a suppression naming that release.`,
           lock,
           plan: 'drop-table',
         });

@@ -68,9 +68,9 @@ export default defineRule({
           stmt,
           range: [op.start, op.end],
           message:
-            `Renaming column "${rename.from}" of existing table "${table}" breaks deployed code that uses it.\n` +
-            `Queries naming it fail ("Unknown column") as soon as the statement commits (DDL commits at once in MySQL)${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
-            `Add "${rename.to}" alongside, keep both in sync with triggers, backfill in batches, switch the code, then drop "${rename.from}" in a later release (godwit plan writes the phases)`,
+            `RENAME COLUMN "${rename.from}" on existing table "${table}" breaks deployed code.\n` +
+            `Code still naming "${rename.from}" fails ("Unknown column") as soon as the statement commits (DDL commits at once in MySQL)${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
+            `Add "${rename.to}" alongside, keep both in sync with triggers, backfill in batches, switch the code, then drop "${rename.from}" in a later release (godwit plan writes the phases).`,
           plan: 'rename-column',
         });
       }

@@ -83,9 +83,9 @@ export default defineRule({
         stmt,
         range,
         message:
-          `Renaming existing table "${displayMysqlName(from)}" to "${displayMysqlName(to)}" breaks the deployed code that still queries "${from.name}".\n` +
-          `Every query of it fails ("Table doesn't exist") from the moment the statement commits${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
-          `MySQL cannot rename and keep the old name in one transaction (DDL commits implicitly): ship code that reads through a view or both names first, or rename and create the view "${from.name}" right after it, and drop that view in a later release`,
+          `RENAME of existing table "${displayMysqlName(from)}" to "${displayMysqlName(to)}" breaks deployed code.\n` +
+          `Code still querying "${from.name}" fails ("Table doesn't exist") from the moment the statement commits${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
+          `MySQL cannot rename and keep the old name in one transaction (DDL commits implicitly): ship code that reads through a view or both names first, or rename and create the view "${from.name}" right after it, and drop that view in a later release.`,
         plan: 'rename-table',
       });
     };

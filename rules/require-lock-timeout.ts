@@ -88,7 +88,7 @@ export default defineRule({
           message:
             `No lock_wait_timeout before this metadata lock on "${lock.table}", which can queue all traffic.\n` +
             `It needs an exclusive metadata lock (${describeMysqlLock(lock)}); while it waits for a long-running query or an open transaction to finish, every new query on "${lock.table}" queues behind it, and lock_wait_timeout defaults to a year. ` +
-            `Add SET SESSION lock_wait_timeout = 5; at the top of the migration so it fails fast instead, and retry`,
+            `Add SET SESSION lock_wait_timeout = 5; at the top of the migration so it fails fast instead, and retry.`,
           lock,
           fix: { range: [at, at], text: `SET SESSION lock_wait_timeout = 5;${eol}` },
         });
