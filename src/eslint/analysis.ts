@@ -26,10 +26,9 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { parseFile } from '../dialects/postgresql/parse.js';
-import { dialectOf, MysqlCatalog, parseMysqlFile, replayMysql } from '../dialects/index.js';
+import { dialectOf, parseMysqlFile } from '../dialects/index.js';
 import { initMysqlParserSync } from '../dialects/mysql/grammar.js';
 import { lintMysqlWithCatalog } from '../engine/mysql-linter.js';
-import { readSourceFile } from '../sources/read.js';
 import { lintWithCatalog, summarize } from '../engine/linter.js';
 import { rules as godwitRules } from '../lint.js';
 import { lintOptionsFor, seedCatalog, type ProjectOptions } from '../project.js';
@@ -41,7 +40,7 @@ import type { ParsedFile } from '../dialects/postgresql/types.js';
 import type { Catalog } from '../analysis/catalog.js';
 import { languageOf, prepareMigration } from '../sources/extract/index.js';
 import { configKey, resolveConfigSync } from './godwit-config.js';
-import { historyBefore } from './history.js';
+import { historyBefore, mysqlHistoryBefore } from './history.js';
 import { cachedRootOf, createStamps } from './root-cache.js';
 import { readSettings } from './settings.js';
 
@@ -119,7 +118,7 @@ export function analyze(input: AnalysisInput): LintResult {
   // down/undo scripts and files the runner ignores: `godwit lint <dir>` skips them too
   if (root?.skipped.some((f) => f.path === file)) return summarize(file, []);
   const historyKey = [root?.dir, runner, pgVersion, configKey(resolved), settings.schema].join('\0');
-  const history = (): Catalog => historyBefore(root, file, historyKey, () => seedCatalog(resolved, project), stamps);
+  const history = (): Catalog => historyBefore(root, file, historyKey, () => seedCatalog(resolved, project), stamps, c.dialect);
 
   if (language) {
     // a JS/TS (or Python) migration: its calls' SQL and translated builder calls, as lintVirtualFile
@@ -135,7 +134,7 @@ export function analyze(input: AnalysisInput): LintResult {
     initMysqlParserSync();
     const body = root ? blankRanges(input.text, fileTransaction(root, file, input.text, { pgVersion }).exclude) : input.text;
     const mysqlVersion = c.mysqlVersion;
-    const options = { ...lintOptionsFor(resolved, project, undefined), mysqlCatalog: mysqlHistoryBefore(root, file, mysqlVersion), takeCatalog: true };
+    const options = { ...lintOptionsFor(resolved, project, undefined), mysqlCatalog: mysqlHistoryBefore(root, file, historyKey, stamps, c.dialect, mysqlVersion), takeCatalog: true };
     const parsed = parseMysqlFile(file, body, { target: mysqlVersion });
     parsed.directives = parsed.directives.filter((d) => d.kind === 'ignore' || d.kind === 'ignore-file');
     return lintMysqlWithCatalog(parsed, godwitRules, options).result;
@@ -180,27 +179,4 @@ function ruleSettings(resolved: ResolvedConfig, enabled: ReadonlySet<string>): R
     out[id] = on ? ['error', (options as Record<string, unknown> | undefined) ?? {}] : 'off';
   }
   return out;
-}
-
-/**
- * The MySQL catalog the root's MySQL migrations before `file` leave. (Replayed per file, unlike
- * PostgreSQL's cached history: MySQL roots are small, and this keeps the editor exact.)
- */
-function mysqlHistoryBefore(root: ReturnType<typeof cachedRootOf>, file: string, mysqlVersion: string | undefined): MysqlCatalog {
-  const catalog = new MysqlCatalog();
-  if (!root) return catalog;
-  for (const f of root.files) {
-    if (f.path === file) break;
-    if (languageOf(f.path)) continue;
-    let raw: string;
-    try {
-      raw = readSourceFile(f.path);
-    } catch {
-      continue;
-    }
-    if (dialectOf(raw, undefined, root) !== 'mysql') continue;
-    replayMysql(catalog, parseMysqlFile(f.path, blankRanges(raw, f.exclude), { target: mysqlVersion }), mysqlVersion);
-  }
-  catalog.sealAsHistory();
-  return catalog;
 }
