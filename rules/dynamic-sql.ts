@@ -36,7 +36,8 @@ export default defineRule({
       if (stmt.parent) return;
       const values = (node.targetList ?? []).map((t: any) => t.ResTarget?.val?.A_Const?.sval?.sval);
       if (values[0] !== MARKER || values.length < 4 || values.some((v: unknown) => typeof v !== 'string')) return;
-      const [, callee, expr, reason, kind] = values as string[];
+      // fifth: 'builder' for a builder call; sixth: the comment marker of the migration's language (`#` in Python)
+      const [, callee, expr, reason, kind, comment = '//'] = values as string[];
       if (kind === 'builder') {
         // a schema-builder call (queryInterface.addIndex, knex.schema.alterTable, op.create_index …) godwit cannot translate
         ctx.report({
@@ -44,7 +45,7 @@ export default defineRule({
           message:
             `${callee}() is not checked: godwit cannot translate this call to SQL statically.\n` +
             `${reason[0].toUpperCase()}${reason.slice(1)}, so the statements it sends are not linted: \`${expr}\`.\n` +
-            'Write the values it needs as literals or constants of this file,\nor review the call by hand and suppress with // godwit-ignore dynamic-sql -- <why>.',
+            `Write the values it needs as literals or constants of this file,\nor review the call by hand and suppress with ${comment} godwit-ignore dynamic-sql -- <why>.`,
           lock: null,
         });
         return;
@@ -57,7 +58,7 @@ export default defineRule({
               `\`${expr}\`: ${reason}.\n`
             : `The SQL of this ${callee}() call cannot be read statically, so godwit does not check it.\n` +
               `\`${expr}\`: ${reason}.\n`) +
-          `Use a string literal or a constant of this file,\nor review it by hand and suppress with // godwit-ignore dynamic-sql -- <why>.`,
+          `Use a string literal or a constant of this file,\nor review it by hand and suppress with ${comment} godwit-ignore dynamic-sql -- <why>.`,
         lock: null,
       });
     },

@@ -22,6 +22,7 @@ import { includedExplicitly, isIncluded } from './config/match.js';
 import { discoverFiles } from './sources/discover.js';
 import { languageOf, prepareMigration, type PreparedJsMigration } from './sources/extract/index.js';
 import { jsMigrationsUnder } from './sources/js-roots.js';
+import { pyMigrationsUnder } from './sources/py-roots.js';
 import { FileReadError, MAX_SCHEMA_BYTES, readSourceFile } from './sources/read.js';
 import { ConfigError } from './config/errors.js';
 import type { CacheEntry, FreshEntry, LintCache } from './cache/lint-cache.js';
@@ -113,6 +114,7 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
   const found = await findRoots(paths.map((p) => resolve(opts.cwd, p)).filter((p) => !missing.some((m) => resolve(opts.cwd, m) === p)), { runner, pgVersion, dialect });
   // JS/TS migrations are linted inside their migration roots only (discover.ts finds *.sql)
   for (const f of jsMigrationsUnder(found.roots, paths.map((p) => resolve(opts.cwd, p)))) if (!opts.only || opts.only.has(f)) wanted.add(f);
+  for (const f of pyMigrationsUnder(found.roots, paths.map((p) => resolve(opts.cwd, p)))) if (!opts.only || opts.only.has(f)) wanted.add(f);
 
   const results: LintResult[] = [];
   const done = new Set<string>();
@@ -378,13 +380,13 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
     }
     await initParser();
     await languageOf(f.path)?.init();
-    const js = prepareMigration(f.path, raw, { runner: root.runner });
+    const js = prepareMigration(f.path, raw, { runner: root.runner, root });
     const parsed = js ? js.parsed : parseFile(f.path, blankRanges(raw, f.exclude));
     if (opts.fix) {
       const before = catalog;
       // every version of the text starts from the same history (the linter clones `before`)
       const lintText = (t: string): FileLint => {
-        if (js) return lintJs(t === raw ? js : prepareMigration(f.path, t, { runner: root.runner })!, { ...options, catalog: before }, resolved, opts);
+        if (js) return lintJs(t === raw ? js : prepareMigration(f.path, t, { runner: root.runner, root })!, { ...options, catalog: before }, resolved, opts);
         const ft = t === raw ? f : fileTransaction(root, f.path, t, { pgVersion });
         const o = lintOptionsFor(resolved, opts, ft.transaction);
         o.catalog = before;
@@ -413,7 +415,7 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
 
 /** A file of a root as it is replayed or linted: a JS/TS (or Python) migration's extracted SQL, or the SQL with the runner's excluded parts blanked. */
 export function parseRootFile(root: MigrationRoot, f: MigrationRoot['files'][number], raw: string) {
-  return prepareMigration(f.path, raw, { runner: root.runner })?.parsed ?? parseFile(f.path, blankRanges(raw, f.exclude));
+  return prepareMigration(f.path, raw, { runner: root.runner, root })?.parsed ?? parseFile(f.path, blankRanges(raw, f.exclude));
 }
 
 /**
@@ -451,7 +453,7 @@ export async function lintVirtualFile(text: string, filePath: string, opts: Proj
       const exclude = root ? fileTransaction(root, filePath, t, { pgVersion: opts.overrides.pgVersion ?? resolved.config.pgVersion }).exclude : [];
       return lintMysql(filePath, blankRanges(t, exclude), lintOptionsFor(resolved, opts, undefined), history, mysqlHistory, take);
     }
-    const js = prepareMigration(filePath, t, { runner: root?.runner ?? runnerOpt });
+    const js = prepareMigration(filePath, t, { runner: root?.runner ?? runnerOpt, root });
     if (js) return lintJs(js, { ...lintOptionsFor(resolved, opts, undefined), catalog: history, takeCatalog: take }, resolved, opts);
     let tx: TransactionMode | undefined;
     let body = t;
@@ -493,7 +495,7 @@ export async function migrationContext(
   const catalog = histories.catalog;
   const mysqlVersion = opts.overrides.mysqlVersion ?? resolved.config.mysqlVersion;
   // a JS/TS (or Python) migration: the statements it sends, translated
-  const extracted = prepareMigration(filePath, raw, { runner: root?.runner ?? runnerOpt });
+  const extracted = prepareMigration(filePath, raw, { runner: root?.runner ?? runnerOpt, root });
   if (extracted) return { root, catalog, text: extracted.document.text, pgVersion, extracted, dialect, mysqlCatalog: histories.mysqlCatalog, mysqlVersion };
   const exclude = root ? fileTransaction(root, filePath, raw, { pgVersion }).exclude : [];
   return { root, catalog, mysqlCatalog: histories.mysqlCatalog, text: blankRanges(raw, exclude), pgVersion, dialect, mysqlVersion };

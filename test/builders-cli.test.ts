@@ -171,6 +171,25 @@ describe('a single JS/TS file outside a migration folder', () => {
   });
 });
 
+describe('a migration of a folder that does not parse', () => {
+  it('is reported as a fatal error when its folder is linted (exit 1), and the files after it are still linted', () => {
+    const dir = project({
+      'knexfile.js': "module.exports = { client: 'pg' };\n",
+      'migrations/20240101000000_users.js': KNEX_HISTORY,
+      'migrations/20240102000000_broken.js': "exports.up = async (knex) => {\n  await knex.schema.dropTable('users'\n};\n",
+      'migrations/20240103000000_index.js': "exports.up = (knex) => knex.schema.alterTable('users', (t) => t.index('email'));\n",
+    });
+    const r = godwit(['lint', 'migrations', '--format', 'json'], dir);
+    expect(r.code).toBe(1);
+    const results = JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<Message & { fatal?: boolean }> }>;
+    expect(results.map((x) => x.filePath.split('/').pop())).toEqual(['20240101000000_users.js', '20240102000000_broken.js', '20240103000000_index.js']);
+    const broken = results[1].messages;
+    expect(broken).toHaveLength(1);
+    expect(broken[0]).toMatchObject({ fatal: true, line: 3 });
+    expect(rulesOf(results, '20240103000000_index.js')).toContain('require-concurrent-index');
+  });
+});
+
 describe('plan and trace take builder migrations', () => {
   it('godwit plan on a Sequelize migration: phases written as Sequelize migrations, lines of the calls', () => {
     const dir = project({

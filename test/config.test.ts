@@ -254,7 +254,7 @@ describe('validation messages', () => {
 
   it('bad runner / transaction / lockTimeout list the allowed values', async () => {
     expect(await invalid({ runner: 'rails' })).toBe(
-      'godwit.config.json: "runner" must be one of auto, plain, prisma, drizzle, golang-migrate, flyway, goose, dbmate, node-pg-migrate, knex, typeorm, mikro-orm, sequelize, kysely, atlas, diesel (got "rails")',
+      'godwit.config.json: "runner" must be one of auto, plain, prisma, drizzle, golang-migrate, flyway, goose, dbmate, node-pg-migrate, knex, typeorm, mikro-orm, sequelize, kysely, atlas, diesel, alembic, django (got "rails")',
     );
     expect(await invalid({ transaction: 'yes' })).toBe('godwit.config.json: "transaction" must be one of auto, none, file, all, implicit (got "yes")');
     expect(await invalid({ lockTimeout: '2s' })).toBe('godwit.config.json: "lockTimeout" must be "runner" (got "2s")');

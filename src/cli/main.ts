@@ -19,7 +19,7 @@ export class UsageError extends Error {}
 const HELP = `godwit — lint PostgreSQL migrations for locks, rewrites and breaking changes
 
 Usage:
-  godwit [lint] [paths…]     lint migrations: .sql files, and JS/TS migrations in migration folders
+  godwit [lint] [paths…]     lint migrations: .sql files, and JS/TS and Python (Alembic, Django) migrations in migration folders
   godwit rules [id]          list the rules, or explain one
   godwit plan <file> [--out dir] [--emit sql|pgroll|markdown|gh-ost|pt-osc]
                              write the expand-contract plan of a migration's unsafe changes

@@ -10,7 +10,8 @@ import { existsSync, linkSync, mkdirSync, readdirSync, unlinkSync, writeFileSync
 import { basename, dirname, join } from 'node:path';
 import type { MigrationRoot } from '../sources/types.js';
 import type { Plan } from './types.js';
-import { sqlFiles, type OutputFile } from './writers/sql.js';
+import { phaseHeader, sqlFiles, type OutputFile } from './writers/sql.js';
+import { alembicFiles, djangoFiles } from './writers/python.js';
 import { jsFiles, JS_PLAN_RUNNERS } from './writers/js.js';
 import type { RunnerName } from '../sources/types.js';
 import { pgrollMigrations } from './writers/pgroll.js';
@@ -32,10 +33,13 @@ export const EMITS: readonly Emit[] = ['sql', 'pgroll', 'markdown'];
 export function baseName(file: string): string {
   let name = basename(file);
   if (['migration.sql', 'up.sql', 'down.sql'].includes(name)) name = basename(dirname(file));
+  const python = name.endsWith('.py');
   name = name.replace(/\.([cm]?[jt]s|py)$/, ''); // a JS/TS or Python migration
   for (const ext of ['.sql', '.up', '.down', '.autocommit', '.postgres']) if (name.endsWith(ext)) name = name.slice(0, -ext.length);
   const flyway = /^[VUR][\d._]*__(.+)$/.exec(name);
+  const alembic = python ? /^[0-9a-f]{12}_(.+)$/.exec(name) : null; // an Alembic revision id
   if (flyway) name = flyway[1];
+  else if (alembic) name = alembic[1];
   else name = name.replace(/^[\d-]+[_-]?/, '');
   const slug = name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2') // AddEmailIndex → Add_Email_Index
@@ -73,12 +77,14 @@ export function renderPlan(plan: Plan, emit: Emit, opts: RenderOptions): Rendere
     let out;
     if (JS_PLAN_RUNNERS.includes(runner)) out = jsFiles(plan, target);
     else if (SQL_RUNNERS.includes(runner)) out = sqlFiles(plan, target);
+    else if (runner === 'alembic') out = alembicFiles(plan, target, (p) => phaseHeader(plan, p, runner));
+    else if (runner === 'django') out = djangoFiles(plan, target, (p) => phaseHeader(plan, p, runner));
     else {
       // a runner without a writer of its own (e.g. a Python tool): plain SQL phase files
       out = sqlFiles(plan, { ...target, runner: 'plain' });
       out.notes.push(`godwit writes no ${runner} migrations: the phases are SQL files (run each with psql, or paste its SQL into a ${runner} migration of its own)`);
     }
-    const text = out.files.map((f) => `${/\.[cm]?[jt]s$/.test(f.path) ? '//' : '--'} ==> ${f.path}\n${f.content}`).join('\n');
+    const text = out.files.map((f) => `${/\.[cm]?[jt]s$/.test(f.path) ? '//' : f.path.endsWith('.py') ? '#' : '--'} ==> ${f.path}\n${f.content}`).join('\n');
     return { files: out.files, notes: out.notes, text };
   }
   if (emit === 'pgroll') {

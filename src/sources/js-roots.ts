@@ -99,7 +99,7 @@ function jsRootIn(dir: string, opts: FindOptions, extra?: string): MigrationRoot
   if (opts.runner && opts.runner !== 'auto' && !forced) return undefined; // an SQL runner was asked for
   const extracted = names.map((n) => ({ name: n, path: join(dir, n), m: extractMigration(join(dir, n), read(join(dir, n)), forced ? { runner: forced } : {}) }));
   const votes = new Map<JsRunnerName, number>();
-  for (const e of extracted) if (e.m.hasUp && e.m.runner) votes.set(e.m.runner, (votes.get(e.m.runner) ?? 0) + 1);
+  for (const e of extracted) if (e.m.hasUp && e.m.runner && isJsRunnerName(e.m.runner)) votes.set(e.m.runner, (votes.get(e.m.runner) ?? 0) + 1);
   const runner = forced ?? [...votes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   if (!runner || (!forced && (votes.get(runner) ?? 0) === 0)) return undefined;
   const detectedBy = forced ? `--runner ${forced}` : `${votes.get(runner)} of ${names.length} JS/TS files are ${runner} migrations (${extracted.find((e) => e.m.runner === runner)?.m.detectedBy})`;
@@ -109,8 +109,9 @@ function jsRootIn(dir: string, opts: FindOptions, extra?: string): MigrationRoot
   for (const e of extracted) {
     let m: ExtractedMigration = e.m;
     if (m.runner !== runner && m.hasUp) m = extractMigration(e.path, read(e.path), { runner });
-    if (!m.hasUp) {
-      skipped.push({ path: e.path, kind: 'ignored', reason: m.error ? `does not parse: ${m.error.message}` : `no up migration exported (not a ${runner} migration)` });
+    // a file that does not parse stays in its place: its lint is the parse error (never left out in silence)
+    if (!m.hasUp && !m.error) {
+      skipped.push({ path: e.path, kind: 'ignored', reason: `no up migration exported (not a ${runner} migration)` });
       continue;
     }
     files.push({ path: e.path, version: versionOf(runner, e.name, m), kind: 'up', transaction: m.transaction, txReason: m.txReason, exclude: [], key: e.name });

@@ -35,6 +35,9 @@ import { lineComments } from './comments.js';
 import type { FindOptions, MigrationFile, MigrationRoot, RunnerName, SkippedFile } from './types.js';
 import { findJsRoots, jsCandidateDirs, jsRootOf } from './js-roots.js';
 import { isJsMigrationPath } from './extract/parse.js';
+import { findPyRoots, pyCandidateDirs, pyRootOf } from './py-roots.js';
+import { initPyParser, isPyMigrationPath } from './extract/python/parse.js';
+import './extract/python/language.js'; // registers the Python front end (languages.ts)
 import { readSourceFileOr } from './read.js';
 import { listDirOnce, sqlFilesUnder, type ListDir } from './walk.js';
 import { rootDialect } from './dialect.js';
@@ -104,7 +107,7 @@ export async function findRoots(paths: string[], opts: FindOptions = {}): Promis
     if (mysql) roots.set(`${dir}\0mysql`, mysql);
   }
   for (const file of explicit) {
-    if (isJsMigrationPath(file)) continue;
+    if (isJsMigrationPath(file) || isPyMigrationPath(file)) continue;
     const root = ctx.rootOf(file);
     if (root && !roots.has(root.dir)) roots.set(root.dir, root);
   }
@@ -112,6 +115,12 @@ export async function findRoots(paths: string[], opts: FindOptions = {}): Promis
   for (const js of findJsRoots(await jsCandidateDirs(paths, opts, list), opts)) {
     const sql = roots.get(js.dir);
     roots.set(sql && !(js.runner === 'node-pg-migrate' && sql.runner !== 'prisma' && sql.runner !== 'diesel') ? `${js.dir}\0js` : js.dir, js);
+  }
+  // Python migration roots (py-roots.ts): the Python parser is loaded only when there are candidates
+  const pyDirs = pyCandidateDirs(paths, opts, list);
+  if (pyDirs.length) {
+    await initPyParser();
+    for (const py of findPyRoots(pyDirs, opts)) roots.set(roots.has(py.dir) ? `${py.dir}\0py` : py.dir, py);
   }
 
   const member = new Set<string>();
@@ -131,6 +140,7 @@ export async function findRoots(paths: string[], opts: FindOptions = {}): Promis
 export async function rootOf(file: string, opts: FindOptions = {}): Promise<MigrationRoot | undefined> {
   await initParser();
   if (isJsMigrationPath(file)) return jsRootOf(file, opts);
+  if (isPyMigrationPath(file)) return pyRootOf(file, opts);
   return new Context(opts).rootOf(resolve(file));
 }
 
@@ -272,7 +282,9 @@ class Context {
         case 'mikro-orm':
         case 'sequelize':
         case 'kysely':
-          return undefined; // JS/TS runners do not run .sql files (their roots: js-roots.ts)
+        case 'alembic':
+        case 'django':
+          return undefined; // JS/TS and Python runners do not run .sql files (their roots: js-roots.ts, py-roots.ts)
         case 'drizzle':
           return this.drizzle(dir, names, existsSync(journal) ? 'meta/_journal.json' : '--runner drizzle (no meta/_journal.json: file name order)', existsSync(journal));
         case 'plain':
@@ -369,6 +381,9 @@ class Context {
       case 'sequelize':
       case 'kysely':
         return this.root(dir, runner, detectedBy, [], names.map((n) => ({ path: join(dir, n), kind: 'ignored' as const, reason: `${runner} migrations are JS/TS files` })));
+      case 'alembic':
+      case 'django':
+        return this.root(dir, runner, detectedBy, [], names.map((n) => ({ path: join(dir, n), kind: 'ignored' as const, reason: `${runner} migrations are Python files` })));
     }
   }
 

@@ -63,7 +63,9 @@ export function fileTransaction(
     case 'mikro-orm':
     case 'sequelize':
     case 'kysely':
-      // JS/TS migrations: their transaction comes from the file's code (src/sources/extract/shape.ts)
+    case 'alembic':
+    case 'django':
+      // JS/TS and Python migrations: their transaction comes from the file's code (src/sources/extract/)
       return tx('none', `${runner} does not run .sql files; this file is linted as plain SQL (no runner transaction)`);
   }
 }

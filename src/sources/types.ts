@@ -9,7 +9,8 @@ export type { TransactionMode };
 /**
  * The migration runners godwit knows, in the order messages list them (the config and the
  * --runner flag also take `auto`). The JS/TS runners are read by src/sources/js-roots.ts and
- * src/sources/extract/ (JS_RUNNERS).
+ * src/sources/extract/ (JS_RUNNERS), the Python ones (alembic, django) by src/sources/py-roots.ts
+ * and src/sources/extract/python/ (PY_RUNNERS).
  */
 export const RUNNERS = [
   'plain',
@@ -27,6 +28,8 @@ export const RUNNERS = [
   'kysely',
   'atlas',
   'diesel',
+  'alembic',
+  'django',
 ] as const;
 
 export type RunnerName = (typeof RUNNERS)[number];

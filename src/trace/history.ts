@@ -60,7 +60,7 @@ export async function prepareFile(file: string, opts: HistoryOptions): Promise<P
   const root = await rootOf(path, { runner, pgVersion: resolved.config.pgVersion });
 
   // a JS/TS or Python migration is traced as the statements it sends (its calls translated)
-  const extracted = prepareMigration(path, raw, { runner: root?.runner ?? runner });
+  const extracted = prepareMigration(path, raw, { runner: root?.runner ?? runner, root });
   if (extracted?.migration.error) {
     const e = extracted.migration.error;
     throw new Error(`cannot parse ${path}:${e.line}:${e.column}: ${e.message}`);
@@ -89,7 +89,7 @@ export async function prepareFile(file: string, opts: HistoryOptions): Promise<P
       } catch {
         continue;
       }
-      const earlier = prepareMigration(f.path, body, { runner: root.runner });
+      const earlier = prepareMigration(f.path, body, { runner: root.runner, root });
       const p = earlier ? sentStatements(earlier).parsed : parseFile(f.path, blankRanges(body, f.exclude));
       history.push(p);
       replayParsed(catalog, p);

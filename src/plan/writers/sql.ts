@@ -150,6 +150,10 @@ function outsideNote(runner: RunnerName, flavor?: 'pop'): string {
       return `outside a transaction block — ${runner} runs SQL migrations inside a transaction and cannot run this one: apply it with psql (psql -v ON_ERROR_STOP=1 -f <this file>) and record it as applied`;
     case 'plain':
       return flavor === 'pop' ? 'outside a transaction block: `.autocommit.` in the file name' : 'outside a transaction block (run it with psql -f, not inside BEGIN … COMMIT)';
+    case 'alembic':
+      return 'outside a transaction block: inside `with op.get_context().autocommit_block():`';
+    case 'django':
+      return 'outside a transaction block: the migration sets atomic = False';
     default:
       return 'outside a transaction block';
   }

@@ -16,7 +16,8 @@
  */
 import type { Edit } from '../../engine/types.js';
 import { KIND_CHAR, KIND_ESCAPE } from './strings.js';
-import type { ExtractedCall, ExtractedMigration, Fragment, JsRange, Placeholder } from './types.js';
+import { escapePython } from './python/strings.js';
+import { isPyRunnerName, type ExtractedCall, type ExtractedMigration, type Fragment, type JsRange, type Placeholder } from './types.js';
 
 /** The first value of the SELECT that stands for a dynamic call (rules/dynamic-sql.ts reads it). */
 export const DYNAMIC_SQL_MARKER = '__godwit_dynamic_sql__';
@@ -69,6 +70,7 @@ export function buildDocument(m: ExtractedMigration, statementStarts?: Map<Fragm
     }
   };
   directives(undefined, m.fileDirectives);
+  const python = !!m.runner && isPyRunnerName(m.runner);
   for (const call of m.calls) {
     const start = text.length;
     if (call.kind === 'sql') {
@@ -94,7 +96,8 @@ export function buildDocument(m: ExtractedMigration, statementStarts?: Map<Fragm
     } else {
       directives(call, call.directives);
       if (call.kind === 'dynamic') {
-        synthetic(`SELECT '${DYNAMIC_SQL_MARKER}', ${sqlString(call.callee)}, ${sqlString(call.expr)}, ${sqlString(call.reason)}${call.operation !== undefined ? ", 'builder'" : ''};\n`, call.argRange, call);
+        const kind = call.operation !== undefined ? ", 'builder'" : python ? ", ''" : '';
+        synthetic(`SELECT '${DYNAMIC_SQL_MARKER}', ${sqlString(call.callee)}, ${sqlString(call.expr)}, ${sqlString(call.reason)}${kind}${python ? ", '#'" : ''};\n`, call.argRange, call);
         // what the call is known to create, so the catalog has it (DynamicCall.creates)
         for (const c of call.creates ?? []) synthetic(`${standIn(c)};\n`, call.argRange, call);
       }
@@ -194,17 +197,23 @@ export function editToFile(doc: VirtualDocument, edit: Edit, accept: (fragment: 
     if (before === -1 && after === -1) return undefined;
     const at = before !== -1 ? rawEnd[before] : rawStart[after];
     const lit = literal[before !== -1 ? before : after];
-    return { range: [at, at], text: escapeFor(quotes[lit], edit.text) };
+    const text = escapeFor(quotes[lit], edit.text);
+    return text === undefined ? undefined : { range: [at, at], text };
   }
   for (let i = a; i < b; i++) {
     if (kind[i] !== KIND_CHAR || literal[i] !== literal[a]) return undefined;
     if (i > a && rawStart[i] !== rawEnd[i - 1]) return undefined;
   }
-  return { range: [rawStart[a], rawEnd[b - 1]], text: escapeFor(quotes[literal[a]], edit.text) };
+  const text = escapeFor(quotes[literal[a]], edit.text);
+  return text === undefined ? undefined : { range: [rawStart[a], rawEnd[b - 1]], text };
 }
 
-/** Text as it must be written inside a JS string literal or template to mean `s`. */
-export function escapeFor(quote: string, s: string): string {
+/**
+ * Text as it must be written inside a JS string literal or template to mean `s` (a Python
+ * literal's quote key starts with `py:`; undefined when that literal cannot hold the text).
+ */
+export function escapeFor(quote: string, s: string): string | undefined {
+  if (quote.startsWith('py:')) return escapePython(quote, s);
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i];

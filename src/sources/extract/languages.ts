@@ -14,6 +14,7 @@ import { buildDocument, toFile } from './document.js';
 import { parseFile } from '../../dialects/postgresql/parse.js';
 import { SourceText } from '../../dialects/postgresql/source.js';
 import type { ParsedFile } from '../../dialects/postgresql/types.js';
+import type { MigrationRoot } from '../types.js';
 
 export interface MigrationLanguage {
   /** how notes name it: `JS/TS`, `Python` */
@@ -26,9 +27,10 @@ export interface MigrationLanguage {
   initSync(): void;
   /**
    * Extract a migration. `runner` is the runner of its folder or `--runner` (ignored when it is
-   * not one of this language's); `ast` an already parsed tree (ESLint's, for JS/TS).
+   * not one of this language's); `ast` an already parsed tree (ESLint's, for JS/TS); `root` its
+   * migration root when the caller has it (Python: Django's model state is the root's history).
    */
-  extract(path: string, text: string, opts: { runner?: string; ast?: unknown; includeDown?: boolean }): ExtractedMigration;
+  extract(path: string, text: string, opts: { runner?: string; ast?: unknown; includeDown?: boolean; root?: MigrationRoot }): ExtractedMigration;
 }
 
 export const JS_LANGUAGE: MigrationLanguage = {
@@ -57,7 +59,7 @@ export function isExtractedPath(path: string): boolean {
 }
 
 /** Extract and lay out a migration of any language (its parser must be loaded: `init`/`initSync`). Undefined for SQL. */
-export function prepareMigration(path: string, text: string, opts: { runner?: string; ast?: unknown } = {}): PreparedJsMigration | undefined {
+export function prepareMigration(path: string, text: string, opts: { runner?: string; ast?: unknown; root?: MigrationRoot } = {}): PreparedJsMigration | undefined {
   const language = languageOf(path);
   if (!language) return undefined;
   return prepareExtracted(path, language.extract(path, text, opts), text);

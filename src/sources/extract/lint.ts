@@ -157,13 +157,15 @@ function mapMessages(messages: Finding[], parsed: ParsedFile, doc: VirtualDocume
     const piece = m.ruleId ? pieceAt(doc, s, 'start') : undefined;
     if (piece?.call?.kind === 'builder' && !piece.fragment) {
       // a builder call: its own edit, where the rule offers its SQL fix (CONCURRENTLY only
-      // outside a transaction …), never an edit of the synthetic SQL
-      if (m.fix) {
-        const own = piece.call.fixes?.[m.ruleId];
-        const sugg = piece.call.suggestions?.[m.ruleId];
-        if (own) mapped.fix = own;
-        if (sugg) mapped.suggestions = [sugg];
-      }
+      // outside a transaction …), never an edit of the synthetic SQL; a suggestion that takes
+      // the call out of the transaction (Alembic's autocommit_block) is offered inside one too
+      const own = piece.call.fixes?.[m.ruleId];
+      const sugg = piece.call.suggestions?.[m.ruleId];
+      if (m.fix && own) mapped.fix = own;
+      if (sugg && (m.fix || sugg.leavesTransaction)) mapped.suggestions = [{ desc: sugg.desc, fix: sugg.fix }];
+      // and the tool's own advice for this rule
+      const advice = piece.call.advice?.[m.ruleId];
+      if (advice) mapped.message = `${mapped.message}\n${advice}`;
     } else if (m.fix && !touched.length) {
       const f = editToFile(doc, m.fix, accept);
       if (f) mapped.fix = f;

@@ -72,7 +72,7 @@ export class MappedBuilder {
  * Replace ranges of a built text by placeholders (Sequelize `replacements`, substituted by the
  * client before the query is sent). Ranges are [start, end) in `b.text`, sorted, not overlapping.
  */
-export function substitute(b: MappedBuilder, ranges: Array<{ start: number; end: number; shown: string; expr: string }>): MappedBuilder {
+export function substitute(b: MappedBuilder, ranges: Array<{ start: number; end: number; shown: string; expr: string }>, by = 'Sequelize'): MappedBuilder {
   if (ranges.length === 0) return b;
   const out = new MappedBuilder(b.source, b.program);
   out.map.quotes.push(...b.map.quotes);
@@ -91,7 +91,7 @@ export function substitute(b: MappedBuilder, ranges: Array<{ start: number; end:
     const start = out.text.length;
     out.push(stand, b.map.rawStart[r.start], b.map.rawEnd[r.end - 1], KIND_PLACEHOLDER, out.group(), -1);
     out.placeholders.push({ start, end: out.text.length, expr: r.expr, range: [b.map.rawStart[r.start], b.map.rawEnd[r.end - 1]], text: stand, shown: r.shown });
-    out.reasons.push(`${r.shown} is replaced by Sequelize at run time`);
+    out.reasons.push(`${r.shown} is replaced by ${by} at run time`);
     at = r.end;
   });
   copy(at, b.text.length);

@@ -12,7 +12,10 @@
  *   call — so `CREATE INDEX CONCURRENTLY` alone in its call is fine, and fails when it shares
  *   its query string with other statements. A builder call sends its statements one query each
  *   (Knex, TypeORM, Kysely, Alembic, Django) unless BuilderCall.queries groups them (Sequelize's
- *   changeColumn sends its ALTERs as one string).
+ *   changeColumn sends its ALTERs as one string); a Django RunSQL script is sent statement by
+ *   statement (Fragment.eachStatement);
+ * - a call that runs outside the runner's transaction (Alembic's autocommit_block:
+ *   CallBase.outsideTransaction) is not wrapped, and the runner's transaction after it is a new one.
  *
  * Explicit BEGIN/COMMIT in the SQL behave as in analysis/transactions.ts: BEGIN inside a
  * transaction is nesting, BEGIN in an implicit block turns it into an explicit one that stays
@@ -33,7 +36,8 @@ export function modelCallTransactions(statements: Statement[], doc: VirtualDocum
   for (const s of statements) {
     const call = callAt(doc, s.start);
     if (call && !ids.has(call)) ids.set(call, ids.size);
-    const key = `${call ? ids.get(call) : '-'}:${call?.kind === 'builder' ? queryOf(call, pieceAt(doc, s.start, 'start')?.part ?? 0) : 0}`;
+    const part = call?.kind === 'builder' ? queryOf(call, pieceAt(doc, s.start, 'start')?.part ?? 0) : call?.eachStatement ? s.index : 0;
+    const key = `${call ? ids.get(call) : '-'}:${part}`;
     if (!byQuery.has(key)) {
       byQuery.set(key, []);
       callOf.set(key, call);
@@ -47,11 +51,16 @@ export function modelCallTransactions(statements: Statement[], doc: VirtualDocum
   const groups = new Map<string, number>();
   const closedGroups = new Set<string>();
   let explicit: { id: number; openedAt: number } | null = null;
+  /** bumped by a call that runs outside the runner's transaction: the runner commits before it and begins anew after */
+  let epoch = 0;
+  let last: ExtractedCall | undefined;
 
   for (const key of order) {
     const stmts = byQuery.get(key)!;
     const call = callOf.get(key);
-    const wrap = wrapOf(call, m);
+    if (call?.outsideTransaction && call !== last) epoch++;
+    last = call;
+    const wrap = wrapOf(call, m, epoch);
     let current: number | null = null;
     let implicit = false;
     let origin: string | undefined;
@@ -102,9 +111,9 @@ export function modelCallTransactions(statements: Statement[], doc: VirtualDocum
 }
 
 /** The transaction that wraps a call, if any: the runner's, or one the migration opens itself. */
-function wrapOf(call: ExtractedCall | undefined, m: ExtractedMigration): { key: string; origin: string } | undefined {
-  if (!call) return undefined;
-  if (m.wrapped) return { key: `runner:${call.direction}`, origin: m.txOrigin };
+function wrapOf(call: ExtractedCall | undefined, m: ExtractedMigration, epoch: number): { key: string; origin: string } | undefined {
+  if (!call || call.outsideTransaction) return undefined;
+  if (m.wrapped) return { key: `runner:${call.direction}:${epoch}`, origin: m.txOrigin };
   if (call.jsTransaction) return { key: call.jsTransaction.key, origin: `inside ${call.jsTransaction.label}` };
   return undefined;
 }

@@ -15,6 +15,15 @@ export function isJsRunnerName(s: string): s is JsRunnerName {
   return (JS_RUNNERS as readonly string[]).includes(s);
 }
 
+/** The migration tools whose Python migrations godwit reads (src/sources/extract/python/). */
+export type PyRunnerName = 'alembic' | 'django';
+
+export const PY_RUNNERS: readonly PyRunnerName[] = ['alembic', 'django'];
+
+export function isPyRunnerName(s: string): s is PyRunnerName {
+  return (PY_RUNNERS as readonly string[]).includes(s);
+}
+
 /** [start, end) UTF-16 offsets into the JS/TS file text (BOM removed, as ESLint's SourceCode#text). */
 export type JsRange = [number, number];
 
@@ -73,6 +82,17 @@ interface CallBase {
    * range in the file.
    */
   directives: Array<{ text: string; range: JsRange }>;
+  /**
+   * The call runs outside the runner's transaction, which is committed before it and begun
+   * again after it (Alembic `with op.get_context().autocommit_block():`); says where.
+   */
+  outsideTransaction?: string;
+  /**
+   * The runner sends each statement of the call as its own query (Django's RunSQL splits its
+   * script; builder calls send one statement at a time), so several statements outside a
+   * transaction do not form PostgreSQL's implicit transaction block.
+   */
+  eachStatement?: boolean;
 }
 
 /** A call whose SQL was read statically. */
@@ -105,6 +125,12 @@ export interface DynamicCall extends CallBase {
    * index on the new view) is not taken for work on an existing table; nothing else is linted.
    */
   creates?: Array<{ kind: 'table' | 'view' | 'materialized view'; name: string }>;
+  /**
+   * Set when the call is code rather than a migration operation — a helper from another module
+   * given the migration's connection, an ORM session's writes: reported like any unreadable call,
+   * counted apart from the operations in corpus coverage (as Django's RunPython is).
+   */
+  code?: true;
 }
 
 /**
@@ -145,8 +171,17 @@ export interface BuilderCall extends CallBase {
    * transaction), as a fix; `suggestions` are offered as suggestions.
    */
   fixes?: Partial<Record<string, import('../../engine/types.js').Edit>>;
-  /** riskier rewrites of the call by rule id, offered as ESLint suggestions (`desc`, edit) */
-  suggestions?: Partial<Record<string, { desc: string; fix: import('../../engine/types.js').Edit }>>;
+  /**
+   * riskier rewrites of the call by rule id, offered as ESLint suggestions (`desc`, edit), where
+   * the rule offers its SQL fix — or always when the rewrite takes the call out of the
+   * transaction that blocks that fix (`leavesTransaction`: Alembic's autocommit_block)
+   */
+  suggestions?: Partial<Record<string, { desc: string; fix: import('../../engine/types.js').Edit; leavesTransaction?: boolean }>>;
+  /**
+   * How to make the call safe in the tool's own terms, by rule id, appended to that rule's
+   * message (e.g. Django: "use AddIndexConcurrently in a migration with atomic = False").
+   */
+  advice?: Partial<Record<string, string>>;
 }
 
 export type ExtractedCall = Fragment | DynamicCall | ControlCall | BuilderCall;
@@ -156,7 +191,7 @@ export interface ExtractedMigration {
   /** the file text as parsed (BOM removed): every range indexes it */
   text: string;
   /** the runner whose API the file uses (undefined: none recognised) */
-  runner: JsRunnerName | undefined;
+  runner: JsRunnerName | PyRunnerName | undefined;
   /** what identified the runner, e.g. "import from 'typeorm'", "--runner knex" */
   detectedBy: string;
   /** the migration has an `up` (a method, an exported function, a property of the exported object) */
