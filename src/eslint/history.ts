@@ -12,7 +12,6 @@
  * invalidates what follows it. In a single ESLint run (`eslint` on the command line: run.ts),
  * the migrations are taken as they are at the start of the run and not stat'ed again.
  */
-import { readFileSync } from 'node:fs';
 import { parseFile } from '../dialects/postgresql/parse.js';
 import { replayParsed } from '../analysis/history.js';
 import { blankRanges, type MigrationRoot } from '../sources/index.js';
@@ -20,7 +19,7 @@ import type { Catalog } from '../analysis/catalog.js';
 import type { Stamps } from './root-cache.js';
 import { languageOf, prepareMigration } from '../sources/extract/index.js';
 import type { ParsedFile } from '../dialects/postgresql/types.js';
-import { dialectOf, MysqlCatalog, parseMysqlFile, replayMysql } from '../dialects/index.js';
+import { dialectOf, MysqlCatalog, parseMysqlFile, replayMysql, type DialectName } from '../dialects/index.js';
 import { readSourceFile } from '../sources/read.js';
 import { singleRun } from './run.js';
 
@@ -83,24 +82,29 @@ function catalogBefore<C extends Replayable<C>>(root: MigrationRoot, file: strin
   return catalog;
 }
 
-/** The PostgreSQL catalog the migrations of `root` before `file` leave (a fresh one without a root). */
-export function historyBefore(root: MigrationRoot | undefined, file: string, key: string, seed: () => Catalog, stamps: Stamps): Catalog {
+/**
+ * The PostgreSQL catalog the PostgreSQL migrations of `root` before `file` leave (a fresh one
+ * without a root). MySQL files of a mixed root have a catalog of their own (`mysqlHistoryBefore`,
+ * as in project.ts); `dialect` is the configured one.
+ */
+export function historyBefore(root: MigrationRoot | undefined, file: string, key: string, seed: () => Catalog, stamps: Stamps, dialect: DialectName | 'auto' | undefined): Catalog {
   if (!root) return seed();
-  return catalogBefore(root, file, `pg\0${key}`, seed, stamps, (catalog, f) => {
+  return catalogBefore(root, file, `pg\0${dialect ?? ''}\0${key}`, seed, stamps, (catalog, f) => {
     let raw: string;
     try {
-      raw = readFileSync(f.path, 'utf8');
+      raw = readSourceFile(f.path);
     } catch {
       return; // unreadable history is skipped, as the CLI does
     }
+    if (!languageOf(f.path) && dialectOf(raw, dialect, root) === 'mysql') return;
     replayParsed(catalog, extractedMigration(f.path, raw, root.runner) ?? parseFile(f.path, blankRanges(raw, f.exclude)));
   });
 }
 
 /** The MySQL catalog the root's MySQL migrations before `file` leave. */
-export function mysqlHistoryBefore(root: MigrationRoot | undefined, file: string, key: string, mysqlVersion: string | undefined, stamps: Stamps): MysqlCatalog {
+export function mysqlHistoryBefore(root: MigrationRoot | undefined, file: string, key: string, mysqlVersion: string | undefined, stamps: Stamps, dialect: DialectName | 'auto' | undefined): MysqlCatalog {
   if (!root) return new MysqlCatalog();
-  return catalogBefore(root, file, `mysql\0${mysqlVersion ?? ''}\0${key}`, () => new MysqlCatalog(), stamps, (catalog, f) => {
+  return catalogBefore(root, file, `mysql\0${mysqlVersion ?? ''}\0${dialect ?? ''}\0${key}`, () => new MysqlCatalog(), stamps, (catalog, f) => {
     if (languageOf(f.path)) return;
     let raw: string;
     try {
@@ -108,7 +112,7 @@ export function mysqlHistoryBefore(root: MigrationRoot | undefined, file: string
     } catch {
       return;
     }
-    if (dialectOf(raw, undefined, root) !== 'mysql') return;
+    if (dialectOf(raw, dialect, root) !== 'mysql') return;
     replayMysql(catalog, parseMysqlFile(f.path, blankRanges(raw, f.exclude), { target: mysqlVersion }), mysqlVersion);
   });
 }
