@@ -56,10 +56,11 @@ describe('the packed package in a fresh CommonJS project', () => {
   it('installs from the tarball without an install script of its own, with its LICENSE', () => {
     const r = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'eslint@^10'], app, 600_000);
     expect(r.code, r.out).toBe(0);
-    // the only package npm warns about is tree-sitter-python (its native-addon script; godwit
-    // uses only its .wasm: README, "Python parser"), never godwit itself
+    // no install script anywhere: godwit ships the Python grammar's .wasm in dist/, so
+    // tree-sitter-python (with its native-addon script) is not a dependency of the package
     const named = [...r.out.matchAll(/install-scripts\s+(\S+)@\S+ \(/g)].map((m) => m[1]);
-    expect(named.filter((n) => n !== 'tree-sitter-python'), r.out).toEqual([]);
+    expect(named, r.out).toEqual([]);
+    expect(existsSync(join(app, 'node_modules', 'tree-sitter-python'))).toBe(false);
     const installed = JSON.parse(readFileSync(join(app, 'node_modules', 'godwit', 'package.json'), 'utf8'));
     expect(installed.scripts?.prepare).toBeUndefined();
     expect(readFileSync(join(app, 'node_modules', 'godwit', 'LICENSE'), 'utf8')).toContain('MIT License');
@@ -84,6 +85,18 @@ describe('the packed package in a fresh CommonJS project', () => {
     const r = run('npx', ['--no-install', 'godwit', 'lint', 'db/migrations', '-f', 'json'], app);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain('require-concurrent-index');
+  }, 120_000);
+
+  it('the installed package reads an Alembic migration (the grammar it ships, without tree-sitter-python)', () => {
+    const versions = join(app, 'alembic', 'versions');
+    mkdirSync(versions, { recursive: true });
+    cpSync(join(root, 'fixtures', 'python', 'alembic', 'env.py'), join(app, 'alembic', 'env.py'));
+    for (const f of readdirSync(join(root, 'fixtures', 'python', 'alembic', 'versions'))) cpSync(join(root, 'fixtures', 'python', 'alembic', 'versions', f), join(versions, f));
+    const r = run('npx', ['--no-install', 'godwit', 'lint', 'alembic', '-f', 'json'], app);
+    expect(r.code, r.stderr).toBe(1);
+    const results = JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string | null; fatal?: boolean }> }>;
+    expect(results.some((f) => f.filePath.endsWith('2b3c4d5e6f70_add_columns.py') && f.messages.some((m) => m.ruleId === 'require-concurrent-index'))).toBe(true);
+    expect(results.flatMap((f) => f.messages).filter((m) => m.fatal)).toEqual([]);
   }, 120_000);
 });
 

@@ -7,8 +7,9 @@
  * Loaded only when a Python migration is read (`initPyParser()`, ~80 ms), like typescript-estree
  * for JS/TS. The tree is copied into plain objects (PyNode) so nothing outlives the WASM tree.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 export const PY_EXTENSIONS = ['.py'] as const;
 
@@ -36,14 +37,27 @@ type TS = typeof import('web-tree-sitter');
 let parser: import('web-tree-sitter').Parser | undefined;
 let loading: Promise<void> | undefined;
 
+/**
+ * The Python grammar's WASM: dist/tree-sitter-python.wasm, copied there at build
+ * (scripts/copy-grammars.mjs: the package ships it, tree-sitter-python is a dev dependency),
+ * found from this module (dist/src/sources/extract/python/) or from a chunk of the CLI bundle
+ * (dist/src/cli/); from source (tests), the dev dependency's own file.
+ */
+function grammarPath(): string {
+  for (const rel of ['../../../../tree-sitter-python.wasm', '../../tree-sitter-python.wasm']) {
+    const url = new URL(rel, import.meta.url);
+    if (existsSync(url)) return fileURLToPath(url);
+  }
+  return createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
+}
+
 /** Load web-tree-sitter and the Python grammar (once). */
 export function initPyParser(): Promise<void> {
   if (parser) return Promise.resolve();
   loading ??= (async () => {
     const ts = (await import('web-tree-sitter')) as TS;
     await ts.Parser.init();
-    const require = createRequire(import.meta.url);
-    const wasm = readFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+    const wasm = readFileSync(grammarPath());
     const language = await ts.Language.load(new Uint8Array(wasm));
     const p = new ts.Parser();
     p.setLanguage(language);
