@@ -2,6 +2,8 @@ import { defineRule } from '../src/engine/types.js';
 import { lockStrength, type Lock } from '../src/analysis/lock-types.js';
 import { displayName } from '../src/analysis/names.js';
 import { describeTransactionOrigin } from '../src/analysis/tx-origin.js';
+import { lockScope } from '../src/analysis/lock-scope.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 
 export default defineRule({
   id: 'no-lock-table',
@@ -24,44 +26,65 @@ export default defineRule({
       good: "SET lock_timeout = '2s';\nBEGIN;\nUPDATE orders SET status = 1 WHERE id = 42;\nCOMMIT;",
     },
   },
-  create: (ctx) => ({
-    LockStmt(node, stmt) {
-      const locks = ctx.locksOf(stmt);
-      for (const r of node.relations ?? []) {
-        const rel = r.RangeVar;
-        if (!rel || ctx.isNewTable(rel)) continue;
-        const table = displayName(rel);
-        const lock: Lock | undefined = locks.find((l) => l.table === table);
-        if (!lock || lockStrength(lock.mode) < lockStrength('SHARE')) continue;
-        const blocks = lock.mode === 'ACCESS EXCLUSIVE' ? 'every query on it' : 'every write to it';
-        // PostgreSQL refuses LOCK outside a transaction block (RequireTransactionBlock); a DO block is inside one
-        if (!ctx.inTransaction(stmt) && !stmt.parent) {
+  create: (ctx) => {
+    /**
+     * Lock first: a later statement of the same transaction takes this mode (or a stronger one)
+     * on the table anyway, so the LOCK only takes it earlier — as godwit's plans do, under a
+     * lock_timeout with retries, so that the statements after it never queue. What runs under
+     * the lock until COMMIT is no-slow-op-under-lock's to judge.
+     */
+    const takenLaterAnyway = (stmt: Statement, lock: Lock): boolean => {
+      const scope = lockScope(stmt, ctx.tx(stmt));
+      if (scope === null) return false;
+      let top = stmt;
+      while (top.parent) top = top.parent;
+      for (const s of ctx.statements.slice(ctx.statements.indexOf(top) + 1)) {
+        if (lockScope(s, ctx.tx(s)) !== scope) return false;
+        if (s.kind === 'LockStmt') continue;
+        if (ctx.locksOf(s).some((l) => l.table === lock.table && lockStrength(l.mode) >= lockStrength(lock.mode))) return true;
+      }
+      return false;
+    };
+    return {
+      LockStmt(node, stmt) {
+        const locks = ctx.locksOf(stmt);
+        for (const r of node.relations ?? []) {
+          const rel = r.RangeVar;
+          if (!rel || ctx.isNewTable(rel)) continue;
+          const table = displayName(rel);
+          const lock: Lock | undefined = locks.find((l) => l.table === table);
+          if (!lock || lockStrength(lock.mode) < lockStrength('SHARE')) continue;
+          const blocks = lock.mode === 'ACCESS EXCLUSIVE' ? 'every query on it' : 'every write to it';
+          // PostgreSQL refuses LOCK outside a transaction block (RequireTransactionBlock); a DO block is inside one
+          if (!ctx.inTransaction(stmt) && !stmt.parent) {
+            ctx.report({
+              stmt,
+              node: rel,
+              message:
+                `LOCK TABLE "${table}" fails here: it runs outside a transaction block.\n` +
+                'PostgreSQL stops with "LOCK TABLE can only be used in transaction blocks".\n' +
+                `Inside a transaction, ${lock.mode} blocks ${blocks} until COMMIT: lock only what the next statements need,\n` +
+                "in the weakest mode that protects them, after SET lock_timeout = '2s';.",
+              lock,
+            });
+            continue;
+          }
+          if (takenLaterAnyway(stmt, lock)) continue;
+          const where = describeTransactionOrigin(ctx, stmt);
           ctx.report({
             stmt,
             node: rel,
             message:
-              `LOCK TABLE "${table}" fails here: it runs outside a transaction block.\n` +
-              'PostgreSQL stops with "LOCK TABLE can only be used in transaction blocks".\n' +
-              `Inside a transaction, ${lock.mode} blocks ${blocks} until COMMIT: lock only what the next statements need,\n` +
-              "in the weakest mode that protects them, after SET lock_timeout = '2s';.",
+              `LOCK TABLE "${table}" IN ${lock.mode} MODE blocks ${blocks} until COMMIT.\n` +
+              `It blocks ${lock.blocks.includes('reads') ? 'reads, writes and DDL' : 'writes and DDL'} on "${table}" through every statement after it, until the transaction ends.\n` +
+              (where ? `It runs ${where}.\n` : '') +
+              (node.nowait ? 'NOWAIT makes it fail at once instead of queueing, but once taken it is held just as long.\n' : '') +
+              "Lock only what the next statements need, in the weakest mode that protects them (SHARE blocks writes, not reads),\n" +
+              "in a short transaction, after SET lock_timeout = '2s';.",
             lock,
           });
-          continue;
         }
-        const where = describeTransactionOrigin(ctx, stmt);
-        ctx.report({
-          stmt,
-          node: rel,
-          message:
-            `LOCK TABLE "${table}" IN ${lock.mode} MODE blocks ${blocks} until COMMIT.\n` +
-            `It blocks ${lock.blocks.includes('reads') ? 'reads, writes and DDL' : 'writes and DDL'} on "${table}" through every statement after it, until the transaction ends.\n` +
-            (where ? `It runs ${where}.\n` : '') +
-            (node.nowait ? 'NOWAIT makes it fail at once instead of queueing, but once taken it is held just as long.\n' : '') +
-            "Lock only what the next statements need, in the weakest mode that protects them (SHARE blocks writes, not reads),\n" +
-            "in a short transaction, after SET lock_timeout = '2s';.",
-          lock,
-        });
-      }
-    },
-  }),
+      },
+    };
+  },
 });
