@@ -16,7 +16,8 @@ export default defineRule({
       'An explicit LOCK TABLE holds its lock until the transaction ends, not until the next statement: every statement after it in the migration runs while the table is locked. ' +
       'ACCESS EXCLUSIVE (the mode of a plain `LOCK orders`) makes every query on the table wait, SELECTs included; EXCLUSIVE, SHARE ROW EXCLUSIVE and SHARE make every INSERT, UPDATE and DELETE wait. ' +
       'Taking it also waits behind every running query on the table, and while it waits every new query queues behind it. ' +
-      'Outside a transaction block PostgreSQL refuses it ("LOCK TABLE can only be used in transaction blocks").',
+      'Outside a transaction block PostgreSQL refuses it ("LOCK TABLE can only be used in transaction blocks"). ' +
+      'Not reported: a LOCK that only takes early what a later statement of the same transaction takes on that table anyway (lock first, under a lock_timeout, as godwit plan writes it).',
     fix:
       'Lock only what the next statements need, in the weakest mode that protects them, in a short transaction of its own, with a lock_timeout (or NOWAIT) so it fails fast instead of stalling traffic:\n\n' +
       "SET lock_timeout = '2s';\nBEGIN;\nLOCK TABLE orders IN SHARE MODE;  -- blocks writes, not reads\nUPDATE order_totals SET total = (SELECT sum(amount) FROM orders);\nCOMMIT;\n\n" +
