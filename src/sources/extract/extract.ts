@@ -8,6 +8,7 @@ import { parentOf, setParents, type Node } from './ast.js';
 import { callNodes, collectCalls } from './calls.js';
 import { JsParseError, parseJs } from './parse.js';
 import { detectRunner, findShape, transactionFacts } from './shape.js';
+import { emptyMigration } from './empty.js';
 import type { ExtractOptions, ExtractedCall, ExtractedMigration, JsRange } from './types.js';
 
 /** Extractions of this process, by path: root detection and linting read the same files. */
@@ -25,24 +26,8 @@ export function extractMigration(path: string, raw: string, opts: ExtractOptions
 }
 
 function extractUncached(path: string, raw: string, opts: ExtractOptions): ExtractedMigration {
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  const empty: ExtractedMigration = {
-    path,
-    text,
-    runner: opts.runner,
-    detectedBy: opts.runner ? `--runner ${opts.runner}` : 'nothing recognised',
-    hasUp: false,
-    calls: [],
-    fragments: [],
-    dynamic: [],
-    wrapped: false,
-    transaction: 'none',
-    txReason: '',
-    txOrigin: '',
-    fileDirectives: [],
-    eslintDirectives: [],
-    builderCalls: 0,
-  };
+  const empty: ExtractedMigration = emptyMigration(path, raw, opts.runner);
+  const { text } = empty;
   let program: TSESTree.Program;
   try {
     program = (opts.ast as TSESTree.Program | undefined) ?? parseJs(text, path);

@@ -5,6 +5,7 @@
  * comments written above its calls. The same ExtractedMigration as for JS/TS, so linting,
  * history, suppressions and positions work the same way (../lint.ts).
  */
+import { emptyMigration } from '../empty.js';
 import type { ExtractedCall, ExtractedMigration, PyRunnerName } from '../types.js';
 import { alembicCalls, alembicRevision, type AlembicRevision } from './alembic.js';
 import { attachPyDirectives } from './calls.js';
@@ -32,24 +33,8 @@ export interface PyMigration extends ExtractedMigration {
 }
 
 export function extractPyMigration(path: string, raw: string, opts: PyExtractOptions = {}): PyMigration {
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  const empty: PyMigration = {
-    path,
-    text,
-    runner: opts.runner,
-    detectedBy: opts.runner ? `--runner ${opts.runner}` : 'nothing recognised',
-    hasUp: false,
-    calls: [],
-    fragments: [],
-    dynamic: [],
-    wrapped: false,
-    transaction: 'none',
-    txReason: '',
-    txOrigin: '',
-    fileDirectives: [],
-    eslintDirectives: [],
-    builderCalls: 0,
-  };
+  const empty: PyMigration = emptyMigration(path, raw, opts.runner);
+  const { text } = empty;
   let module: PyNode;
   try {
     module = parsePython(text);
