@@ -15,6 +15,7 @@ import type { TransactionMode } from '../analysis/transactions.js';
 import { FORMATS, formatResultsLazily, type FormatName } from '../report/formats.js';
 import { painter, useColor } from '../report/color.js';
 import { UsageError, type Io } from './main.js';
+import { lintExitCode, maxWarningsOf } from './lint-outcome.js';
 import type { FixSession } from '../fix/session.js';
 
 const TRANSACTIONS = ['auto', 'none', 'file', 'all', 'implicit'];
@@ -67,11 +68,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   if (io.stdout === process.stdout) optimizeOnlyBigInputs();
   const format = String(values.format ?? 'stylish');
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${format}')`);
-  let maxWarnings = -1;
-  if (values['max-warnings'] !== undefined) {
-    maxWarnings = Number(values['max-warnings']);
-    if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number (got '${values['max-warnings']}')`);
-  }
+  const maxWarnings = maxWarningsOf(values);
   const options = lintOptionsFrom(values);
   const useStdin = !!values.stdin || paths.includes('-');
   const filePaths = paths.filter((p) => p !== '-');
@@ -162,14 +159,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   }
 
   if (ioFailure || fixed?.failed) return 2;
-  const errors = results.reduce((n, r) => n + r.errorCount, 0);
-  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
-  if (errors > 0) return 1;
-  if (maxWarnings >= 0 && warnings > maxWarnings) {
-    io.stderr.write(`godwit: too many warnings (${warnings}); the maximum is ${maxWarnings}.\n`);
-    return 1;
-  }
-  return 0;
+  return lintExitCode(results, maxWarnings, io);
 }
 
 /** `--cache`: the cache file (`--cache-location`: a file, or a directory to keep `.godwitcache` in). */
