@@ -43,16 +43,22 @@ export default defineRule({
         ctx.report({
           stmt,
           message:
-            `${callee}() not checked: godwit cannot translate this call to SQL statically\n` +
-            `${reason[0].toUpperCase()}${reason.slice(1)}, so the statements it sends are not linted: \`${expr}\`. ` +
-            `Write the values it needs as literals or constants of this file, or review the call by hand and suppress with ${comment} godwit-ignore dynamic-sql -- <why>`,
+            `${callee}() is not checked: godwit cannot translate this call to SQL statically.\n` +
+            `${reason[0].toUpperCase()}${reason.slice(1)}, so the statements it sends are not linted: \`${expr}\`.\n` +
+            `Write the values it needs as literals or constants of this file,\nor review the call by hand and suppress with ${comment} godwit-ignore dynamic-sql -- <why>.`,
           lock: null,
         });
         return;
       }
       ctx.report({
         stmt,
-        message: `the SQL of this ${callee}() call cannot be read statically (${reason}), so godwit does not check it: \`${expr}\`. Use a string literal or a constant of this file, or review it by hand and suppress with ${comment} godwit-ignore dynamic-sql -- <why>`,
+        message:
+          (kind === 'statements'
+            ? `Part of the SQL of this ${callee}() call stands for whole statements godwit cannot read, so it is not checked.\n` +
+              `\`${expr}\`: ${reason}.\n`
+            : `The SQL of this ${callee}() call cannot be read statically, so godwit does not check it.\n` +
+              `\`${expr}\`: ${reason}.\n`) +
+          `Use a string literal or a constant of this file,\nor review it by hand and suppress with ${comment} godwit-ignore dynamic-sql -- <why>.`,
         lock: null,
       });
     },

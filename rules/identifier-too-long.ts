@@ -53,10 +53,11 @@ export default defineRule({
   preset: 'recommended',
   category: 'hygiene',
   docs: {
-    summary: 'An identifier longer than 63 bytes, which PostgreSQL silently truncates',
+    summary: 'An identifier longer than 63 bytes (created or referred to), which PostgreSQL silently truncates',
     why:
       'PostgreSQL keeps at most 63 bytes of an identifier (NAMEDATALEN - 1) and silently cuts the rest, only raising a NOTICE. The table, column, index or constraint then exists under a different name than the one in the migration: ' +
       'later migrations and application code that use the full name still work (they are truncated the same way), but tools that compare names (ORMs, schema diffs, down migrations written by hand) do not, and two long names that share their first 63 bytes collide ("already exists"). ' +
+      'A name over the limit that refers to an object (DROP INDEX, ALTER TABLE, a column in a query) is truncated the same way, so it names whatever is called by its first 63 bytes; that is not always the object meant: PostgreSQL shortens the middle of the names it makes up for indexes and constraints (orders_customer_subscrip_status_key), not their end, and a `DROP INDEX IF EXISTS` of the long name then matches nothing and drops nothing, without an error. ' +
       'The limit is in bytes of UTF-8, not characters: a name in Cyrillic, Greek or with accents reaches it at around 31 characters.',
     fix: 'Shorten the name to 63 bytes or less, e.g. with common abbreviations:\n\nCREATE INDEX CONCURRENTLY idx_orders_customer_created ON orders (customer_id, created_at);',
     example: {
@@ -66,6 +67,18 @@ export default defineRule({
   },
   create: (ctx) => {
     const reported = new Set<number>();
+    const report = (stmt: Statement, t: { start: number; end: number }, full: string, first: string, details: string): void => {
+      reported.add(t.start);
+      const bytes = identifierBytes(full);
+      const chars = [...full].length;
+      const multibyte = bytes !== chars ? ` (${chars} characters)` : '';
+      ctx.report({
+        stmt,
+        range: [t.start, t.end],
+        message: `${first} is ${bytes} bytes${multibyte}: PostgreSQL truncates identifiers to ${MAX_IDENTIFIER_BYTES} bytes.\n${details}`,
+        lock: null,
+      });
+    };
     /** `name` is the (possibly truncated) name from the parse tree; the scanner token has the name as written */
     const check = (stmt: Statement, name: string | undefined, what: string, verb = 'created as'): void => {
       if (!name || !mayBeTruncated(name)) return;
@@ -73,15 +86,7 @@ export default defineRule({
         if (reported.has(t.start)) continue;
         const full = identifierOfToken(t);
         if (!full || identifierBytes(full) <= MAX_IDENTIFIER_BYTES || truncateIdentifier(full) !== name) continue;
-        reported.add(t.start);
-        const bytes = identifierBytes(full);
-        const multibyte = bytes !== [...full].length ? ` (${[...full].length} characters, but the limit counts UTF-8 bytes)` : '';
-        ctx.report({
-          stmt,
-          range: [t.start, t.end],
-          message: `${what} "${full}" is ${bytes} bytes${multibyte}: PostgreSQL silently truncates identifiers to ${MAX_IDENTIFIER_BYTES} bytes, so it is ${verb} "${name}"; shorten it`,
-          lock: null,
-        });
+        report(stmt, t, full, what, `It is ${verb} "${name}".\nShorten it to ${MAX_IDENTIFIER_BYTES} bytes or less.`);
         return;
       }
     };
@@ -101,6 +106,22 @@ export default defineRule({
         // output column names of a view or CREATE TABLE AS (SELECT x AS name)
         if (stmt.kind === 'ViewStmt' || stmt.kind === 'CreateTableAsStmt') check(stmt, node.name, 'Column name');
       },
+      // every other identifier over the limit is a reference, truncated the same way: it names
+      // whatever is called by its first 63 bytes, which is not always what was meant (PostgreSQL
+      // shortens the middle of the names it makes up, not the end), and `IF EXISTS` then skips it silently
+      'File:exit'() {
+        for (const stmt of ctx.statements) {
+          if (stmt.kind === 'SyntaxError' || !stmt.node || !hasLongName(stmt.node)) continue;
+          for (const t of ctx.tokensOf(stmt)) {
+            if (reported.has(t.start)) continue;
+            const full = identifierOfToken(t);
+            if (!full || identifierBytes(full) <= MAX_IDENTIFIER_BYTES) continue;
+            const cut = truncateIdentifier(full);
+            const ifExists = stmt.body?.missing_ok || stmt.body?.if_exists ? '\nWith IF EXISTS, a name that matches nothing is skipped without an error.' : '';
+            report(stmt, t, full, 'A name', `It refers to "${cut}":\nmake sure that is the object meant, and write that name.${ifExists}`);
+          }
+        }
+      },
     };
     for (const [kind, names] of CREATE_ENTRIES) {
       visitors[kind] = (node, stmt) => check(stmt, ...names(node));
@@ -108,3 +129,15 @@ export default defineRule({
     return visitors;
   },
 });
+
+/** Does the parse tree hold a name that may have been truncated (a string of 60+ bytes outside constants)? */
+function hasLongName(node: unknown): boolean {
+  if (typeof node === 'string') return node.length >= 15 && node.length <= MAX_IDENTIFIER_BYTES && mayBeTruncated(node) && identifierBytes(node) <= MAX_IDENTIFIER_BYTES;
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(hasLongName);
+  for (const key in node as Record<string, unknown>) {
+    if (key === 'A_Const' || key === 'location') continue; // string constants are not names
+    if (hasLongName((node as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}

@@ -16,6 +16,7 @@ import noDropTable from './no-drop-table.js';
 import noEnumValueInTransaction from './no-enum-value-in-transaction.js';
 import noExclusionConstraint from './no-exclusion-constraint.js';
 import noLexerSettingChange from './no-lexer-setting-change.js';
+import noLockTable from './no-lock-table.js';
 import noMultiTableExclusiveLocks from './no-multi-table-exclusive-locks.js';
 import noRenameColumn from './no-rename-column.js';
 import noRenameTable from './no-rename-table.js';
@@ -64,6 +65,7 @@ export const rules: RuleDefinition[] = [
   noEnumValueInTransaction,
   noExclusionConstraint,
   noLexerSettingChange,
+  noLockTable,
   noMultiTableExclusiveLocks,
   noRenameColumn,
   noRenameTable,

@@ -1,4 +1,5 @@
 import { defineRule, type MysqlRuleContext } from '../src/engine/types.js';
+import { capitalize } from '../src/analysis/statement-labels.js';
 import type { MysqlStatement } from '../src/dialects/mysql/types.js';
 import { blocksTraffic, clausesFor, type StatementDdl } from '../src/dialects/mysql/online-ddl.js';
 import { matrixRow } from '../src/dialects/mysql/matrix.js';
@@ -56,7 +57,7 @@ function reportRefused(ctx: MysqlRuleContext, stmt: MysqlStatement, ddl: Stateme
     stmt,
     range: clause ? [clause.start, clause.end] : undefined,
     message:
-      `${statementWords(stmt)} on "${table}" fails on ${ctx.target.name}: ${ddl.refused}.\n` +
+      `${statementWords(stmt)} on "${table}" fails on ${ctx.target.name}: the server refuses the clause.\n${capitalize(ddl.refused ?? '')}.\n` +
       `The server refuses the clause rather than copy the table, so the migration stops here (after the statements before it, which MySQL has committed). ` +
       `What it can do: ${lines.join('; ')}. ` +
       (blocksTraffic(ddl.natural)

@@ -64,15 +64,19 @@ export default defineRule({
           range: site.range,
           node: site.range ? undefined : def,
           message:
-            `ADD COLUMN "${def.colname}" ${what} ${defaults.length ? 'with DEFAULT NULL' : 'without a DEFAULT'} on existing table "${table}": every existing row gets NULL, so the migration fails on any non-empty table. ` +
-            `Add it nullable (ALTER TABLE ${rs} ADD COLUMN ${col} …;), backfill it in batches, then enforce it: ` +
+            `ADD COLUMN "${def.colname}" ${what} ${defaults.length ? 'with DEFAULT NULL' : 'without a DEFAULT'} fails on existing table "${table}".\n` +
+            `Every existing row gets NULL, so the migration fails on any non-empty table.\n` +
+            `Add it nullable, backfill it in batches, then enforce it:\n` +
+            `ALTER TABLE ${rs} ADD COLUMN ${col} …;\n` +
+            `ALTER TABLE ${rs} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;\n` +
+            `ALTER TABLE ${rs} VALIDATE CONSTRAINT ${check};\n` +
             (ctx.pgVersion >= 12
-              ? `ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT ${check}; ALTER COLUMN ${col} SET NOT NULL; DROP CONSTRAINT ${check}`
-              : `ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT ${check} (before PostgreSQL 12, SET NOT NULL always scans the table: keep the CHECK as the enforcement)`) +
+              ? `ALTER TABLE ${rs} ALTER COLUMN ${col} SET NOT NULL;\nALTER TABLE ${rs} DROP CONSTRAINT ${check};`
+              : `(before PostgreSQL 12, SET NOT NULL always scans the table: keep the CHECK as the enforcement)`) +
             (pk
-              ? `; then CREATE UNIQUE INDEX CONCURRENTLY ${pkName} ON ${rs} (${col}); and ADD CONSTRAINT ${pkName} PRIMARY KEY USING INDEX ${pkName}`
+              ? `\nCREATE UNIQUE INDEX CONCURRENTLY ${pkName} ON ${rs} (${col});\nALTER TABLE ${rs} ADD CONSTRAINT ${pkName} PRIMARY KEY USING INDEX ${pkName};`
               : ctx.pgVersion >= 11
-                ? '. Or, if one value fits every row, give it a constant DEFAULT (catalog-only on PostgreSQL >= 11)'
+                ? '\nOr, if one value fits every row, give it a constant DEFAULT (catalog-only on PostgreSQL >= 11).'
                 : ''),
           lock: effect ? effectLock(effect) : null,
           plan: 'add-column-not-null',

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
+import { lockSentence } from '../src/analysis/lock-types.js';
 import { typeFromNode, typeToString, type ColumnType } from '../src/analysis/types.js';
 import { clauseText, effectLock, forEachSubcommand, quoteIdent, relationSql } from '../src/analysis/alter-subcommands.js';
 
@@ -56,12 +56,13 @@ export default defineRule({
         const old = ctx.catalog.table(rel)?.columns.get(column);
 
         let why: string;
-        if (def?.raw_default) why = `a USING expression computes and rewrites every row`;
+        if (def?.raw_default) why = `A USING expression computes and rewrites every row.`;
         else if (!old) {
           why =
-            `godwit does not know the current type of "${column}" (no migration history for "${table}"), so it assumes a rewrite — ` +
-            'binary-coercible changes are fine (varchar(n) → varchar(m ≥ n) or text, numeric(p,s) → numeric(q ≥ p,s), cidr → inet, varbit widening)';
-        } else why = `${typeSql(old.type)} → ${to} is not binary-coercible, so every row is rewritten and every index rebuilt`;
+            `godwit does not know the current type of "${column}" (no migration history for "${table}"): it assumes a rewrite.\n` +
+            'Binary-coercible changes are fine: varchar(n) → varchar(m ≥ n) or text, numeric(p,s) → numeric(q ≥ p,s),\n' +
+            'cidr → inet, varbit widening.';
+        } else why = `${typeSql(old.type)} → ${to} is not binary-coercible, so every row is rewritten and every index rebuilt.`;
 
         const col = quoteIdent(column);
         const tmp = quoteIdent(`${column}_new`);
@@ -70,9 +71,11 @@ export default defineRule({
           range: site.range,
           node: site.range ? undefined : def,
           message:
-            `ALTER COLUMN "${column}" TYPE ${to} on existing table "${table}": ${why}. ${describeLock(lock)}. ` +
-            `Expand-contract instead: ALTER TABLE ${relationSql(rel)} ADD COLUMN ${tmp} ${to}; keep it in sync with a trigger, backfill it in batches, ` +
-            `then swap the names in one short transaction and drop the old ${col} once no code reads it`,
+            `ALTER COLUMN "${column}" TYPE ${short(to)} ${lock.duration === 'scan' ? 'scans' : 'rewrites'} existing table "${table}" under ${lock.mode}.\n` +
+            `${why}\n${lockSentence(lock)}\n` +
+            `Expand-contract instead: ALTER TABLE ${relationSql(rel)} ADD COLUMN ${tmp} ${to};\n` +
+            `keep it in sync with a trigger, backfill it in batches, then swap the names in one short transaction,\n` +
+            `and drop the old ${col} once no code reads it (godwit plan).`,
           lock,
           plan: 'change-column-type',
         });
@@ -80,3 +83,8 @@ export default defineRule({
     },
   }),
 });
+
+/** A type as written, cut for a headline (`numeric(12, 2)` stays, a long USING-less type name is cut). */
+function short(type: string): string {
+  return type.length > 30 ? `${type.slice(0, 29)}…` : type;
+}

@@ -53,8 +53,9 @@ export default defineRule({
       ctx.report({
         stmt,
         message:
-          `${op.stmtType.replace(' ... ', ' … ')} on "${op.target}" ${where}: it fails at run time with "${error}"; ` +
-          `run it in its own migration outside any transaction`,
+          `${op.stmtType.replace(' ... ', ' … ')} on "${op.target}" fails here: it cannot run in ${inTx ? 'a transaction' : 'a DO block'}.\n` +
+          `It runs ${where}.\nPostgreSQL stops with "${error}".\n` +
+          `Run it in its own migration, outside any transaction.`,
         lock: null,
         fix: inTx && !stmt.parent ? unwrapFix(ctx, stmt) : undefined,
       });

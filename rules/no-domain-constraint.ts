@@ -1,5 +1,4 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
 import { nameListToString } from '../src/analysis/names.js';
 
 export default defineRule({
@@ -34,7 +33,10 @@ export default defineRule({
         ctx.report({
           stmt,
           node: con,
-          message: `CREATE DOMAIN "${name}" with a CHECK constraint${con.conname ? ` "${con.conname}"` : ''}: domain constraints cannot be altered in place, and adding one later scans every column that uses "${name}" under a SHARE lock that blocks writes to those tables; check the columns with table constraints instead`,
+          message:
+            `CREATE DOMAIN "${name}" with a CHECK: changing it later scans every column of the type.\n` +
+            `Domain constraints${con.conname ? ` ("${con.conname}")` : ''} cannot be altered in place:\nadding one later scans every column that uses "${name}"\n` +
+            `under a SHARE lock that blocks writes to those tables.\nCheck the columns with table constraints instead.`,
           lock: null,
         });
       }
@@ -45,23 +47,22 @@ export default defineRule({
       if (node.subtype === 'C') {
         const con = node.def?.Constraint;
         if (!con || con.skip_validation) return;
-        const lock = ctx.lockOf(stmt);
         ctx.report({
           stmt,
           node: con,
           message:
-            `ALTER DOMAIN "${name}" ADD CONSTRAINT${con.conname ? ` "${con.conname}"` : ''} validates every row of every column that uses "${name}": ` +
-            (lock ? describeLock(lock) : 'a SHARE lock on each of those tables blocks writes while it scans') +
-            (con.contype === 'CONSTR_CHECK' ? '; add it NOT VALID, or check the columns with table constraints (NOT VALID, then VALIDATE)' : '; check the columns with table constraints instead'),
+            `ALTER DOMAIN "${name}" ADD CONSTRAINT scans every column that uses the domain (SHARE).\n` +
+            `It validates every row of those tables${con.conname ? ` for "${con.conname}"` : ''}:\n` +
+            'a SHARE lock on each of them blocks writes and DDL while it scans the whole table.\n' +
+            (con.contype === 'CONSTR_CHECK' ? 'Add it NOT VALID, or check the columns with table constraints (NOT VALID, then VALIDATE).' : 'Check the columns with table constraints instead.'),
         });
       } else if (node.subtype === 'O') {
-        const lock = ctx.lockOf(stmt);
         ctx.report({
           stmt,
           message:
-            `ALTER DOMAIN "${name}" SET NOT NULL scans every column that uses "${name}" for NULLs: ` +
-            (lock ? describeLock(lock) : 'a SHARE lock on each of those tables blocks writes while it scans') +
-            '; enforce NOT NULL on the columns instead (CHECK (col IS NOT NULL) NOT VALID, then VALIDATE)',
+            `ALTER DOMAIN "${name}" SET NOT NULL scans every column that uses the domain for NULLs (SHARE).\n` +
+            'A SHARE lock on each of those tables blocks writes and DDL while it scans the whole table.\n' +
+            'Enforce NOT NULL on the columns instead (CHECK (col IS NOT NULL) NOT VALID, then VALIDATE).',
         });
       }
     },

@@ -1,3 +1,4 @@
+import { lockSentence, modeNote } from '../src/analysis/lock-types.js';
 import { defineRule } from '../src/engine/types.js';
 import { deployedColumnCmds, reportBreakingChange } from '../src/analysis/breaking-changes.js';
 import { describeMysqlLock, displayMysqlName } from '../src/dialects/mysql/locks.js';
@@ -31,11 +32,12 @@ export default defineRule({
           ctx,
           stmt,
           node.relation,
-          (table, lockNote) =>
-            `DROP COLUMN "${cmd.name}" on existing table "${table}" is irreversible and breaks every deployed query that still names it` +
-            (cmd.behavior === 'DROP_CASCADE' ? '; CASCADE also drops the views, indexes and constraints that use it' : '') +
-            lockNote +
-            `. Only in the contract phase: after the code stopped reading "${cmd.name}" (check pg_stat_statements), with a suppression naming that release`,
+          (table, lock) =>
+            `DROP COLUMN "${cmd.name}" on existing table "${table}" is irreversible${modeNote(lock)}.\n` +
+            `It breaks every deployed query that still names "${cmd.name}"` +
+            (cmd.behavior === 'DROP_CASCADE' ? '.\nCASCADE also drops the views, indexes and constraints that use it.\n' : '.\n') +
+            (lock ? `${lockSentence(lock)}\n` : '') +
+            `Only in the contract phase: after the code stopped reading "${cmd.name}" (check pg_stat_statements),\nwith a suppression naming that release.`,
           'drop-column',
         );
       }
@@ -53,9 +55,9 @@ export default defineRule({
           stmt,
           range: [op.start, op.end],
           message:
-            `Dropping column "${op.column}" of existing table "${table}" is irreversible and breaks deployed code that still names it.\n` +
+            `Dropping column "${op.column}" of existing table "${table}" is irreversible, and breaks deployed code.\n` +
             `Its data is gone once the statement commits (DDL commits at once in MySQL)${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
-            `Only in the contract phase: after the code stopped reading "${op.column}" (check performance_schema.events_statements_summary_by_digest), with a suppression naming that release`,
+            `Only in the contract phase: after the code stopped reading "${op.column}" (check performance_schema.events_statements_summary_by_digest), with a suppression naming that release.`,
           plan: 'drop-column',
         });
       }

@@ -29,7 +29,9 @@ export default defineRule({
       DropdbStmt(node, stmt) {
         ctx.report({
           stmt,
-          message: `DROP DATABASE "${node.dbname}" in a migration deletes the whole database irreversibly, in every environment the migration reaches, production included; keep it out of migrations`,
+          message:
+            `DROP DATABASE "${node.dbname}" in a migration deletes the whole database, irreversibly.\n` +
+            `It runs in every environment the migration reaches, production included: keep it out of migrations.`,
           lock: null,
         });
       },
@@ -40,7 +42,10 @@ export default defineRule({
           if (!name || createdHere.has(name)) continue;
           ctx.report({
             stmt,
-            message: `DROP SCHEMA "${name}" CASCADE deletes every table, view, sequence, function and type in "${name}" (and what depends on them elsewhere) irreversibly; drop the objects by name and end with DROP SCHEMA "${name}" without CASCADE, which refuses to drop anything left over`,
+            message:
+              `DROP SCHEMA "${name}" CASCADE deletes everything in the schema, irreversibly.\n` +
+              `Every table, view, sequence, function and type in "${name}" goes, and what depends on them elsewhere.\n` +
+              `Drop the objects by name and end with DROP SCHEMA "${name}" without CASCADE, which refuses to drop anything left over.`,
             lock: null,
           });
         }

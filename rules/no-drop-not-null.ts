@@ -1,3 +1,4 @@
+import { lockSentence } from '../src/analysis/lock-types.js';
 import { defineRule } from '../src/engine/types.js';
 import { deployedColumnCmds, reportBreakingChange } from '../src/analysis/breaking-changes.js';
 
@@ -28,9 +29,11 @@ export default defineRule({
           ctx,
           stmt,
           node.relation,
-          (table, lockNote) =>
-            `ALTER COLUMN "${cmd.name}" DROP NOT NULL on existing table "${table}": deployed code and queries that assume "${cmd.name}" is never null (non-optional fields, NOT IN, joins) start seeing NULLs, and restoring NOT NULL later needs a full scan` +
-            lockNote,
+          (table, lock) =>
+            `DROP NOT NULL on "${cmd.name}" of existing table "${table}": deployed code may get NULLs.\n` +
+            `Code and queries that assume "${cmd.name}" is never null (non-optional fields, NOT IN, joins) start seeing NULLs,\n` +
+            `and restoring NOT NULL later needs a full scan.` +
+            (lock ? `\n${lockSentence(lock)}` : ''),
         );
       }
     },

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
+import { lockSentence, modeNote } from '../src/analysis/lock-types.js';
 import { displayName, nameListToRange } from '../src/analysis/names.js';
 import { describeMysqlLock, displayMysqlName } from '../src/dialects/mysql/locks.js';
 import type { MysqlName } from '../src/dialects/mysql/types.js';
@@ -40,10 +40,11 @@ export default defineRule({
         ctx.report({
           stmt,
           message:
-            `DROP TABLE "${table}" on an existing table is irreversible: its data is gone and every deployed query that still uses it fails` +
-            (node.behavior === 'DROP_CASCADE' ? '; CASCADE also drops the views and foreign keys of other tables that depend on it' : '') +
-            (lock ? `; ${describeLock(lock)}` : '') +
-            '. Only in the contract phase: after the code stopped using it (check pg_stat_user_tables), with a suppression naming that release',
+            `DROP TABLE of existing table "${table}" is irreversible${modeNote(lock)}.\n` +
+            `Its data is gone, and every deployed query that still uses it fails` +
+            (node.behavior === 'DROP_CASCADE' ? '.\nCASCADE also drops the views and foreign keys of other tables that depend on it.\n' : '.\n') +
+            (lock ? `${lockSentence(lock)}\n` : '') +
+            'Only in the contract phase: after the code stopped using it (check pg_stat_user_tables),\nwith a suppression naming that release.',
           lock,
           plan: 'drop-table',
         });
@@ -62,7 +63,7 @@ export default defineRule({
           message:
             `Dropping existing table "${displayMysqlName(t)}" is irreversible: its data is gone and deployed queries of it fail.\n` +
             `${lock ? `${describeMysqlLock(lock)}. ` : ''}Only in the contract phase: after the code stopped using it (check performance_schema.table_io_waits_summary_by_table), ` +
-            `ideally renamed first and left for a release, with a suppression naming that release`,
+            `ideally renamed first and left for a release, with a suppression naming that release.`,
           lock,
           plan: 'drop-table',
         });

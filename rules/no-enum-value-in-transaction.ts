@@ -69,8 +69,9 @@ export default defineRule({
           ctx.report({
             stmt,
             message:
-              `ALTER TYPE "${written}" ADD VALUE '${node.newVal}' ${where}: on PostgreSQL ${ctx.pgVersion} it fails with "${error}"; ` +
-              `add the value in its own migration outside a transaction`,
+              `ALTER TYPE "${written}" ADD VALUE fails in a transaction on PostgreSQL ${ctx.pgVersion}.\n` +
+              `It runs ${where}.\nPostgreSQL stops with "${error}".\n` +
+              `Add the value '${node.newVal}' in its own migration, outside a transaction.`,
             lock: null,
           });
           return;
@@ -104,9 +105,10 @@ export default defineRule({
               stmt,
               node: aconst,
               message:
-                `'${value}' was added to enum "${p.written}" on line ${p.line} in this same transaction: PostgreSQL rejects its use ` +
-                `until that transaction commits (unsafe use of new value "${value}" of enum type ${p.typeName}); ` +
-                `add the value in its own migration, committed before this one`,
+                `Enum value '${value}' is used in the transaction that added it, which fails.\n` +
+                `It was added to "${p.written}" on line ${p.line}; PostgreSQL rejects its use until that transaction commits\n` +
+                `("unsafe use of new value "${value}" of enum type ${p.typeName}").\n` +
+                `Add the value in its own migration, committed before this one.`,
               lock: null,
             });
           }

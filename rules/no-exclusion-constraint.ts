@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
+import { lockSentence } from '../src/analysis/lock-types.js';
 import { effectLock, forEachSubcommand } from '../src/analysis/alter-subcommands.js';
 
 export default defineRule({
@@ -35,8 +35,9 @@ export default defineRule({
           range: site.range,
           node: site.range ? undefined : con,
           message:
-            `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}EXCLUDE${con.access_method ? ` USING ${con.access_method}` : ''} on existing table "${table}" builds its index under the lock: ${describeLock(lock)}. ` +
-            'An exclusion constraint cannot be built concurrently: add it to a new table and backfill, or accept the lock for a small table with a suppression',
+            `ADD … EXCLUDE on existing table "${table}" builds its index under ${lock.mode}.\n` +
+            `${lockSentence(lock)}\n` +
+            'An exclusion constraint cannot be built concurrently: add it to a new table and backfill,\nor accept the lock for a small table with a suppression.',
           lock,
         });
       });

@@ -4,21 +4,32 @@ import { describeChange, lexingChangesOf, type LexingChange } from '../src/analy
 function message(c: LexingChange): string {
   const what = describeChange(c);
   if (c.scope !== 'session') {
-    return (
-      `${what} changes where PostgreSQL splits later migrations\n` +
-      `Every later session of this ${c.scope} reads SQL with it, so the migrations after this one run as statements ` +
-      'godwit does not see: text godwit reads as a string can hold statements for PostgreSQL. Leave the setting at its default.'
-    );
+    return [
+      `${what} changes how later migrations split.`,
+      `Every later session of this ${c.scope} reads SQL with it.`,
+      'The migrations after this one then run as statements godwit does not see.',
+      'Text godwit reads as a string can hold statements for PostgreSQL.',
+      'Leave the setting at its default.',
+    ].join('\n');
   }
   const how =
     c.setting === 'standard_conforming_strings'
-      ? "From here on PostgreSQL reads a backslash in '…' strings as an escape (`'a\\''` does not end at the second quote), godwit reads it as PostgreSQL does by default"
-      : `In ${c.value ?? 'that encoding'} a multibyte character can end in the byte of a backslash, so PostgreSQL and godwit (which reads UTF-8) disagree on where strings end`;
-  return (
-    `${what} changes where PostgreSQL splits the rest of the file\n` +
-    `${how}: a statement can hide inside what godwit checks as a string, and the statements after this one are not the ones PostgreSQL runs. ` +
-    "godwit trace refuses such a file. Remove the setting: write E'…' for strings with backslash escapes, and save the file as UTF-8."
-  );
+      ? [
+          "From here on PostgreSQL reads a backslash in '…' strings as an escape (`'a\\''` does not end at the second quote).",
+          'godwit reads it as PostgreSQL does by default.',
+        ]
+      : [
+          `In ${c.value ?? 'that encoding'} a multibyte character can end in the byte of a backslash.`,
+          'PostgreSQL and godwit (which reads UTF-8) then disagree on where strings end.',
+        ];
+  return [
+    `${what} changes where later statements end.`,
+    ...how,
+    'A statement can hide inside what godwit checks as a string.',
+    'The statements after this one are not the ones PostgreSQL runs.',
+    'godwit trace refuses such a file.',
+    "Remove the setting: write E'…' for strings with backslash escapes, and save the file as UTF-8.",
+  ].join('\n');
 }
 
 export default defineRule({

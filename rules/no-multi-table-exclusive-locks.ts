@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import { HeldLocks, lockedByIndexName, lockScope } from '../src/analysis/lock-scope.js';
 import { statementLabel } from '../src/analysis/statement-labels.js';
+import type { Statement } from '../src/dialects/postgresql/types.js';
 
 export default defineRule({
   id: 'no-multi-table-exclusive-locks',
@@ -36,15 +37,34 @@ export default defineRule({
           const before = held.list();
           if (!reported && before.length && !before.some((h) => h.key === key)) {
             const first = before[0];
-            const where = first.stmt === stmt ? 'by this statement' : `by ${statementLabel(first.stmt)} at line ${ctx.file.source.position(first.stmt.start).line}`;
-            ctx.report({
-              stmt,
-              message:
-                `This transaction takes a second ACCESS EXCLUSIVE lock, on "${lock.table}", while it still holds the one on "${first.lock.table}" (taken ${where}): ` +
-                `every query on "${first.lock.table}" stays blocked while this statement waits for "${lock.table}", and a session locking them in the opposite order deadlocks. Change one table per transaction`,
-              lock,
-            });
-            reported = true;
+            if (before.every((h) => h.stmt === stmt) && stmt.kind !== 'LockStmt') {
+              // one statement takes both locks (a foreign key's triggers live on both tables):
+              // it cannot be split; alone in its transaction with a lock_timeout is all there is to do
+              if (!ctx.isSet('lock_timeout')) {
+                ctx.report({
+                  stmt,
+                  message:
+                    `${statementLabel(stmt)} locks "${first.lock.table}" and "${lock.table}" ACCESS EXCLUSIVE by itself, with no lock_timeout.\n` +
+                    `${whyBoth(stmt)}, so the statement cannot be split.\n` +
+                    `While it waits for "${lock.table}", every query on "${first.lock.table}" waits; a session locking them in the opposite order deadlocks.\n` +
+                    `Run it alone in its transaction, after SET lock_timeout = '2s';, and retry when it times out.`,
+                  lock,
+                });
+                reported = true;
+              }
+            } else {
+              const where = first.stmt === stmt ? 'by this statement' : `by ${statementLabel(first.stmt)} at line ${ctx.file.source.position(first.stmt.start).line}`;
+              ctx.report({
+                stmt,
+                message:
+                  `Second ACCESS EXCLUSIVE lock in this transaction, on "${lock.table}", while "${first.lock.table}" is still locked.\n` +
+                  `"${first.lock.table}" was locked ${where}: every query on it waits while this statement waits for "${lock.table}".\n` +
+                  `A session locking them in the opposite order deadlocks.\n` +
+                  `Change one table per transaction (COMMIT between them, or split the migration).`,
+                lock,
+              });
+              reported = true;
+            }
           }
           held.add(key, lock, stmt);
         }
@@ -52,3 +72,13 @@ export default defineRule({
     };
   },
 });
+
+/** Why one statement locks two tables. */
+function whyBoth(stmt: Statement): string {
+  const cmds: any[] = stmt.kind === 'AlterTableStmt' ? (stmt.body?.cmds ?? []).map((c: any) => c.AlterTableCmd?.subtype) : [];
+  if (cmds.includes('AT_DropConstraint')) return "Dropping a foreign key removes its triggers from both tables";
+  if (cmds.includes('AT_DropColumn')) return "Dropping a column with a foreign key removes the key's triggers from both tables";
+  if (stmt.kind === 'DropStmt') return "Dropping a table with foreign keys removes their triggers from the other tables";
+  if (stmt.kind === 'TruncateStmt') return 'TRUNCATE … CASCADE truncates every referencing table too';
+  return 'One statement takes both locks';
+}

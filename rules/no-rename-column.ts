@@ -1,3 +1,4 @@
+import { lockSentence, modeNote } from '../src/analysis/lock-types.js';
 import { defineRule } from '../src/engine/types.js';
 import { columnAddedInFile } from '../src/analysis/added-columns.js';
 import { RELATION_KINDS, reportBreakingChange } from '../src/analysis/breaking-changes.js';
@@ -43,10 +44,12 @@ export default defineRule({
         ctx,
         stmt,
         node.relation,
-        (table, lockNote) =>
-          `RENAME COLUMN "${node.subname}" TO "${node.newname}" on existing ${kind} "${table}": deployed application code still reads and writes "${node.subname}" and fails ("column does not exist") as soon as this commits` +
-          lockNote +
-          `. Add "${node.newname}" alongside, dual-write, backfill, switch the code, then drop "${node.subname}" in a later release`,
+        (table, lock) =>
+          `RENAME COLUMN "${node.subname}" on existing ${kind} "${table}" breaks deployed code${modeNote(lock)}.\n` +
+          `Code still reading or writing "${node.subname}" fails ("column does not exist") as soon as this commits.\n` +
+          (lock ? `${lockSentence(lock)}\n` : '') +
+          `Add "${node.newname}" alongside, dual-write, backfill, switch the code,\n` +
+          `then drop "${node.subname}" in a later release (godwit plan writes the steps).`,
         'rename-column',
       );
     },
@@ -65,9 +68,9 @@ export default defineRule({
           stmt,
           range: [op.start, op.end],
           message:
-            `Renaming column "${rename.from}" to "${rename.to}" on existing table "${table}" breaks the deployed code that still uses "${rename.from}".\n` +
-            `Queries naming it fail ("Unknown column") as soon as the statement commits (DDL commits at once in MySQL)${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
-            `Add "${rename.to}" alongside, keep both in sync with triggers, backfill in batches, switch the code, then drop "${rename.from}" in a later release (godwit plan writes the phases)`,
+            `RENAME COLUMN "${rename.from}" on existing table "${table}" breaks deployed code.\n` +
+            `Code still naming "${rename.from}" fails ("Unknown column") as soon as the statement commits (DDL commits at once in MySQL)${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
+            `Add "${rename.to}" alongside, keep both in sync with triggers, backfill in batches, switch the code, then drop "${rename.from}" in a later release (godwit plan writes the phases).`,
           plan: 'rename-column',
         });
       }

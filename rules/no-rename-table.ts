@@ -1,3 +1,4 @@
+import { lockSentence, modeNote, type Lock } from '../src/analysis/lock-types.js';
 import { defineRule } from '../src/engine/types.js';
 import type { RangeVarLike } from '../src/analysis/names.js';
 import { RELATION_KINDS, reportBreakingChange } from '../src/analysis/breaking-changes.js';
@@ -41,7 +42,7 @@ export default defineRule({
       );
     };
     /** report the rename or move of an existing relation, unless a view keeps its old name working */
-    const check = (stmt: Statement, rel: RangeVarLike | undefined, message: (table: string, lockNote: string) => string): void => {
+    const check = (stmt: Statement, rel: RangeVarLike | undefined, message: (table: string, lock: Lock | undefined) => string): void => {
       if (!rel || ctx.isNewTable(rel) || viewKeepsOldName(stmt, rel)) return;
       reportBreakingChange(ctx, stmt, rel, message, 'rename-table');
     };
@@ -52,10 +53,11 @@ export default defineRule({
         check(
           stmt,
           node.relation,
-          (table, lockNote) =>
-            `RENAME TO "${node.newname}" on existing ${kind} "${table}": deployed application code still queries "${node.relation.relname}" and fails ("relation does not exist") as soon as this commits` +
-            lockNote +
-            `. In the same transaction, create a view "${node.relation.relname}" over "${node.newname}" for the old code, and drop it in a later release`,
+          (table, lock) =>
+            `RENAME of existing ${kind} "${table}" breaks deployed code${modeNote(lock)}.\n` +
+            `Code still querying "${node.relation.relname}" fails ("relation does not exist") as soon as this commits.\n` +
+            (lock ? `${lockSentence(lock)}\n` : '') +
+            `In the same transaction, create a view "${node.relation.relname}" over "${node.newname}" for the old code;\ndrop it in a later release.`,
         );
       },
       AlterObjectSchemaStmt(node, stmt) {
@@ -64,10 +66,11 @@ export default defineRule({
         check(
           stmt,
           node.relation,
-          (table, lockNote) =>
-            `SET SCHEMA "${node.newschema}" on existing ${kind} "${table}": deployed application code still looks for it under its old name and fails ("relation does not exist") as soon as this commits` +
-            lockNote +
-            `. In the same transaction, create a view "${table}" over the moved ${kind}, and drop it in a later release`,
+          (table, lock) =>
+            `SET SCHEMA of existing ${kind} "${table}" breaks deployed code${modeNote(lock)}.\n` +
+            `Code still looking for it under its old name fails ("relation does not exist") as soon as this commits.\n` +
+            (lock ? `${lockSentence(lock)}\n` : '') +
+            `In the same transaction, create a view "${table}" over the moved ${kind}; drop it in a later release.`,
         );
       },
     };
@@ -80,9 +83,9 @@ export default defineRule({
         stmt,
         range,
         message:
-          `Renaming existing table "${displayMysqlName(from)}" to "${displayMysqlName(to)}" breaks the deployed code that still queries "${from.name}".\n` +
-          `Every query of it fails ("Table doesn't exist") from the moment the statement commits${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
-          `MySQL cannot rename and keep the old name in one transaction (DDL commits implicitly): ship code that reads through a view or both names first, or rename and create the view "${from.name}" right after it, and drop that view in a later release`,
+          `RENAME of existing table "${displayMysqlName(from)}" to "${displayMysqlName(to)}" breaks deployed code.\n` +
+          `Code still querying "${from.name}" fails ("Table doesn't exist") from the moment the statement commits${lock ? `; ${describeMysqlLock(lock)}` : ''}. ` +
+          `MySQL cannot rename and keep the old name in one transaction (DDL commits implicitly): ship code that reads through a view or both names first, or rename and create the view "${from.name}" right after it, and drop that view in a later release.`,
         plan: 'rename-table',
       });
     };

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
+import { lockSentence } from '../src/analysis/lock-types.js';
 import type { RangeVarLike } from '../src/analysis/names.js';
 import { effectLock, forEachSubcommand, quoteIdent, relationSql } from '../src/analysis/alter-subcommands.js';
 import { ConstraintLog } from '../src/analysis/constraint-log.js';
@@ -45,8 +45,9 @@ export default defineRule({
       const v = ctx.pgVersion;
       if (v < 12) {
         return (
-          `Before PostgreSQL 12 SET NOT NULL always scans, even with a validated CHECK: enforce it with ALTER TABLE ${rs} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID; ` +
-          `then ALTER TABLE ${rs} VALIDATE CONSTRAINT ${check}; in a separate transaction, instead of SET NOT NULL`
+          `Before PostgreSQL 12 SET NOT NULL always scans, even with a validated CHECK: enforce it with a CHECK instead,\n` +
+          `validated in a separate transaction:\n` +
+          `ALTER TABLE ${rs} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;\nALTER TABLE ${rs} VALIDATE CONSTRAINT ${check};`
         );
       }
       // the file already added a proof that is not validated yet: point at it
@@ -55,14 +56,16 @@ export default defineRule({
         .find((c) => !c.validated && ((c.kind === 'check' && c.provesNotNull.includes(column)) || (v >= 18 && c.kind === 'notnull' && c.columns.includes(column))));
       if (pending) {
         return (
-          `The constraint "${pending.name}" added earlier proves it only once validated: run ALTER TABLE ${rs} VALIDATE CONSTRAINT ${quoteIdent(pending.name)}; ` +
-          'in a separate transaction before this statement'
+          `The constraint "${pending.name}" added earlier proves it only once validated; before this statement,\n` +
+          `in a separate transaction: ALTER TABLE ${rs} VALIDATE CONSTRAINT ${quoteIdent(pending.name)};`
         );
       }
       return (
-        `Prove it first: ALTER TABLE ${rs} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID; ` +
-        `then, in a separate transaction, ALTER TABLE ${rs} VALIDATE CONSTRAINT ${check}; after that SET NOT NULL skips the scan, and ALTER TABLE ${rs} DROP CONSTRAINT ${check}; removes the redundant check` +
-        (v >= 18 ? `. On PostgreSQL 18 you can instead ADD CONSTRAINT ${check} NOT NULL ${col} NOT VALID; then VALIDATE CONSTRAINT ${check};` : '')
+        `Prove it first (validated in a separate transaction), then SET NOT NULL skips the scan:\n` +
+        `ALTER TABLE ${rs} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;\n` +
+        `ALTER TABLE ${rs} VALIDATE CONSTRAINT ${check};\n` +
+        `ALTER TABLE ${rs} ALTER COLUMN ${col} SET NOT NULL;\nALTER TABLE ${rs} DROP CONSTRAINT ${check};` +
+        (v >= 18 ? `\nOn PostgreSQL 18, ADD CONSTRAINT ${check} NOT NULL ${col} NOT VALID; then VALIDATE CONSTRAINT ${check}; does the same.` : '')
       );
     };
 
@@ -82,7 +85,7 @@ export default defineRule({
           } else if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_NOTNULL' && !cmd.def.Constraint.skip_validation) {
             const con = cmd.def.Constraint;
             column = con.keys?.[0]?.String?.sval;
-            what = `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}NOT NULL "${column}" without NOT VALID`;
+            what = `ADD ${con.conname ? 'CONSTRAINT … ' : ''}NOT NULL "${column}"`;
           } else {
             return;
           }
@@ -95,13 +98,14 @@ export default defineRule({
           const conname: string | undefined = cmd.subtype === 'AT_AddConstraint' ? cmd.def.Constraint.conname : undefined;
           const advice =
             cmd.subtype === 'AT_AddConstraint'
-              ? `Add it NOT VALID (ALTER TABLE ${relationSql(rel)} ADD ${conname ? `CONSTRAINT ${quoteIdent(conname)} ` : ''}NOT NULL ${quoteIdent(column)} NOT VALID;), ` +
-                `then VALIDATE CONSTRAINT ${conname ? quoteIdent(conname) : 'it'} in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on)`
+              ? `Add it NOT VALID, then VALIDATE CONSTRAINT ${conname ? quoteIdent(conname) : 'it'} in a separate transaction\n` +
+                `(SHARE UPDATE EXCLUSIVE: reads and writes go on):\n` +
+                `ALTER TABLE ${relationSql(rel)} ADD ${conname ? `CONSTRAINT ${quoteIdent(conname)} ` : ''}NOT NULL ${quoteIdent(column)} NOT VALID;`
               : plan(rel, column);
           ctx.report({
             stmt,
             range: site.range,
-            message: `${what} on existing table "${table}" checks every row for NULLs: ${describeLock(lock)}. ${advice}`,
+            message: `${what} scans existing table "${table}" for NULLs under ${lock.mode}.\n${lockSentence(lock)}\n${advice}`,
             lock,
             plan: cmd.subtype === 'AT_SetNotNull' ? 'set-not-null' : undefined,
           });

@@ -76,15 +76,16 @@ export default defineRule({
             const line = ctx.file.source.position(worst.stmt.start).line;
             const during: Lock = { ...worst.lock, duration: slow.duration };
             const others = held.list().filter((h) => h !== worst && !(own.get(h.key) && lockStrength(own.get(h.key)!.mode) >= lockStrength(h.lock.mode)));
-            const listed = others.slice(0, 3).map((h) => `${h.lock.mode} on ${onWhat(h)}`);
-            if (others.length > 3) listed.push(`${others.length - 3} more`);
-            const also = listed.length ? ` (and ${listed.join(', ')})` : '';
+            const listed = others.slice(0, 2).map((h) => `${h.lock.mode} on ${onWhat(h)}`);
+            if (others.length > 2) listed.push(`${others.length - 2} more`);
+            const also = listed.length ? `\nThis transaction also holds ${listed.join(', ')}.` : '';
             ctx.report({
               stmt,
               message:
-                `${statementLabel(stmt)} ${verb(stmt, slow)} "${slow.table}" while this transaction still holds the ${worst.lock.mode} lock on ${onWhat(worst)} ` +
-                `taken by ${statementLabel(worst.stmt)} at line ${line}${also}: locks last until COMMIT, so that ${describeLock(during)}. ` +
-                `Commit between them, or do the slow part without the lock`,
+                `${statementLabel(stmt)} ${verb(stmt, slow)} "${slow.table}" under the ${worst.lock.mode} lock held since line ${line}.\n` +
+                `${statementLabel(worst.stmt)} at line ${line} locked ${onWhat(worst)}, and locks last until COMMIT:\n` +
+                `${describeLock(during, indexNamed.has(worst.stmt) ? 'that table' : undefined)}.${also}\n` +
+                `Commit between them, or do the slow part without the lock.`,
               lock: during,
             });
           }

@@ -48,46 +48,48 @@ export default defineRule({
     const lockOn = (stmt: Statement, table: string): Lock | undefined => ctx.locksOf(stmt).find((l) => l.table === table);
     const lockText = (lock: Lock | undefined, table: string): string =>
       lock ? describeLock(lock) : `ACCESS EXCLUSIVE lock on "${table}" blocks reads, writes and DDL while it rewrites the whole table`;
-    /** VACUUM, and CLUSTER of every table, also refuse to run in a transaction block or a function */
-    const noTransactionNote = (stmt: Statement, what: string): string =>
-      ctx.inTransaction(stmt) ? ` (and it fails here: "${what} cannot run inside a transaction block")`
-        : stmt.parent ? ` (and it fails here: "${what} cannot be executed from a function")` : '';
+    const ONLINE = 'Use pg_repack or pg_squeeze (or REPACK … CONCURRENTLY where the server has it) to do it online.';
+    /**
+     * VACUUM, and CLUSTER of every table, refuse to run in a transaction block or a function: then
+     * the failure is the finding (one finding per statement), and the rewrite what it would do
+     * once moved out
+     */
+    const failure = (stmt: Statement, what: string): string | undefined =>
+      ctx.inTransaction(stmt) ? `"${what} cannot run inside a transaction block"` : stmt.parent ? `"${what} cannot be executed from a function"` : undefined;
+    const report = (stmt: Statement, subject: string, action: string, details: string, lock?: Lock, node?: unknown, fails?: string, plan?: 'repack'): void => {
+      const message = fails
+        ? `${subject} fails here: ${fails.slice(1, -1)}.\nRun outside a transaction, it ${action}.\n${details}\n${ONLINE}`
+        : `${subject} ${action}.\n${details}\n${ONLINE}`;
+      ctx.report({ stmt, node: node as { location?: number } | undefined, message, ...(lock ? { lock } : {}), ...(plan ? { plan } : {}) });
+    };
     return {
       VacuumStmt(node, stmt) {
         if (!node.is_vacuumcmd || !booleanOption(node.options, 'full')) return;
-        const noTx = noTransactionNote(stmt, 'VACUUM');
+        const fails = failure(stmt, 'VACUUM');
         const rels: any[] = (node.rels ?? []).map((r: any) => r.VacuumRelation?.relation).filter(Boolean);
         if (!rels.length) {
-          ctx.report({
-            stmt,
-            message:
-              'VACUUM FULL without a table rewrites every table in the database, one after another, each under an ACCESS EXCLUSIVE ' +
-              'lock that blocks reads, writes and DDL while it rewrites the table' + noTx,
-          });
+          report(stmt, 'VACUUM FULL without a table', 'rewrites every table in the database under ACCESS EXCLUSIVE',
+            'One after another, each table is locked ACCESS EXCLUSIVE (reads, writes and DDL wait) while it is rewritten.', undefined, undefined, fails);
           return;
         }
         for (const rel of rels) {
           if (ctx.isNewTable(rel)) continue;
           const table = displayName(rel);
           const lock = lockOn(stmt, table);
-          ctx.report({ stmt, node: rel, message: `VACUUM FULL of existing table "${table}": ${lockText(lock, table)}${noTx}`, lock, plan: 'repack' });
+          report(stmt, `VACUUM FULL of existing table "${table}"`, `rewrites "${table}" under ACCESS EXCLUSIVE`, `${lockText(lock, table)}.`, lock, rel, fails, 'repack');
         }
       },
       ClusterStmt(node, stmt) {
         if (!node.relation) {
-          ctx.report({
-            stmt,
-            message:
-              'CLUSTER without a table rewrites every previously clustered table in the database, each under an ACCESS EXCLUSIVE ' +
-              'lock that blocks reads, writes and DDL while it rewrites the table' + noTransactionNote(stmt, 'CLUSTER'),
-          });
+          report(stmt, 'CLUSTER without a table', 'rewrites every clustered table in the database under ACCESS EXCLUSIVE',
+            'One after another, each table is locked ACCESS EXCLUSIVE (reads, writes and DDL wait) while it is rewritten.', undefined, undefined, failure(stmt, 'CLUSTER'));
           return;
         }
         if (ctx.isNewTable(node.relation)) return;
         const table = displayName(node.relation);
         const lock = lockOn(stmt, table);
-        const using = node.indexname ? ` USING ${node.indexname}` : '';
-        ctx.report({ stmt, message: `CLUSTER of existing table "${table}"${using}: ${lockText(lock, table)}`, lock, plan: 'repack' });
+        const using = node.indexname ? `\nIt orders the rows by ${node.indexname}.` : '';
+        report(stmt, `CLUSTER of existing table "${table}"`, `rewrites "${table}" under ACCESS EXCLUSIVE`, `${lockText(lock, table)}.${using}`, lock, undefined, undefined, 'repack');
       },
       AlterTableStmt(node, stmt) {
         const word = OBJECT_WORD[node.objtype];
@@ -95,6 +97,7 @@ export default defineRule({
         const what = (node.cmds ?? []).map((c: any) => c.AlterTableCmd).filter((cmd: any) => cmd && REWRITE_CMDS[cmd.subtype]);
         if (!what.length) return;
         const name = displayName(node.relation);
+        const how = what.map((cmd: any) => REWRITE_CMDS[cmd.subtype](cmd)).join(', ');
         if (node.objtype === 'OBJECT_INDEX') {
           const idx = ctx.catalog.index(node.relation);
           if (idx && ctx.isNewTable(idx.table)) return;
@@ -102,18 +105,22 @@ export default defineRule({
           ctx.report({
             stmt,
             message:
-              `ALTER INDEX "${name}" ${what.map((cmd: any) => REWRITE_CMDS[cmd.subtype](cmd)).join(', ')} copies the whole index under an ` +
-              `ACCESS EXCLUSIVE lock on it: queries on ${table ? `"${table}"` : 'its table'} that would use it wait until the copy is done`,
+              `${how} copies index "${name}" under ACCESS EXCLUSIVE on it.\n` +
+              `Queries on ${table ? `"${table}"` : 'its table'} that would use the index wait until the copy is done.\n` +
+              'Move it in a maintenance window, or build a copy with CREATE INDEX CONCURRENTLY … TABLESPACE and drop the old one.',
           });
           return;
         }
         if (ctx.isNewTable(node.relation)) return;
         const lock = lockOn(stmt, name);
+        const kind = word === 'TABLE' ? 'table' : 'materialized view';
         ctx.report({
           stmt,
           message:
-            `ALTER ${word} "${name}" ${what.map((cmd: any) => REWRITE_CMDS[cmd.subtype](cmd)).join(', ')} rewrites the whole ` +
-            `${word === 'TABLE' ? 'table' : 'materialized view'}: ${lockText(lock, name)}`,
+            `${how} rewrites existing ${kind} "${name}" under ACCESS EXCLUSIVE.\n${lockText(lock, name)}.\n` +
+            (what.some((cmd: any) => cmd.subtype === 'AT_SetTableSpace')
+              ? 'Move it in a maintenance window, or build a copy in the new tablespace and switch over.'
+              : 'Do it in a maintenance window, or build a new table and switch over.'),
           lock,
         });
       },
@@ -122,8 +129,8 @@ export default defineRule({
         ctx.report({
           stmt,
           message:
-            `ALTER ${word} ALL IN TABLESPACE ${node.orig_tablespacename} SET TABLESPACE ${node.new_tablespacename} copies every ` +
-            `such relation in the tablespace, each under an ACCESS EXCLUSIVE lock that blocks reads, writes and DDL while it is copied`,
+            `ALTER ${word} ALL IN TABLESPACE ${node.orig_tablespacename} copies every such relation under ACCESS EXCLUSIVE.\n` +
+            `Each one moves to ${node.new_tablespacename} under an ACCESS EXCLUSIVE lock that blocks reads, writes and DDL while it is copied.`,
         });
       },
     };

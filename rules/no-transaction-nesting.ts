@@ -36,15 +36,17 @@ export default defineRule({
         let outer: string;
         if (tx.explicit) {
           const begin = openingBegin(ctx, stmt);
-          outer = begin ? `the transaction opened by the explicit ${begin.body?.kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN'} at line ${lineOf(begin)} is still open` : 'a transaction opened earlier in the file is still open';
+          outer = begin ? `The transaction opened by ${begin.body?.kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN'} at line ${lineOf(begin)} is still open.` : 'A transaction opened earlier in the file is still open.';
         } else {
-          outer = `the migration runner already wraps this file in a transaction (transaction mode "${ctx.transactionMode}")`;
+          outer = `The migration runner already wraps this file in a transaction (transaction mode "${ctx.transactionMode}").`;
         }
         ctx.report({
           stmt,
           message:
-            `${word} inside an open transaction: ${outer}. PostgreSQL does not nest transactions; this ${word} only warns, and the ${endWord} commits the outer transaction early, ` +
-            `so what follows runs outside it and is no longer rolled back with it`,
+            `${word} inside an open transaction does not nest: the ${endWord} ends the outer one.\n` +
+            `${outer}\n` +
+            `PostgreSQL does not nest transactions: this ${word} only warns, and what follows the ${endWord.replace(/ at line \d+$/, '')}\n` +
+            `runs outside the outer transaction, no longer rolled back with it. Use SAVEPOINT for a nested step.`,
           lock: null,
         });
       },

@@ -38,18 +38,19 @@ export default defineRule({
       const locks = ctx.locksOf(stmt);
       const lock = locks.find((l) => l.table === displayName(existing[0]));
       const lockText = lock
-        ? describeLock(lock) + (existing.length > 1 ? ` (and the same on ${names.slice(1).join(', ')})` : '')
+        ? describeLock(lock) + (existing.length > 1 ? `.\nThe same lock is taken on ${names.slice(1).join(', ')}` : '')
         : `ACCESS EXCLUSIVE lock on ${names.join(', ')} blocks reads, writes and DDL`;
-      const queue = `; while it waits for running queries every new query on ${names.join(', ')} queues behind it`;
+      const queue = `\nWhile it waits for running queries, every new query on ${names.join(', ')} queues behind it.`;
       const cascadeText = cascade
-        ? `; CASCADE also empties and locks every table that references ${names.join(', ')}${rels.length > existing.length ? ' (or the other truncated tables)' : ''} by a foreign key, recursively`
+        ? `\nCASCADE also empties and locks every table that references ${names.join(', ')}${rels.length > existing.length ? ' (or the other truncated tables)' : ''}\nby a foreign key, recursively.`
         : '';
-      const restart = node.restart_seqs ? '; RESTART IDENTITY also resets their sequences' : '';
+      const restart = node.restart_seqs ? '\nRESTART IDENTITY also resets their sequences.' : '';
       ctx.report({
         stmt,
         message:
-          `TRUNCATE of existing table${existing.length > 1 ? 's' : ''} ${names.join(', ')} deletes every row (unrecoverable once committed): ` +
-          `${lockText}${queue}${cascadeText}${restart}`,
+          `TRUNCATE of existing table${existing.length > 1 ? 's' : ''} ${names.length > 2 ? `${names.slice(0, 2).join(', ')} …` : names.join(', ')} deletes every row (ACCESS EXCLUSIVE).\n` +
+          `Unrecoverable once committed.\n${lockText}.${queue}${cascadeText}${restart}\n` +
+          `Delete in batches instead, or suppress with the reason (-- godwit-ignore no-truncate -- <why>).`,
         lock,
       });
     },

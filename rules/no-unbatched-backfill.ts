@@ -33,7 +33,7 @@ export default defineRule({
         statement: 'UPDATE of',
         verb: 'changes',
         leaves: 'leaves the table bloated',
-        instead: (k) => `Backfill in batches instead: a keyset loop (WHERE ${k} > last_id AND ${k} <= last_id + 1000) with a pause between batches`,
+        instead: (k) => `Backfill in batches, outside the schema migration:\na keyset loop (WHERE ${k} > last_id AND ${k} <= last_id + 1000) with a pause between batches`,
         plan: 'batched-backfill',
       });
     },
@@ -50,7 +50,7 @@ export default defineRule({
         message:
           `UPDATE of existing table "${displayMysqlName(t)}" is not batched: every row it changes stays locked until commit.\n` +
           `${v.reason[0].toUpperCase()}${v.reason.slice(1)}; ${lock ? describeMysqlLock(lock) : 'writes to those rows wait'}, and one long transaction grows the undo log and makes replicas lag by its whole duration. ` +
-          `Backfill in batches instead: UPDATE … WHERE ${v.key} > last_id ORDER BY ${v.key} LIMIT 1000, repeated with a pause, run outside the schema migration`,
+          `Backfill in batches instead: UPDATE … WHERE ${v.key} > last_id ORDER BY ${v.key} LIMIT 1000, repeated with a pause, run outside the schema migration.`,
         lock: lock ?? null,
         plan: 'batched-backfill',
       });

@@ -30,7 +30,7 @@ export default defineRule({
         statement: 'DELETE from',
         verb: 'deletes',
         leaves: 'leaves dead tuples behind',
-        instead: (k) => `Delete in batches instead: DELETE … WHERE ${k} IN (SELECT ${k} … LIMIT 5000), repeated with a pause until no rows are left`,
+        instead: (k) => `Delete in batches, outside the schema migration:\nDELETE … WHERE ${k} IN (SELECT ${k} … LIMIT 5000), repeated with a pause until no rows are left.`,
         plan: 'batched-delete',
       });
     },
@@ -47,7 +47,7 @@ export default defineRule({
         message:
           `DELETE from existing table "${displayMysqlName(t)}" is not batched: every row it deletes stays locked until commit.\n` +
           `${v.reason[0].toUpperCase()}${v.reason.slice(1)}; ${lock ? describeMysqlLock(lock) : 'writes to those rows wait'}, and one long transaction grows the undo log and makes replicas lag by its whole duration. ` +
-          `Delete in batches instead: DELETE … WHERE … ORDER BY ${v.key} LIMIT 5000, repeated with a pause until no rows are left`,
+          `Delete in batches instead: DELETE … WHERE … ORDER BY ${v.key} LIMIT 5000, repeated with a pause until no rows are left.`,
         lock: lock ?? null,
         plan: 'batched-delete',
       });

@@ -42,8 +42,9 @@ export default defineRule({
       ctx.report({
         stmt: begin,
         message:
-          `${word} at line ${ctx.file.source.position(begin.start).line} is never closed: no COMMIT or ROLLBACK follows it in this file, so its work (${stmtCount} statement${stmtCount === 1 ? '' : 's'}) ` +
-          `is either rolled back when the connection closes or left in an open transaction that keeps holding its locks. End the file with COMMIT;`,
+          `${word} at line ${ctx.file.source.position(begin.start).line} is never closed: no COMMIT or ROLLBACK follows it in this file.\n` +
+          `Its work (${stmtCount} statement${stmtCount === 1 ? '' : 's'}) is rolled back when the connection closes,\n` +
+          `or left in an open transaction that keeps holding its locks.\nEnd the file with COMMIT;`,
         lock: null,
         fix,
       });

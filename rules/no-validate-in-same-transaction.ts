@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import type { Statement } from '../src/dialects/postgresql/types.js';
-import { describeLock, type Lock } from '../src/analysis/lock-types.js';
+import { describeLock, lockSentence, type Lock } from '../src/analysis/lock-types.js';
 import { displayName, type RangeVarLike } from '../src/analysis/names.js';
 import { alterCmds, effectLock, lineOf, quoteIdent, relationSql, subcommandSpans } from '../src/analysis/alter-subcommands.js';
 import { ConstraintLog, defaultConstraintName } from '../src/analysis/constraint-log.js';
@@ -62,10 +62,10 @@ export default defineRule({
       const tx = ctx.tx(stmt);
       const txk = txKey(stmt);
       const advice = tx.id === null
-        ? 'Move the VALIDATE out of the DO block (a DO block runs as one transaction)'
+        ? 'Move the VALIDATE out of the DO block (a DO block runs as one transaction).'
         : tx.explicit
-          ? 'COMMIT before the VALIDATE'
-          : 'Move the VALIDATE to the next migration (this file runs in one transaction)';
+          ? 'COMMIT before the VALIDATE.'
+          : 'Move the VALIDATE to the next migration (this file runs in one transaction).';
 
       cmds.forEach((cmd, i) => {
         if (cmd.subtype !== 'AT_ValidateConstraint' || !cmd.name) return;
@@ -84,8 +84,8 @@ export default defineRule({
           const effect = ctx.cmdEffects(rel, sameStmt).find((e) => e.table === table);
           const lock = effectLock(effect ?? { table, mode: AE, duration: 'scan' }, 'scan');
           report(
-            `VALIDATE CONSTRAINT "${name}" in the same ALTER TABLE statement as its NOT VALID add: ${describeLock(lock)}, so NOT VALID gains nothing. ` +
-              `Add it NOT VALID, commit, then run ${validate} in a separate transaction`,
+            `VALIDATE CONSTRAINT in the ALTER TABLE that adds it NOT VALID: it scans under ${lock.mode}.\n` +
+              `${lockSentence(lock)}\nSo NOT VALID gains nothing for "${name}": add it NOT VALID, commit, then in a separate transaction:\n${validate}`,
             lock,
           );
           return;
@@ -97,8 +97,8 @@ export default defineRule({
           const addLock = ctx.locksOf(logged.added).find((l) => ctx.catalog.key(l.table) === key(rel));
           const lock: Lock = { ...(addLock ?? effectLock({ table, mode: AE, duration: 'scan' })), duration: 'scan' };
           report(
-            `VALIDATE CONSTRAINT "${name}" on "${table}" in the same transaction as its NOT VALID add (line ${lineOf(logged.added, position)}): ` +
-              `the ADD's lock is held until COMMIT, so ${describeLock(lock)}. ${advice}`,
+            `VALIDATE CONSTRAINT on "${table}" runs in the transaction of its NOT VALID add (${lock.mode}).\n` +
+              `The ADD of "${name}" at line ${lineOf(logged.added, position)} holds its lock until COMMIT:\n${describeLock(lock)}.\n${advice}`,
             lock,
           );
           return;
@@ -112,8 +112,8 @@ export default defineRule({
         if (other) {
           const lock = effectLock(other, 'scan');
           report(
-            `VALIDATE CONSTRAINT "${name}" in an ALTER TABLE that also takes an ACCESS EXCLUSIVE lock: ${describeLock(lock)}. ` +
-              `Run ${validate} as its own statement, in its own transaction`,
+            `VALIDATE CONSTRAINT in an ALTER TABLE that also takes ACCESS EXCLUSIVE: the scan runs under it.\n` +
+              `${lockSentence(lock)}\nRun it as its own statement, in its own transaction:\n${validate}`,
             lock,
           );
           return;
@@ -123,8 +123,9 @@ export default defineRule({
         if (earlier) {
           const lock: Lock = { ...earlier.lock, duration: 'scan' };
           report(
-            `VALIDATE CONSTRAINT "${name}" on "${table}" while this transaction holds an ACCESS EXCLUSIVE lock on "${earlier.lock.table}" (taken at line ${lineOf(earlier.stmt, position)}): ` +
-              `${describeLock(lock)}. ${advice}`,
+            `VALIDATE CONSTRAINT on "${table}" runs while ACCESS EXCLUSIVE on "${earlier.lock.table}" is held.\n` +
+              `That lock was taken at line ${lineOf(earlier.stmt, position)} and lasts until COMMIT, so validating "${name}" keeps it:\n` +
+              `${describeLock(lock)}.\n${advice}`,
             lock,
           );
         }

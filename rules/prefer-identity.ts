@@ -45,8 +45,10 @@ export default defineRule({
           stmt,
           node: c.typeName,
           message:
-            `Column "${c.name}" of "${displayName(c.table)}" is ${span?.text ?? parts[0]}: a serial column's sequence is a separate object (its own privileges, shared by table copies, left behind by default changes)` +
-            `${parts[0] === 'bigserial' || parts[0] === 'serial8' ? '' : ' and an integer that runs out at ' + (parts[0].startsWith('small') || parts[0] === 'serial2' ? '32,767' : '2,147,483,647')}; use ${replacement}`,
+            `Column "${c.name}" of "${displayName(c.table)}" is ${span?.text ?? parts[0]}: use an identity column.\n` +
+            `A serial's sequence is a separate object: its own privileges, shared by table copies, left behind by default changes` +
+            `${parts[0] === 'bigserial' || parts[0] === 'serial8' ? '.' : ',\nand an integer that runs out at ' + (parts[0].startsWith('small') || parts[0] === 'serial2' ? '32,767.' : '2,147,483,647.')}\n` +
+            `Use ${replacement}.`,
           lock: null,
           fix: conflicting ? undefined : replaceTypeFix(c, span, replacement),
         });

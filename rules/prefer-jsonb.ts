@@ -29,7 +29,9 @@ export default defineRule({
         ctx.report({
           stmt,
           node: c.typeName,
-          message: `Column "${c.name}" of "${displayName(c.table)}" is json: it is re-parsed on every access, has no equality operator (no DISTINCT, GROUP BY or unique index) and no GIN indexing; use jsonb`,
+          message:
+            `Column "${c.name}" of "${displayName(c.table)}" is json: use jsonb.\n` +
+            `json is re-parsed on every access, has no equality operator (no DISTINCT, GROUP BY or unique index) and no GIN indexing.`,
           lock: null,
           fix: replaceTypeFix(c, span, 'jsonb'),
         });

@@ -41,7 +41,7 @@ function objectName(o: any): string {
   return '';
 }
 
-const RERUN = 'outside a transaction: if a later statement of this migration fails, rerunning it stops here with';
+const RERUN = 'cannot be rerun.\nIt runs outside a transaction: rerunning the migration after a later failure stops here with\n';
 
 export default defineRule({
   id: 'prefer-robust-stmts',
@@ -91,7 +91,7 @@ export default defineRule({
           case 'CreateStmt': {
             if (b.if_not_exists || b.relation?.relpersistence === 't') return;
             const name = displayName(b.relation);
-            flag(stmt, `CREATE TABLE "${name}" without IF NOT EXISTS ${RERUN} "relation "${b.relation?.relname}" already exists"; write CREATE TABLE IF NOT EXISTS`, after(stmt, 'table', ' IF NOT EXISTS', b.relation));
+            flag(stmt, `CREATE TABLE "${name}" without IF NOT EXISTS ${RERUN}"relation "${b.relation?.relname}" already exists".\nWrite CREATE TABLE IF NOT EXISTS.`, after(stmt, 'table', ' IF NOT EXISTS', b.relation));
             return;
           }
           case 'CreateTableAsStmt': {
@@ -99,19 +99,22 @@ export default defineRule({
             if (b.if_not_exists || !rel || rel.relpersistence === 't') return;
             const mat = b.objtype === 'OBJECT_MATVIEW';
             const what = mat ? 'CREATE MATERIALIZED VIEW' : 'CREATE TABLE';
-            flag(stmt, `${what} "${displayName(rel)}" … AS without IF NOT EXISTS ${RERUN} "relation "${rel.relname}" already exists"; write ${what} IF NOT EXISTS`, after(stmt, mat ? 'view' : 'table', ' IF NOT EXISTS', rel));
+            flag(stmt, `${what} "${displayName(rel)}" … AS without IF NOT EXISTS ${RERUN}"relation "${rel.relname}" already exists".\nWrite ${what} IF NOT EXISTS.`, after(stmt, mat ? 'view' : 'table', ' IF NOT EXISTS', rel));
             return;
           }
           case 'IndexStmt': {
             if (b.if_not_exists) return;
             const on = displayName(b.relation);
             const caveat = b.concurrent
-              ? ' (a failed concurrent build also leaves an INVALID index under this name: IF NOT EXISTS then skips it, so check pg_index.indisvalid or DROP INDEX CONCURRENTLY IF EXISTS it before the build)'
+              ? '\nA failed concurrent build also leaves an INVALID index under this name, which IF NOT EXISTS then skips:\ncheck pg_index.indisvalid, or DROP INDEX CONCURRENTLY IF EXISTS it before the build.'
               : '';
             if (!b.idxname) {
               flag(
                 stmt,
-                `CREATE INDEX on "${on}" without a name outside a transaction: if the migration fails later and is rerun, this builds a second, duplicate index (IF NOT EXISTS needs a name); name the index and write CREATE ${b.unique ? 'UNIQUE ' : ''}INDEX ${b.concurrent ? 'CONCURRENTLY ' : ''}IF NOT EXISTS <name>${caveat}`,
+                `CREATE INDEX on "${on}" without a name cannot be rerun.\n` +
+                  `It runs outside a transaction: if the migration fails later and is rerun, this builds a second, duplicate index\n` +
+                  `(IF NOT EXISTS needs a name).\n` +
+                  `Name the index and write CREATE ${b.unique ? 'UNIQUE ' : ''}INDEX ${b.concurrent ? 'CONCURRENTLY ' : ''}IF NOT EXISTS <name>.${caveat}`,
               );
               return;
             }
@@ -119,7 +122,8 @@ export default defineRule({
             const anchor = b.concurrent && idx ? ctx.findToken(stmt, 'concurrently', idx.end, b.relation) : idx;
             flag(
               stmt,
-              `CREATE INDEX "${b.idxname}" on "${on}" without IF NOT EXISTS ${b.concurrent ? 'outside a transaction: if it or a later statement fails, rerunning the migration stops here with' : RERUN} "relation "${b.idxname}" already exists"; write CREATE ${b.unique ? 'UNIQUE ' : ''}INDEX ${b.concurrent ? 'CONCURRENTLY ' : ''}IF NOT EXISTS${caveat}`,
+              `CREATE INDEX on "${on}" without IF NOT EXISTS ${b.concurrent ? 'cannot be rerun.\nIt runs outside a transaction: rerunning the migration after it or a later statement failed stops here with\n' : RERUN}"relation "${b.idxname}" already exists".\n` +
+                `Write CREATE ${b.unique ? 'UNIQUE ' : ''}INDEX ${b.concurrent ? 'CONCURRENTLY ' : ''}IF NOT EXISTS.${caveat}`,
               anchor ? { range: [anchor.end, anchor.end], text: ' IF NOT EXISTS' } : undefined,
             );
             return;
@@ -129,17 +133,17 @@ export default defineRule({
             const name = b.schemaname ?? b.authrole?.rolename ?? '?';
             // CREATE SCHEMA IF NOT EXISTS cannot include schema elements
             const fix = b.schemaElts?.length ? undefined : after(stmt, 'schema', ' IF NOT EXISTS');
-            flag(stmt, `CREATE SCHEMA "${name}" without IF NOT EXISTS ${RERUN} "schema "${name}" already exists"; write CREATE SCHEMA IF NOT EXISTS${b.schemaElts?.length ? ' and create its objects in separate statements' : ''}`, fix);
+            flag(stmt, `CREATE SCHEMA "${name}" without IF NOT EXISTS ${RERUN}"schema "${name}" already exists".\nWrite CREATE SCHEMA IF NOT EXISTS${b.schemaElts?.length ? ' and create its objects in separate statements' : ''}.`, fix);
             return;
           }
           case 'CreateSeqStmt': {
             if (b.if_not_exists || b.sequence?.relpersistence === 't') return;
-            flag(stmt, `CREATE SEQUENCE "${displayName(b.sequence)}" without IF NOT EXISTS ${RERUN} "relation "${b.sequence?.relname}" already exists"; write CREATE SEQUENCE IF NOT EXISTS`, after(stmt, 'sequence', ' IF NOT EXISTS', b.sequence));
+            flag(stmt, `CREATE SEQUENCE "${displayName(b.sequence)}" without IF NOT EXISTS ${RERUN}"relation "${b.sequence?.relname}" already exists".\nWrite CREATE SEQUENCE IF NOT EXISTS.`, after(stmt, 'sequence', ' IF NOT EXISTS', b.sequence));
             return;
           }
           case 'CreateExtensionStmt': {
             if (b.if_not_exists) return;
-            flag(stmt, `CREATE EXTENSION "${b.extname}" without IF NOT EXISTS ${RERUN} "extension "${b.extname}" already exists"; write CREATE EXTENSION IF NOT EXISTS`, after(stmt, 'extension', ' IF NOT EXISTS'));
+            flag(stmt, `CREATE EXTENSION "${b.extname}" without IF NOT EXISTS ${RERUN}"extension "${b.extname}" already exists".\nWrite CREATE EXTENSION IF NOT EXISTS.`, after(stmt, 'extension', ' IF NOT EXISTS'));
             return;
           }
           case 'ViewStmt': {
@@ -147,7 +151,7 @@ export default defineRule({
             const create = after(stmt, 'create', ' OR REPLACE', b.view);
             flag(
               stmt,
-              `CREATE VIEW "${displayName(b.view)}" without OR REPLACE ${RERUN} "relation "${b.view?.relname}" already exists"; write CREATE OR REPLACE VIEW`,
+              `CREATE VIEW "${displayName(b.view)}" without OR REPLACE ${RERUN}"relation "${b.view?.relname}" already exists".\nWrite CREATE OR REPLACE VIEW.`,
               undefined,
               create ? { desc: 'Write CREATE OR REPLACE VIEW', fix: create } : undefined,
             );
@@ -160,7 +164,7 @@ export default defineRule({
             const create = after(stmt, 'create', ' OR REPLACE', b.returnType); // (RETURNS comes before the body)
             flag(
               stmt,
-              `CREATE ${what} "${name}" without OR REPLACE ${RERUN} "${what.toLowerCase()} "${name}" already exists"; write CREATE OR REPLACE ${what}`,
+              `CREATE ${what} "${name}" without OR REPLACE ${RERUN}"${what.toLowerCase()} "${name}" already exists".\nWrite CREATE OR REPLACE ${what}.`,
               undefined,
               create ? { desc: `Write CREATE OR REPLACE ${what}`, fix: create } : undefined,
             );
@@ -187,7 +191,7 @@ export default defineRule({
             }
             flag(
               stmt,
-              `DROP ${what} ${names.join(', ')} without IF EXISTS ${RERUN} "does not exist"; write DROP ${what}${b.concurrent ? ' CONCURRENTLY' : ''} IF EXISTS`,
+              `DROP ${what} ${names.length > 1 ? `${names[0]} …` : names.join(', ')} without IF EXISTS ${RERUN}"does not exist".\nWrite DROP ${what}${b.concurrent ? ' CONCURRENTLY' : ''} IF EXISTS.`,
               fix,
             );
             return;
@@ -214,12 +218,12 @@ export default defineRule({
               };
               if (cmd.subtype === 'AT_AddColumn') {
                 const col = cmd.def?.ColumnDef?.colname;
-                flag(stmt, `ALTER TABLE "${table}" ADD COLUMN "${col}" without IF NOT EXISTS ${RERUN} "column "${col}" of relation "${b.relation?.relname}" already exists"; write ADD COLUMN IF NOT EXISTS`, insertAfter(['add', 'column']), undefined, at);
+                flag(stmt, `ALTER TABLE "${table}" ADD COLUMN "${col}" without IF NOT EXISTS ${RERUN}"column "${col}" of relation "${b.relation?.relname}" already exists".\nWrite ADD COLUMN IF NOT EXISTS.`, insertAfter(['add', 'column']), undefined, at);
               } else if (cmd.subtype === 'AT_DropColumn') {
-                flag(stmt, `ALTER TABLE "${table}" DROP COLUMN "${cmd.name}" without IF EXISTS ${RERUN} "column "${cmd.name}" of relation "${b.relation?.relname}" does not exist"; write DROP COLUMN IF EXISTS`, insertAfter(['drop', 'column']), undefined, at);
+                flag(stmt, `ALTER TABLE "${table}" DROP COLUMN "${cmd.name}" without IF EXISTS ${RERUN}"column "${cmd.name}" of relation "${b.relation?.relname}" does not exist".\nWrite DROP COLUMN IF EXISTS.`, insertAfter(['drop', 'column']), undefined, at);
               } else if (cmd.subtype === 'AT_DropConstraint') {
                 const seg0 = seg?.[1]?.text.toLowerCase() === 'constraint' ? insertAfter(['drop', 'constraint']) : undefined;
-                flag(stmt, `ALTER TABLE "${table}" DROP CONSTRAINT "${cmd.name}" without IF EXISTS ${RERUN} "constraint "${cmd.name}" of relation "${b.relation?.relname}" does not exist"; write DROP CONSTRAINT IF EXISTS`, seg0, undefined, at);
+                flag(stmt, `ALTER TABLE "${table}" DROP CONSTRAINT "${cmd.name}" without IF EXISTS ${RERUN}"constraint "${cmd.name}" of relation "${b.relation?.relname}" does not exist".\nWrite DROP CONSTRAINT IF EXISTS.`, seg0, undefined, at);
               }
             });
             return;

@@ -55,8 +55,12 @@ export default defineRule({
           stmt,
           node: c.typeName,
           message: varchar
-            ? `Column "${c.name}" of "${displayName(c.table)}" is ${written}: use text, with CHECK (char_length(${col}) <= ${n}) if the limit matters; changing a varchar limit other than upwards rewrites the table under an ACCESS EXCLUSIVE lock, a CHECK can be replaced online`
-            : `Column "${c.name}" of "${displayName(c.table)}" is ${written}: char(n) pads values with spaces and ignores trailing spaces when comparing; use text, with CHECK (char_length(${col}) <= ${n}) if the length matters`,
+            ? `Column "${c.name}" of "${displayName(c.table)}" is ${written}: use text.\n` +
+              `Add CHECK (char_length(${col}) <= ${n}) if the limit matters: a CHECK can be replaced online,\n` +
+              `while changing a varchar limit other than upwards rewrites the table under an ACCESS EXCLUSIVE lock.`
+            : `Column "${c.name}" of "${displayName(c.table)}" is ${written}: use text.\n` +
+              `char(n) pads values with spaces and ignores trailing spaces when comparing;\n` +
+              `add CHECK (char_length(${col}) <= ${n}) if the length matters.`,
           lock: null,
           // varchar(n) → text is mechanical; char(n) → text changes padding semantics, so only a suggestion
           fix: varchar ? toText : undefined,

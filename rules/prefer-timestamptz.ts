@@ -33,7 +33,9 @@ export default defineRule({
         ctx.report({
           stmt,
           node: c.typeName,
-          message: `Column "${c.name}" of "${displayName(c.table)}" is ${written}: values carry no zone, so instants written from different time zones or across DST changes do not compare correctly; use ${replacement}`,
+          message:
+            `Column "${c.name}" of "${displayName(c.table)}" is ${written}: use ${replacement}.\n` +
+            `Its values carry no zone, so instants written from different time zones or across DST changes do not compare correctly.`,
           lock: null,
           fix: replaceTypeFix(c, span, replacement),
         });

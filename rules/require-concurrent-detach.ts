@@ -60,12 +60,13 @@ export default defineRule({
           const parent = displayName(rel);
           const lock = ctx.locksOf(stmt).find((l) => l.table === parent) ?? ctx.lockOf(stmt);
           let message =
-            `ALTER TABLE "${parent}" DETACH PARTITION "${displayName(partition)}" without CONCURRENTLY: ` +
-            `${lock ? describeLock(lock) : `ACCESS EXCLUSIVE lock on "${parent}" blocks reads, writes and DDL`}, ` +
-            `and while it waits for running queries every new query on "${parent}" and its partitions queues behind it`;
+            `DETACH PARTITION without CONCURRENTLY locks "${parent}" ${lock?.mode ?? 'ACCESS EXCLUSIVE'}.\n` +
+            `${lock ? describeLock(lock) : `ACCESS EXCLUSIVE lock on "${parent}" blocks reads, writes and DDL`}.\n` +
+            `While it waits for running queries, every new query on "${parent}" and its partitions queues behind it.`;
           if (defaultPartition) {
-            message += ` (CONCURRENTLY is refused while "${parent}" has the DEFAULT partition "${defaultPartition.replace(/^public\./, '')}")`;
+            message += `\nCONCURRENTLY is refused while "${parent}" has the DEFAULT partition "${defaultPartition.replace(/^public\./, '')}".`;
           } else {
+            message += '\nUse DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+).';
             message += concurrentlyNeedsOwnMigration(ctx, stmt);
           }
           const canFix = !defaultPartition && !ctx.inTransaction(stmt) && !stmt.parent && stmt.end > stmt.start;

@@ -42,7 +42,7 @@ export default defineRule({
       }
       if (!flagged.length) return;
 
-      const names = flagged.map((f) => `"${f.name}"`).join(', ');
+      const names = listed(flagged.map((f) => `"${f.name}"`));
       const parts: string[] = [];
       const queued: string[] = [];
       for (const f of flagged) {
@@ -53,14 +53,15 @@ export default defineRule({
       }
       const unknown = flagged.filter((f) => !f.lock || !f.table).map((f) => `"${f.name}"`);
       if (unknown.length) {
-        parts.push(
-          `ACCESS EXCLUSIVE lock on the table${unknown.length > 1 ? 's' : ''} of ${unknown.join(', ')} blocks reads, writes and DDL briefly (catalog change only)`,
-        );
+        const which = unknown.length === flagged.length ? (unknown.length > 1 ? 'their tables' : 'its table') : `the table${unknown.length > 1 ? 's' : ''} of ${listed(unknown)}`;
+        parts.push(`ACCESS EXCLUSIVE lock on ${which} blocks reads, writes and DDL briefly (catalog change only)`);
         queued.push(unknown.length > 1 ? 'those tables' : 'that table');
       }
       const message =
-        `DROP INDEX ${names} without CONCURRENTLY: ${parts.join('; ')}, ` +
-        `and while it waits for running queries every new query on ${queued.join(', ')} queues behind it` +
+        `DROP INDEX without CONCURRENTLY locks ${unknown.length ? (flagged.length === 1 ? 'its table' : 'their tables') : listed(queued)} ACCESS EXCLUSIVE.\n` +
+        `${parts.slice(0, 3).map((p) => `${p}.`).join('\n')}\n` +
+        `While it waits for running queries, every new query on ${listed(queued)} queues behind it.` +
+        (flagged.length === 1 ? `\nUse DROP INDEX CONCURRENTLY ${names.replace(/"/g, '')}.` : '') +
         concurrentlyNeedsOwnMigration(ctx, stmt);
 
       // CONCURRENTLY drops exactly one index, without CASCADE, outside a transaction block
@@ -81,4 +82,9 @@ export default defineRule({
 /** A catalog key (`public.users`, `app.users`) as the lock facts name it. */
 function tableDisplay(key: string): string {
   return key.startsWith('public.') ? key.slice('public.'.length) : key;
+}
+
+/** At most three names, then how many more. */
+function listed(names: string[]): string {
+  return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
 }

@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import { describeLock } from '../src/analysis/lock-types.js';
 import { displayName } from '../src/analysis/names.js';
+import { concurrentlyNeedsOwnMigration } from '../src/analysis/tx-origin.js';
 
 export default defineRule({
   id: 'require-concurrent-index',
@@ -29,7 +30,11 @@ export default defineRule({
       const fix = index && !ctx.inTransaction(stmt) && !stmt.parent ? { range: [index.end, index.end] as [number, number], text: ' CONCURRENTLY' } : undefined;
       ctx.report({
         stmt,
-        message: `CREATE ${node.unique ? 'UNIQUE ' : ''}INDEX on existing table "${displayName(node.relation)}" without CONCURRENTLY: ${lock ? describeLock(lock) : 'blocks writes'}`,
+        message:
+          `CREATE ${node.unique ? 'UNIQUE ' : ''}INDEX without CONCURRENTLY blocks writes to existing table "${displayName(node.relation)}" (${lock?.mode ?? 'SHARE'}).\n` +
+          `${lock ? describeLock(lock) : 'A SHARE lock blocks writes for as long as the build runs'}.\n` +
+          `Use CREATE INDEX CONCURRENTLY, outside a transaction block.` +
+          concurrentlyNeedsOwnMigration(ctx, stmt),
         fix,
         plan: 'create-index-concurrently',
       });

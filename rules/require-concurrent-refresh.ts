@@ -43,11 +43,11 @@ export default defineRule({
       const view = ctx.findToken(stmt, 'view', undefined, node.relation); // (written before the view's name)
       const edit = view && !stmt.parent ? { range: [view.end, view.end] as [number, number], text: ' CONCURRENTLY' } : undefined;
       const message =
-        `REFRESH MATERIALIZED VIEW "${name}" without CONCURRENTLY: ` +
-        `${lock ? describeLock(lock) : `ACCESS EXCLUSIVE lock on "${name}" blocks reads, writes and DDL for as long as the operation runs`}` +
+        `REFRESH without CONCURRENTLY locks materialized view "${name}" ${lock?.mode ?? 'ACCESS EXCLUSIVE'}.\n` +
+        `${lock ? describeLock(lock) : `ACCESS EXCLUSIVE lock on "${name}" blocks reads, writes and DDL for as long as the operation runs`}.\n` +
         (uniqueIndex
-          ? ` (it has the unique index "${uniqueIndex}", so REFRESH … CONCURRENTLY can be used)`
-          : ` (REFRESH … CONCURRENTLY needs a unique index on "${name}" over plain columns, without WHERE)`);
+          ? `It has the unique index "${uniqueIndex}", so REFRESH MATERIALIZED VIEW CONCURRENTLY can be used.`
+          : `REFRESH … CONCURRENTLY needs a unique index on "${name}" over plain columns, without WHERE.`);
       ctx.report({
         stmt,
         message,

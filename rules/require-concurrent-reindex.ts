@@ -62,8 +62,8 @@ export default defineRule({
           if (ctx.isNewTable(node.relation)) return;
           target = displayName(node.relation);
           detail =
-            `${lock ? describeLock(lock) : `SHARE lock on "${target}" blocks writes and DDL`}, ` +
-            `and each of its indexes is locked ACCESS EXCLUSIVE while it is rebuilt (queries that would use it wait)`;
+            `${lock ? describeLock(lock) : `SHARE lock on "${target}" blocks writes and DDL`};\n` +
+            `each of its indexes is locked ACCESS EXCLUSIVE while it is rebuilt (queries that would use it wait).`;
         } else if (node.kind === 'REINDEX_OBJECT_INDEX') {
           if (SYSTEM_SCHEMAS.has(node.relation?.schemaname ?? '')) return;
           const idx = ctx.catalog.index(node.relation);
@@ -71,27 +71,34 @@ export default defineRule({
           target = displayName(node.relation);
           const table = idx ? idx.table.replace(/^public\./, '') : undefined;
           detail =
-            `ACCESS EXCLUSIVE lock on index "${target}" blocks every query that would use it, and a SHARE lock on ` +
-            `${table ? `"${table}"` : 'its table'} blocks writes, for as long as the rebuild runs`;
+            `ACCESS EXCLUSIVE lock on index "${target}" blocks every query that would use it,\n` +
+            `and a SHARE lock on ${table ? `"${table}"` : 'its table'} blocks writes, for as long as the rebuild runs.`;
         } else if (node.kind === 'REINDEX_OBJECT_SCHEMA') {
           if (SYSTEM_SCHEMAS.has(node.name ?? '')) return;
           if (node.name && newSchemas.has(node.name) && !schemaHasHistory(node.name)) return;
           target = node.name ?? '';
           detail =
-            `rebuilds every index in schema "${target}", holding a SHARE lock on each table (blocks writes) and an ` +
-            `ACCESS EXCLUSIVE lock on each index (blocks queries that would use it) while it is rebuilt`;
+            `It rebuilds every index in schema "${target}", holding a SHARE lock on each table (blocks writes)\n` +
+            `and an ACCESS EXCLUSIVE lock on each index (blocks queries that would use it) while it is rebuilt.`;
         } else {
           target = node.name ?? '';
           detail =
-            `rebuilds every index in the database${target ? ` "${target}"` : ''}, holding a SHARE lock on each table (blocks writes) ` +
-            `and an ACCESS EXCLUSIVE lock on each index (blocks queries that would use it) while it is rebuilt`;
+            `It rebuilds every index in the database, holding a SHARE lock on each table (blocks writes)\n` +
+            `and an ACCESS EXCLUSIVE lock on each index (blocks queries that would use it) while it is rebuilt.`;
         }
 
         const written = node.kind === 'REINDEX_OBJECT_DATABASE' && !target ? 'REINDEX DATABASE' : `REINDEX ${word} "${target}"`;
+        const head =
+          node.kind === 'REINDEX_OBJECT_INDEX'
+            ? `locks the index ACCESS EXCLUSIVE and its table SHARE`
+            : node.kind === 'REINDEX_OBJECT_TABLE'
+              ? `blocks writes to "${target}" (SHARE)`
+              : 'blocks writes (SHARE) table by table';
+        const written2 = node.kind === 'REINDEX_OBJECT_INDEX' || node.kind === 'REINDEX_OBJECT_TABLE' ? `REINDEX ${word}` : written;
         const message =
           concurrently === false
-            ? `${written} with CONCURRENTLY turned off: ${detail}`
-            : `${written} without CONCURRENTLY: ${detail}${concurrentlyNeedsOwnMigration(ctx, stmt)}`;
+            ? `${written2} with CONCURRENTLY turned off ${head}.\n${detail}`
+            : `${written2} without CONCURRENTLY ${head}.\n${detail}\nUse REINDEX … CONCURRENTLY (PostgreSQL 12+).${concurrentlyNeedsOwnMigration(ctx, stmt)}`;
         ctx.report({ stmt, message, fix: fixFor(stmt, concurrently) });
       },
     };

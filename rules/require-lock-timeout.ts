@@ -1,7 +1,8 @@
 import { defineRule } from '../src/engine/types.js';
 import type { Statement } from '../src/dialects/postgresql/types.js';
 import type { Lock } from '../src/analysis/lock-types.js';
-import { describeLock, lockStrength } from '../src/analysis/lock-types.js';
+import { lockStrength } from '../src/analysis/lock-types.js';
+import { failsWhereItRuns } from '../src/analysis/concurrent-ops.js';
 import { fileSetInsertion, trafficBlockingLock, waitsForOtherTransactions, setWouldWrap, settingClearedBefore } from '../src/analysis/timeouts.js';
 import type { MysqlStatement } from '../src/dialects/mysql/types.js';
 import type { MysqlLock } from '../src/analysis/lock-types.js';
@@ -39,7 +40,7 @@ export default defineRule({
     return {
       Statement(stmt) {
         if (waitsForOtherTransactions(stmt)) concurrent = true;
-        if (first || ctx.isSet('lock_timeout')) return;
+        if (first || ctx.isSet('lock_timeout') || failsWhereItRuns(stmt, ctx.inTransaction(stmt), ctx.pgVersion)) return;
         const lock = trafficBlockingLock(stmt, ctx.locksOf(stmt), (t) => ctx.isNewTable(t), ctx.catalog);
         if (lock) first = { stmt, lock };
       },
@@ -50,15 +51,16 @@ export default defineRule({
         const strength = lockStrength(lock.mode);
         const queue =
           lock.mode === 'ACCESS EXCLUSIVE'
-            ? `while it waits for that lock, every query on "${lock.table}" (even SELECTs) queues behind it`
+            ? `While it waits for that lock, every query on "${lock.table}" (even SELECTs) queues behind it.`
             : strength >= lockStrength('SHARE')
-              ? `while it waits for that lock, every write to "${lock.table}" queues behind it`
-              : `it can wait indefinitely on rows locked by application transactions while keeping the rows it already changed locked`;
+              ? `While it waits for that lock, every write to "${lock.table}" queues behind it.`
+              : `It can wait indefinitely on rows that application transactions hold, keeping the rows it changed locked.`;
         ctx.report({
           stmt,
           message:
-            `No lock_timeout is set before this statement: ${describeLock(lock)}, and ${queue}. ` +
-            `Add ${SET_LOCK_TIMEOUT}; at the top of the migration so it fails fast instead of stalling traffic, and retry`,
+            `No lock_timeout before this ${lock.mode} lock on "${lock.table}".\n` +
+            `${queue}\n` +
+            `Add ${SET_LOCK_TIMEOUT}; at the top of the migration so it fails fast instead of stalling traffic, and retry.`,
           lock,
           fix: concurrent || setWouldWrap(ctx.statements, ctx.transactionMode, ctx.pgVersion) || settingClearedBefore(ctx.statements, stmt, 'lock_timeout')
             ? undefined
@@ -84,9 +86,9 @@ export default defineRule({
         ctx.report({
           stmt,
           message:
-            `No lock_wait_timeout is set before this statement: its metadata lock on "${lock.table}" can queue all traffic.\n` +
+            `No lock_wait_timeout before this metadata lock on "${lock.table}", which can queue all traffic.\n` +
             `It needs an exclusive metadata lock (${describeMysqlLock(lock)}); while it waits for a long-running query or an open transaction to finish, every new query on "${lock.table}" queues behind it, and lock_wait_timeout defaults to a year. ` +
-            `Add SET SESSION lock_wait_timeout = 5; at the top of the migration so it fails fast instead, and retry`,
+            `Add SET SESSION lock_wait_timeout = 5; at the top of the migration so it fails fast instead, and retry.`,
           lock,
           fix: { range: [at, at], text: `SET SESSION lock_wait_timeout = 5;${eol}` },
         });

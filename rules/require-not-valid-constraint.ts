@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/types.js';
 import type { Edit } from '../src/engine/types.js';
 import type { Statement } from '../src/dialects/postgresql/types.js';
 import { txControl } from '../src/analysis/transactions.js';
-import { describeLock } from '../src/analysis/lock-types.js';
+import { describeLock, lockSentence } from '../src/analysis/lock-types.js';
 import { displayName } from '../src/analysis/names.js';
 import { effectLock, forEachSubcommand, quoteIdent, relationSql } from '../src/analysis/alter-subcommands.js';
 
@@ -71,21 +71,20 @@ export default defineRule({
             const own = effects.find((e) => e.table === table) ?? effects[0];
             if (!own) return;
             const lock = effectLock(own);
-            const named = con.conname ? `CONSTRAINT "${con.conname}" ` : '';
-            const what = con.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK';
-            let message = `ADD ${named}${what} on existing table "${table}" without NOT VALID: ${describeLock(lock)}`;
+                    const what = con.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK';
+            let message = `ADD ${what} without NOT VALID scans existing table "${table}" under ${lock.mode}.\n${describeLock(lock)}`;
             // a self-referencing key locks only its own table
             if (con.contype === 'CONSTR_FOREIGN' && con.pktable && ctx.catalog.key(con.pktable) !== ctx.catalog.key(rel)) {
               const ref = effects.find((e) => e !== own);
               const refName = displayName(con.pktable);
               message += ref
-                ? `, and the referenced table "${refName}" is held in ${ref.mode} mode too (its writes wait)`
-                : `, and the referenced table "${refName}" is locked too`;
+                ? `;\nthe referenced table "${refName}" is held in ${ref.mode} mode too (its writes wait)`
+                : `;\nthe referenced table "${refName}" is locked too`;
             }
             const validate = con.conname ? `ALTER TABLE ${relationSql(rel)} VALIDATE CONSTRAINT ${quoteIdent(con.conname)}` : undefined;
             message += validate
-              ? `. Add it NOT VALID, then run ${validate}; in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on)`
-              : '. Name the constraint (ADD CONSTRAINT name …), add it NOT VALID, then VALIDATE CONSTRAINT name in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on)';
+              ? `.\nAdd it NOT VALID, then validate it in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on):\n${validate};`
+              : '.\nName the constraint (ADD CONSTRAINT name …), add it NOT VALID, then VALIDATE CONSTRAINT name in a separate transaction\n(SHARE UPDATE EXCLUSIVE: reads and writes go on).';
 
             // the fix needs the constraint's name (VALIDATE names it) and text it can edit; it is NOT
             // VALID plus the VALIDATE in a later transaction of the same file. Where the file has no
@@ -124,8 +123,9 @@ export default defineRule({
                 node: rangeOf() ? undefined : def,
                 range: rangeOf(),
                 message:
-                  `ADD COLUMN "${def.colname}" with a CHECK constraint on existing table "${table}" validates every row: ${describeLock(lock)}. ` +
-                  `Add the column without the CHECK, then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT … CHECK (…) NOT VALID; and VALIDATE CONSTRAINT it in a separate transaction`,
+                  `ADD COLUMN "${def.colname}" with a CHECK scans existing table "${table}" under ${lock.mode}.\n${lockSentence(lock)}\n` +
+                  `Add the column without the CHECK, then add the CHECK NOT VALID and VALIDATE CONSTRAINT it in a separate transaction:\n` +
+                  `ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT … CHECK (…) NOT VALID;`,
                 lock,
               });
             }
@@ -136,8 +136,10 @@ export default defineRule({
                 node: rangeOf() ? undefined : def,
                 range: rangeOf(),
                 message:
-                  `ADD COLUMN "${def.colname}" with a DEFAULT and REFERENCES "${displayName(fk.pktable)}" on existing table "${table}" validates the foreign key for every row: ${describeLock(lock)}. ` +
-                  `Add the column, then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT … FOREIGN KEY (${col}) REFERENCES … NOT VALID; and VALIDATE CONSTRAINT it in a separate transaction`,
+                  `ADD COLUMN … REFERENCES with a DEFAULT scans existing table "${table}" under ${lock.mode}.\n` +
+                  `It validates the foreign key to "${displayName(fk.pktable)}" for every row:\n${lockSentence(lock)}\n` +
+                  `Add the column, then the foreign key NOT VALID, and VALIDATE CONSTRAINT it in a separate transaction:\n` +
+                  `ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT … FOREIGN KEY (${col}) REFERENCES … NOT VALID;`,
                 lock,
               });
             }

@@ -1,7 +1,10 @@
 import { defineRule } from '../src/engine/types.js';
 import type { Statement } from '../src/dialects/postgresql/types.js';
 import type { Lock } from '../src/analysis/lock-types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
+import type { Duration } from '../src/analysis/lock-types.js';
+import { failsWhereItRuns } from '../src/analysis/concurrent-ops.js';
+
+const DURATION_WORD: Record<Duration, string> = { instant: 'statement', scan: 'full scan', rewrite: 'table rewrite', long: 'long operation' };
 import { fileSetInsertion, longButNonBlocking, trafficBlockingLock, setWouldWrap, settingClearedBefore } from '../src/analysis/timeouts.js';
 
 /**
@@ -40,7 +43,7 @@ export default defineRule({
       Statement(stmt) {
         const locks = ctx.locksOf(stmt);
         if (longButNonBlocking(stmt, locks)) longNonBlocking = true;
-        if (first || ctx.isSet('statement_timeout')) return;
+        if (first || ctx.isSet('statement_timeout') || failsWhereItRuns(stmt, ctx.inTransaction(stmt), ctx.pgVersion)) return;
         const lock = trafficBlockingLock(
           stmt,
           locks.filter((l) => l.duration !== 'instant'),
@@ -56,8 +59,9 @@ export default defineRule({
         ctx.report({
           stmt,
           message:
-            `No statement_timeout is set before this statement, so nothing bounds how long it runs: ${describeLock(lock)}, which on a large production table takes minutes to hours. ` +
-            `Add ${SET_STATEMENT_TIMEOUT}; at the top of the migration so a slow run is cancelled instead of blocking traffic indefinitely`,
+            `No statement_timeout before this ${DURATION_WORD[lock.duration]} under ${lock.mode} on "${lock.table}".\n` +
+            `Nothing bounds how long it runs, and on a large production table that is minutes to hours of blocked ${lock.blocks.includes('reads') ? 'reads and writes' : 'writes'}.\n` +
+            `Add ${SET_STATEMENT_TIMEOUT}; at the top of the migration so a slow run is cancelled instead.`,
           lock,
           fix: longNonBlocking || setWouldWrap(ctx.statements, ctx.transactionMode, ctx.pgVersion) || settingClearedBefore(ctx.statements, stmt, 'statement_timeout')
             ? undefined

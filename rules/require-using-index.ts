@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { describeLock } from '../src/analysis/lock-types.js';
+import { lockSentence } from '../src/analysis/lock-types.js';
 import type { RangeVarLike } from '../src/analysis/names.js';
 import { notNullProven } from '../src/analysis/locks.js';
 import { columnListSql, effectLock, forEachSubcommand, quoteIdent, relationSql } from '../src/analysis/alter-subcommands.js';
@@ -64,10 +64,11 @@ export default defineRule({
                 range: site.range,
                 node: site.range ? undefined : con,
                 message:
-                  `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}PRIMARY KEY USING INDEX "${con.indexname}" on existing table "${table}" must make ${nullable.map((c) => `"${c}"`).join(', ')} NOT NULL first: ${describeLock(lock)}. ` +
-                  `Prove the column${nullable.length > 1 ? 's' : ''} NOT NULL without a scan first: ` +
-                  nullable.map((c) => `ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(`${rel.relname}_${c}_not_null`)} CHECK (${quoteIdent(c)} IS NOT NULL) NOT VALID;`).join(' ') +
-                  ` then VALIDATE CONSTRAINT ${nullable.length > 1 ? 'them' : 'it'} and SET NOT NULL` + (ctx.pgVersion < 12 ? ' (the CHECK lets SET NOT NULL skip its scan only on PostgreSQL >= 12)' : ''),
+                  `PRIMARY KEY USING INDEX on existing table "${table}" scans it for NULLs under ${lock.mode}.\n` +
+                  `It must make ${nullable.map((c) => `"${c}"`).join(', ')} NOT NULL first: ${lockSentence(lock)}\n` +
+                  `Prove the column${nullable.length > 1 ? 's' : ''} NOT NULL without a scan first, then VALIDATE CONSTRAINT and SET NOT NULL:\n` +
+                  nullable.map((c) => `ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(`${rel.relname}_${c}_not_null`)} CHECK (${quoteIdent(c)} IS NOT NULL) NOT VALID;`).join('\n') +
+                  (ctx.pgVersion < 12 ? '\n(the CHECK lets SET NOT NULL skip its scan only on PostgreSQL >= 12)' : ''),
                 lock,
                 plan: 'add-unique-using-index',
               });
@@ -81,16 +82,17 @@ export default defineRule({
             const tablespace = con.indexspace ? ` TABLESPACE ${quoteIdent(con.indexspace)}` : '';
             const deferrable = (con.deferrable ? ' DEFERRABLE' : '') + (con.initdeferred ? ' INITIALLY DEFERRED' : '');
             const plan =
-              `CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${relationSql(rel)} (${cols})${include}${nulls}${tablespace}; ` +
-              `then ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)}${deferrable};`;
+              `CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${relationSql(rel)} (${cols})${include}${nulls}${tablespace};\n` +
+              `ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)}${deferrable};`;
             ctx.report({
               stmt,
               range: site.range,
               node: site.range ? undefined : con,
               message:
-                `ADD ${con.conname ? `CONSTRAINT "${con.conname}" ` : ''}${kind} (${cols}) on existing table "${table}" builds a unique index under the lock: ${describeLock(lock)}. ` +
-                `Build the index first, outside a transaction: ${plan}` +
-                (kind === 'PRIMARY KEY' ? ` (columns that are not NOT NULL yet: make them NOT NULL first without a scan, CHECK (… IS NOT NULL) NOT VALID → VALIDATE → SET NOT NULL)` : ''),
+                `ADD ${kind} on existing table "${table}" builds a unique index under ${lock.mode}.\n` +
+                `${lockSentence(lock)}\n` +
+                `Build the index first, outside a transaction, then attach it:\n${plan}` +
+                (kind === 'PRIMARY KEY' ? `\nColumns that are not NOT NULL yet: make them NOT NULL first without a scan\n(CHECK (… IS NOT NULL) NOT VALID → VALIDATE → SET NOT NULL).` : ''),
               lock,
               plan: 'add-unique-using-index',
             });
@@ -112,9 +114,11 @@ export default defineRule({
               range: site.range,
               node: site.range ? undefined : def,
               message:
-                `ADD COLUMN "${def.colname}" … ${kind} on existing table "${table}" builds a unique index over every row under the lock: ${describeLock(lock)}. ` +
-                `Add the column without ${kind}, then CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${relationSql(rel)} (${col}); ` +
-                `and ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)};`,
+                `ADD COLUMN … ${kind} builds a unique index on existing table "${table}" under ${lock.mode}.\n` +
+                `${lockSentence(lock)}\n` +
+                `Add the column without ${kind}, then build the index and attach it:\n` +
+                `CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${relationSql(rel)} (${col});\n` +
+                `ALTER TABLE ${relationSql(rel)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)};`,
               lock,
             });
           }

@@ -7,7 +7,7 @@
  * Data flow: paths → sources (roots, order, runner tx) → config → sql + analysis + engine.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { initParser } from './dialects/postgresql/pg.js';
 import { parseFile } from './dialects/postgresql/parse.js';
 import { lintWithCatalog, summarize } from './engine/linter.js';
@@ -18,7 +18,7 @@ import type { Finding, LintOptions, LintResult } from './engine/types.js';
 import type { TransactionMode } from './analysis/transactions.js';
 import { findRoots, rootOf, fileTransaction, blankRanges, isRunnerName, type MigrationRoot, type RunnerName } from './sources/index.js';
 import { ConfigLoader, type ResolvedConfig } from './config/load.js';
-import { isIncluded } from './config/match.js';
+import { includedExplicitly, isIncluded } from './config/match.js';
 import { discoverFiles } from './sources/discover.js';
 import { languageOf, prepareMigration, type PreparedJsMigration } from './sources/extract/index.js';
 import { jsMigrationsUnder } from './sources/js-roots.js';
@@ -27,6 +27,7 @@ import { FileReadError, MAX_SCHEMA_BYTES, readSourceFile } from './sources/read.
 import { ConfigError } from './config/errors.js';
 import type { CacheEntry, FreshEntry, LintCache } from './cache/lint-cache.js';
 import { resultProduced, untrackedInput } from './cache/run-record.js';
+import { parseSize, parseTableSizes, type TableSizes } from './analysis/table-sizes.js';
 import { dialectOf, initDialect, MysqlCatalog, parseMysqlFile, replayMysql, type DialectName } from './dialects/index.js';
 import { lintMysqlWithCatalog } from './engine/mysql-linter.js';
 
@@ -34,8 +35,8 @@ export interface ProjectOptions {
   cwd: string;
   /** `-c/--config`: this file for every linted file, no search */
   configPath?: string;
-  /** CLI flags; they override the config file */
-  overrides: LintOptions & { runner?: RunnerName | 'auto'; transaction?: TransactionMode; schema?: string; transactionAuto?: boolean };
+  /** CLI flags; they override the config file (`statsKey`: the table sizes' content, for cache keys) */
+  overrides: LintOptions & { runner?: RunnerName | 'auto'; transaction?: TransactionMode; schema?: string; transactionAuto?: boolean; statsKey?: string };
   // (`overrides.dialect` / `overrides.mysqlVersion`: --dialect, --mysql-version)
   /** lint only these files (absolute paths), with full history (`--changed-since`) */
   only?: Set<string>;
@@ -74,8 +75,17 @@ export interface ProjectResult {
   results: LintResult[];
   /** messages for stderr (missing paths, runner notes) */
   warnings: string[];
-  /** a path was missing or a file unreadable */
+  /** a file was unreadable */
   ioFailure: boolean;
+  /** paths given that do not exist (each also a warning) */
+  missing: string[];
+  /**
+   * Paths given that yielded nothing to lint, as ESLint reports them: `none` — no SQL file or
+   * JS/TS migration under it (an empty folder, a wrong folder); `ignored` — everything under it
+   * is left out (the config's include/exclude, files that are not migrations). Missing paths are
+   * in `warnings` (and `ioFailure`) instead. Not computed with `only` (`--changed-since`).
+   */
+  unmatched: Array<{ path: string; reason: 'none' | 'ignored' }>;
 }
 
 export async function lintProject(paths: string[], opts: ProjectOptions): Promise<ProjectResult> {
@@ -86,10 +96,7 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
 
   // which files were asked for: directories expand to their *.sql, files stand for themselves
   const { files: requested, missing } = await discoverFiles(paths, opts.cwd);
-  for (const m of missing) {
-    warnings.push(`no such file or directory: ${m}`);
-    ioFailure = true;
-  }
+  for (const m of missing) warnings.push(`no such file or directory: ${m}`);
   const wanted = new Set(requested.filter((f) => !opts.only || opts.only.has(f)));
 
   // the runner: a flag beats the config of the first path's directory
@@ -150,17 +157,39 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     if (cache) for (const e of chunk.fresh ?? []) cache.set(e);
   }
 
-  // files a runner does not apply as up migrations (down, undo, other dialects) are linted only
-  // when named explicitly, then alone, without history
-  const skipped = new Set(found.roots.flatMap((r) => r.skipped.map((f) => f.path)));
+  // files a runner does not apply as up migrations: down and undo scripts are never linted (named
+  // explicitly, as hooks name staged files, they get a note: docs/runners.md "Down migrations");
+  // other files a runner ignores (another SQL dialect, …) are linted alone when named explicitly
+  const skipped = new Map(found.roots.flatMap((r) => r.skipped.map((f) => [f.path, { file: f, root: r }] as const)));
   const named = new Set(paths.map((p) => resolve(opts.cwd, p)));
+  const noted = new Set<string>();
+  // a directory searched that holds migration roots: its SQL files outside every root's folder
+  // (seed data, sqlc queries, schema dumps) are not migrations, and are linted only when named or
+  // when the config's `include` names them
+  const absPaths = paths.map((p) => resolve(opts.cwd, p));
+  const rootDirs = found.roots.map((r) => r.dir);
+  const rooted = absPaths.filter((p) => rootDirs.some((d) => d === p || d.startsWith(p + sep)));
+  let notMigrations = 0;
 
   // files in no root
   for (const file of requested) {
     if (done.has(file) || !wanted.has(file)) continue;
-    if (skipped.has(file) && !named.has(file)) continue;
+    const skip = skipped.get(file);
+    if (skip && (skip.file.kind === 'down' || skip.file.kind === 'undo')) {
+      if (named.has(file)) {
+        noted.add(file);
+        warnings.push(`${relative(opts.cwd, file) || file}: ${skip.file.kind} migration of a ${skip.root.runner} root: not linted (down and undo scripts are skipped; docs/runners.md)`);
+      }
+      continue;
+    }
+    if (skip && !named.has(file)) continue;
     const resolved = await configs.forFile(file);
     if (!isIncluded(resolved, file) && !named.has(file)) continue;
+    const inRootFolder = rootDirs.some((d) => file.startsWith(d + sep));
+    if (!named.has(file) && !inRootFolder && rooted.some((d) => file.startsWith(d + sep)) && !includedExplicitly(resolved, file)) {
+      notMigrations++;
+      continue;
+    }
     let raw: string;
     try {
       raw = readSourceFile(file);
@@ -205,7 +234,27 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     results.push(result);
     if (cache) cache.set({ file, key, result: cacheable(result) });
   }
-  return { results, warnings, ioFailure };
+  if (notMigrations) {
+    warnings.push(
+      `${notMigrations} SQL file${notMigrations === 1 ? '' : 's'} outside the migration folders ${notMigrations === 1 ? 'was' : 'were'} not linted ` +
+        `(seed data, queries, schema dumps); name ${notMigrations === 1 ? 'it' : 'them'}, or add ${notMigrations === 1 ? 'it' : 'them'} to the config's "include", to lint ${notMigrations === 1 ? 'it' : 'them'}`,
+    );
+  }
+
+  // paths that yielded nothing to lint (ESLint: "No files matching the pattern …")
+  const unmatched: ProjectResult['unmatched'] = [];
+  if (!opts.only) {
+    const linted = results.map((r) => r.filePath);
+    paths.forEach((p, i) => {
+      const abs = absPaths[i];
+      if (missing.includes(p)) return;
+      const covers = (f: string): boolean => f === abs || f.startsWith(abs + sep);
+      if (linted.some(covers) || [...noted].some(covers)) return;
+      const found = requested.some(covers) || [...wanted].some(covers);
+      unmatched.push({ path: p, reason: found ? 'ignored' : 'none' });
+    });
+  }
+  return { results, warnings, ioFailure, missing, unmatched };
 }
 
 /** A migration root and the files of it to lint (absolute paths; the others are history). */
@@ -508,15 +557,50 @@ export function lintOptionsFor(resolved: ResolvedConfig, opts: ProjectOptions, r
     rules: { ...(c.rules ?? {}), ...(opts.overrides.rules ?? {}) },
     inlineConfig: opts.overrides.inlineConfig,
     lockTimeoutByRunner: c.lockTimeout === 'runner',
+    ...(c.searchPath ? { searchPath: c.searchPath } : {}),
+    ...tableSizesOf(resolved, opts),
     transaction: opts.overrides.transaction ?? cfgTx ?? runnerTx ?? 'none',
     mysqlVersion: opts.overrides.mysqlVersion ?? c.mysqlVersion,
   };
+}
+
+const statsCache = new Map<string, TableSizes>();
+
+/** Table sizes: `--stats` / `--db-url` (already loaded, in the overrides), else the config's `stats` file; and the small-table size. */
+function tableSizesOf(resolved: ResolvedConfig, opts: ProjectOptions): Pick<LintOptions, 'tableSizes' | 'smallTableBytes'> {
+  const c = resolved.config;
+  let sizes = opts.overrides.tableSizes;
+  if (!sizes && c.stats) {
+    const path = resolve(resolved.dir, c.stats);
+    sizes = statsCache.get(path);
+    if (!sizes) {
+      let text: string;
+      try {
+        text = readSourceFile(path, MAX_SCHEMA_BYTES);
+      } catch (e) {
+        throw new ConfigError(resolved.file ?? path, `"stats": the table-sizes file cannot be read: ${(e as Error).message}`);
+      }
+      const parsed = parseTableSizes(text);
+      if (parsed.problems.length) throw new ConfigError(resolved.file ?? path, parsed.problems.map((p) => `"stats" (${c.stats}): ${p}`));
+      statsCache.set(path, (sizes = parsed.sizes));
+    }
+  }
+  if (!sizes) return {};
+  const small = opts.overrides.smallTableBytes ?? (c.smallTable !== undefined ? parseSize(c.smallTable) : undefined);
+  return { tableSizes: sizes, ...(small !== undefined ? { smallTableBytes: small } : {}) };
 }
 
 const dumpCache = new Map<string, Catalog>();
 
 /** A fresh catalog: empty, or seeded from the schema dump of `--schema` / the config's `schema`. */
 export function seedCatalog(resolved: ResolvedConfig, opts: ProjectOptions): Catalog {
+  const c = seedFromDump(resolved, opts);
+  // the history is replayed with the runner's search_path too
+  if (resolved.config.searchPath) c.setDefaultSearchPath(resolved.config.searchPath);
+  return c;
+}
+
+function seedFromDump(resolved: ResolvedConfig, opts: ProjectOptions): Catalog {
   const schemaPath = schemaPathOf(resolved, opts);
   if (!schemaPath) return new Catalog();
   let seeded = dumpCache.get(schemaPath);

@@ -540,7 +540,9 @@ describe('catalog replay', () => {
     expect(c.table('t')).toBeUndefined();
     expect(c.table('app.t')!.schema).toBe('app');
     expect(c.index('app.t_a')!.table).toBe('app.t');
-    expect(c.index('t_a')).toBeUndefined();
+    expect(c.index('public.t_a')).toBeUndefined();
+    // an unqualified name still finds the only index of that name, wherever it lives (Catalog.index)
+    expect(c.index('t_a')!.schema).toBe('app');
   });
 
   it('DROP SCHEMA removes its tables, indexes and enums', () => {

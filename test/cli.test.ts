@@ -136,8 +136,10 @@ describe('godwit lint', () => {
   it('stylish shows file, line:column, severity, message, rule, lock and a code frame', () => {
     const r = godwit(['lint', join(dir, 'bad.sql')], { env: { NO_COLOR: '1' } });
     expect(r.stdout).toContain('bad.sql');
-    expect(r.stdout).toMatch(/2:1\s+error\s+CREATE INDEX on existing table "users"/);
-    expect(r.stdout).toContain('require-concurrent-index');
+    // the first sentence and the rule id on the finding's line, the details indented below it
+    expect(r.stdout).toMatch(/2:1\s+error\s+CREATE INDEX without CONCURRENTLY blocks writes to existing table "users" \(SHARE\)\.\s+require-concurrent-index\n {6}SHARE lock on "users"/);
+    // not a terminal: the details are wrapped to 80 columns
+    for (const line of r.stdout.split('\n')) if (line.startsWith('      ') && !line.includes(' | ')) expect(line.length, line).toBeLessThanOrEqual(80);
     expect(r.stdout).toContain('lock SHARE on users');
     expect(r.stdout).toContain('2 | CREATE INDEX users_email_idx ON users (email);');
     expect(r.stdout).not.toContain('\u001b[');

@@ -302,7 +302,7 @@ describe('validation messages', () => {
   it('unknown key', async () => {
     expect(await invalid({ pgversion: 15 })).toBe('godwit.config.json: unknown key "pgversion"; did you mean "pgVersion"?');
     expect(await invalid({ extends: 'x' })).toBe(
-      'godwit.config.json: unknown key "extends" (allowed keys: $schema, pgVersion, dialect, mysqlVersion, preset, rules, runner, transaction, lockTimeout, include, exclude, schema)',
+      'godwit.config.json: unknown key "extends" (allowed keys: $schema, pgVersion, dialect, mysqlVersion, preset, rules, runner, transaction, lockTimeout, include, exclude, schema, searchPath, stats, smallTable)',
     );
   });
 
@@ -332,7 +332,7 @@ describe('validation messages', () => {
     expect(err.message.split('\n')).toEqual([
       'godwit.config.json: "pgVersion" must be a PostgreSQL major version: an integer from 9 to 99 (got "x")',
       'godwit.config.json: "preset" must be one of recommended, strict, all (got "lax")',
-      'godwit.config.json: unknown key "foo" (allowed keys: $schema, pgVersion, dialect, mysqlVersion, preset, rules, runner, transaction, lockTimeout, include, exclude, schema)',
+      'godwit.config.json: unknown key "foo" (allowed keys: $schema, pgVersion, dialect, mysqlVersion, preset, rules, runner, transaction, lockTimeout, include, exclude, schema, searchPath, stats, smallTable)',
     ]);
   });
 
@@ -455,7 +455,7 @@ describe('JSON Schema', () => {
   it('is draft-07 with every config key and every rule id', () => {
     expect(configJsonSchema.$schema).toBe('http://json-schema.org/draft-07/schema#');
     const props = configJsonSchema.properties as Record<string, any>;
-    expect(Object.keys(props)).toEqual(['$schema', 'pgVersion', 'dialect', 'mysqlVersion', 'preset', 'rules', 'runner', 'transaction', 'lockTimeout', 'include', 'exclude', 'schema']);
+    expect(Object.keys(props)).toEqual(['$schema', 'pgVersion', 'dialect', 'mysqlVersion', 'preset', 'rules', 'runner', 'transaction', 'lockTimeout', 'include', 'exclude', 'schema', 'searchPath', 'stats', 'smallTable']);
     expect(Object.keys(props.rules.properties)).toContain('require-concurrent-index');
     expect(props.rules.properties['require-concurrent-index'].description).toMatch(/Default: "error" in recommended/);
   });

@@ -110,6 +110,18 @@ describe('ESLint and godwit lint agree', () => {
       expect(ids).not.toContain('godwit/no-column-type-change'); // varchar(40) → varchar(80), known from 000001
     }
   });
+  it('on a root that mixes dialects: a MySQL file is not PostgreSQL history (synapse delta/16 then delta/17)', async () => {
+    // 0002 is MySQL (BIGINT UNSIGNED does not parse as PostgreSQL): its index lives in the MySQL
+    // catalog, so the PostgreSQL DROP INDEX of 0003 does not know its table, in both
+    const dir = project({
+      'migrations/0001_users.sql': 'CREATE TABLE user_ips (user_id text NOT NULL);\n',
+      'migrations/0002_sqlite_style.sql': 'CREATE TABLE IF NOT EXISTS t2 (last_seen BIGINT UNSIGNED NOT NULL);\nCREATE INDEX IF NOT EXISTS user_ips_user ON user_ips(user_id);\n',
+      'migrations/0003_drop.sql': 'DROP INDEX IF EXISTS user_ips_user;\n',
+    });
+    const { eslint } = await compare(join(dir, 'migrations'), 'recommended', dir);
+    const drop = eslint.find((r) => r.filePath.endsWith('0003_drop.sql'))!.messages.find((m) => m.ruleId === 'godwit/require-concurrent-index-drop');
+    expect(drop?.message.split('\n')[0]).toBe('DROP INDEX without CONCURRENTLY locks its table ACCESS EXCLUSIVE.');
+  });
 });
 
 describe('the godwit config, as the CLI reads it', () => {

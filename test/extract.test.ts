@@ -17,7 +17,7 @@ import { applyEdits } from '../src/fix/apply.js';
 import type { LintResult } from '../src/engine/types.js';
 
 const fixtures = resolve(import.meta.dirname, '..', 'fixtures', 'extract');
-const corpus = '/work/shared/corpus/outline+outline/server/migrations';
+const corpus = resolve(import.meta.dirname, '..', '..', 'shared', 'corpus', 'outline+outline', 'server', 'migrations');
 
 beforeAll(async () => {
   await initParser();

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { spawnSync } from 'node:child_process';
 import { main, type Io } from '../src/cli/main.js';
-import { addLintStaged, addPreCommitHook, PRE_COMMIT_ENTRY } from '../src/cli/init-command.js';
+import { addLintStaged, addPreCommitHook, gitPathspecs, hookTargets, lintStagedGlob, preCommitEntry, preCommitFiles, publishedSchemaUrl, PRE_COMMIT_ENTRY } from '../src/cli/init-command.js';
 import { validateConfig } from '../src/config/index.js';
 import { initParser } from '../src/dialects/postgresql/pg.js';
 
@@ -62,7 +62,10 @@ describe('godwit init', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const c = config(dir);
-      expect(c).toEqual({ $schema: './node_modules/godwit/schema/godwit.config.schema.json', pgVersion: 15, runner });
+      // no node_modules here: the schema published with this version; `include`: the folders found
+      const { include, ...rest } = c;
+      expect(rest).toEqual({ $schema: publishedSchemaUrl(), pgVersion: 15, runner });
+      expect(include === undefined || (Array.isArray(include) && include.length > 0)).toBe(true);
       expect(() => validateConfig(c, 'godwit.config.json')).not.toThrow();
       expect(r.stdout).toContain(`${runner} migrations`);
       expect(r.stdout).toContain('wrote godwit.config.json');
@@ -75,7 +78,7 @@ describe('godwit init', () => {
   it('leaves the runner to detection when there are no migrations, or several runners', async () => {
     const empty = project();
     expect((await godwit(['init'], empty)).code).toBe(0);
-    expect(config(empty)).toEqual({ $schema: './node_modules/godwit/schema/godwit.config.schema.json', pgVersion: 15 });
+    expect(config(empty)).toEqual({ $schema: publishedSchemaUrl(), pgVersion: 15 });
     const mixed = project();
     cpSync(join(root, 'fixtures', 'runners', 'goose'), join(mixed, 'a'), { recursive: true });
     cpSync(join(root, 'fixtures', 'runners', 'flyway'), join(mixed, 'b'), { recursive: true });
@@ -143,6 +146,7 @@ describe('godwit init', () => {
       mkdirSync(join(dir, 'db'));
       expect((await godwit(['init', 'db', '--hook', 'pre-commit'], dir)).code).toBe(0);
       const yaml = readFileSync(join(dir, '.pre-commit-config.yaml'), 'utf8');
+      // no migrations under db/: every SQL file
       expect(yaml).toBe(['repos:', ...PRE_COMMIT_ENTRY.map((l) => '  ' + l)].join('\n') + '\n');
       expect(yaml).toContain('entry: npx --no-install godwit lint');
       expect(existsSync(join(dir, 'db', 'godwit.config.json'))).toBe(true);
@@ -183,6 +187,9 @@ describe('godwit init', () => {
       expect(r.code).toBe(0);
       const text = readFileSync(join(dir, 'package.json'), 'utf8');
       expect(JSON.parse(text)['lint-staged']).toEqual({ '*.ts': 'eslint', '*.sql': 'godwit lint' });
+      expect(text.endsWith('\n')).toBe(true);
+      // a package.json without a final line break gets one
+      expect(addLintStaged('{"name": "x"}')!.endsWith('\n')).toBe(true);
       expect(text).toContain('\n        "*.sql": "godwit lint"');
       expect(addLintStaged(text)).toBeNull();
       expect(JSON.parse(addLintStaged('{"name": "x"}')!)['lint-staged']).toEqual({ '*.sql': 'godwit lint' });
@@ -218,6 +225,52 @@ describe('godwit init', () => {
       await godwit(['init', '--force', '--hook', 'husky'], dir2);
       expect(readFileSync(join(dir2, '.husky', 'pre-commit'), 'utf8')).toBe(text);
     });
+  });
+
+  it('writes include for the migration folders found, and hooks for exactly their files (SQL and JS/TS)', async () => {
+    const dir = project();
+    mkdirSync(join(dir, '.git'));
+    cpSync(join(root, 'fixtures', 'runners', 'golang-migrate', 'sequential'), join(dir, 'db', 'migrations'), { recursive: true });
+    cpSync(join(root, 'fixtures', 'extract', 'typeorm'), join(dir, 'src', 'migration'), { recursive: true });
+    writeFileSync(join(dir, 'db', 'seed.sql'), 'TRUNCATE users;\n');
+    writeFileSync(join(dir, 'package.json'), '{"name": "app"}');
+    const r = await godwit(['init', '--hook', 'lint-staged'], dir);
+    expect(r.code).toBe(0);
+    expect(config(dir).include).toEqual(['db/migrations', 'src/migration']);
+    const staged = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))['lint-staged'];
+    expect(staged).toEqual({ '{db/migrations/**/*.sql,src/migration/**/*.{ts,js}}': 'godwit lint' });
+    await godwit(['init', '--force', '--hook', 'pre-commit'], dir);
+    expect(readFileSync(join(dir, '.pre-commit-config.yaml'), 'utf8')).toContain(`files: '^(db/migrations/.*\\.sql|src/migration/.*\\.(ts|js))$'`);
+    await godwit(['init', '--force', '--hook', 'husky'], dir);
+    expect(readFileSync(join(dir, '.husky', 'pre-commit'), 'utf8')).toContain(`-- 'db/migrations/*.sql' 'src/migration/*.ts' 'src/migration/*.js' | xargs`);
+    // every file init wrote ends with a line break
+    for (const f of ['godwit.config.json', 'package.json', '.pre-commit-config.yaml', '.husky/pre-commit']) expect(readFileSync(join(dir, f), 'utf8').endsWith('\n'), f).toBe(true);
+    // and `godwit lint .` then lints the migrations, not the seed file
+    const lint = await godwit(['lint', '.', '--format', 'json'], dir);
+    const files = (JSON.parse(lint.stdout) as Array<{ filePath: string }>).map((x) => x.filePath.slice(dir.length + 1));
+    expect(files.some((f) => f.startsWith('db/migrations/'))).toBe(true);
+    expect(files).not.toContain('db/seed.sql');
+  });
+
+  it('hook patterns are data-driven by runner: Python roots (alembic, django) get *.py', () => {
+    const repo = '/repo';
+    const targets = hookTargets([
+      { dir: '/repo/alembic/versions', runner: 'alembic', files: [] },
+      { dir: '/repo/shop/migrations', runner: 'django', files: [{ path: '/repo/shop/migrations/0001_initial.py' }] },
+      { dir: '/repo/db', runner: 'plain', files: [{ path: '/repo/db/1.sql.postgres' }] },
+    ]);
+    expect(targets.map((t) => t.extensions)).toEqual([['py'], ['py'], ['sql', 'sql.postgres']]);
+    expect(preCommitFiles(targets, repo)).toBe('^(alembic/versions/.*\\.py|shop/migrations/.*\\.py|db/.*\\.(sql|sql\\.postgres))$');
+    expect(lintStagedGlob(targets, repo)).toBe('{alembic/versions/**/*.py,shop/migrations/**/*.py,db/**/*.{sql,sql.postgres}}');
+    expect(gitPathspecs(targets, repo)).toEqual(['alembic/versions/*.py', 'shop/migrations/*.py', 'db/*.sql', 'db/*.sql.postgres']);
+    expect(preCommitEntry(preCommitFiles(targets, repo))).toContain("      files: '^(alembic/versions/.*\\.py|shop/migrations/.*\\.py|db/.*\\.(sql|sql\\.postgres))$'");
+  });
+
+  it('points $schema at the published schema when no node_modules has godwit, else at the installed one', async () => {
+    expect(publishedSchemaUrl()).toMatch(/^https:\/\/unpkg\.com\/godwit@\d+\.\d+\.\d+\/schema\/godwit\.config\.schema\.json$/);
+    const dir = project();
+    await godwit(['init'], dir);
+    expect(config(dir).$schema).toBe(publishedSchemaUrl());
   });
 
   it('works from the built binary', () => {

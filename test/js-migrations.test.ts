@@ -85,7 +85,8 @@ describe('godwit lint on JS/TS migration folders', () => {
     const r = godwit(['lint', 'fixtures/extract/typeorm/1700000000003-ConcurrentInTransaction.ts', '--no-color']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('fixtures/extract/typeorm/1700000000003-ConcurrentInTransaction.ts');
-    expect(r.stdout).toContain('5:30  error  CREATE INDEX CONCURRENTLY on "users" inside the transaction TypeORM wraps around the pending migrations');
+    expect(r.stdout).toContain('5:30  error  CREATE INDEX CONCURRENTLY on "users" fails here: it cannot run in a transaction.  no-concurrently-in-transaction');
+    expect(r.stdout).toContain('      It runs inside the transaction TypeORM wraps around the pending migrations');
     expect(r.stdout).toContain('5 |     await queryRunner.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS users_lower_email_idx ON users (lower(email))`);');
     expect(r.stdout).toMatch(/\n\s+\| {30}\^\n/); // the caret under the C of CREATE, column 30
   });

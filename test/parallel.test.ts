@@ -76,9 +76,11 @@ describe('a project of several roots, in-process', () => {
     const { lintProject } = (await import(pathToFileURL(join(root, 'dist', 'src', 'project.js')).href)) as typeof import('../src/project.js');
     const pool = (await import(pathToFileURL(join(root, 'dist', 'src', 'parallel', 'pool.js')).href)) as typeof import('../src/parallel/pool.js');
     const opts = { cwd: dir, overrides: {} };
-    const serial = await lintProject([dir], { ...opts, workers: 0 });
+    // (loose.sql sits beside the migration folders: not a migration, linted only when named)
+    const paths = [dir, join(dir, 'loose.sql')];
+    const serial = await lintProject(paths, { ...opts, workers: 0 });
     const before = pool.workersStarted;
-    const parallel = await lintProject([dir], { ...opts, workers: 2 });
+    const parallel = await lintProject(paths, { ...opts, workers: 2 });
     expect(pool.workersStarted - before).toBe(2); // three roots: this thread and two workers
     expect(serial.results.length).toBe(14); // 13 up migrations and the loose file
     expect(JSON.stringify(parallel)).toBe(JSON.stringify(serial));

@@ -101,7 +101,7 @@ describe('godwit lint on an Alembic folder', () => {
     const r = godwit(['lint', 'fixtures/python/alembic']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('fixtures/python/alembic/versions/2b3c4d5e6f70_add_columns.py');
-    expect(r.stdout).toMatch(/16:5\s+error\s+CREATE INDEX on existing table "users" without CONCURRENTLY/);
+    expect(r.stdout).toMatch(/16:5\s+error\s+CREATE INDEX without CONCURRENTLY blocks writes to existing table "users"/);
     expect(r.stdout).toContain('op.create_index("ix_users_name", "users", ["name"])');
     expect(r.stdout).toMatch(/✖ \d+ problems/);
     // the coverage line counts the statements the operations send and the call godwit cannot read

@@ -132,7 +132,12 @@ function markCreated(n: Needs, s: Statement): void {
       if (b.relation) {
         const key = relKey(b.relation);
         n.created.add(key);
-        for (const el of b.tableElts ?? []) if (el.ColumnDef) n.createdColumns.add(`${key}.${el.ColumnDef.colname}`);
+        for (const el of b.tableElts ?? []) {
+          if (el.ColumnDef) n.createdColumns.add(`${key}.${el.ColumnDef.colname}`);
+          // named constraints of the table (a history's FOREIGN KEY … the fixture drops)
+          const named = el.Constraint ? [el.Constraint] : (el.ColumnDef?.constraints ?? []).map((c: any) => c.Constraint);
+          for (const con of named) if (con?.conname) n.created.add(`constraint:${key}.${con.conname}`);
+        }
       }
       break;
     case 'CreateTableAsStmt':

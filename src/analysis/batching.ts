@@ -17,6 +17,11 @@
  * (`col IS NULL`, `status = 'x'`), one-sided ranges, `id % 100 = 0`, and a join with another
  * table on the key alone do not bound the batch.
  *
+ * When the catalog does not know the table (no history, no schema dump), it does not know its
+ * keys either: an equality of a column with a constant or parameter (`name = 'signup_enabled'`,
+ * `code = $1`) is then taken as a point on a key, since that is what such statements in migrations
+ * almost always are (a settings row, a slug), and a false alarm would teach users to ignore the rule.
+ *
  * Names: at top level an unqualified name is a column. In PL/pgSQL (statements of a DO block)
  * an unqualified name that is not a known column of the target is a variable, and `r.id` with
  * `r` not a FROM item is a record field: both are values. Outside PL/pgSQL, an unqualified name
@@ -100,6 +105,8 @@ interface Scope {
   ctes: Map<string, boolean>;
   plpgsql: boolean;
   catalog?: Catalog;
+  /** the catalog knows the target table (and so its keys) */
+  keysKnown: boolean;
   /** guard against self-referencing CTEs */
   depth: number;
   /** near misses seen while checking (for messages): "only a lower bound on id", … */
@@ -119,7 +126,7 @@ export function analyzeBatch(stmt: any, opts: BatchOptions = {}, outerCtes?: Map
   if (bounds(where, scope)) return { bounded: true, reason: 'bounded by key', filters, key };
   let reason: string;
   if (scope.notes.length) reason = scope.notes[0];
-  else if (filters.length) reason = `the WHERE (on ${filters.join(', ')}) selects no key point, key list or key range bounded on both sides, so it can match the whole table`;
+  else if (filters.length) reason = `the WHERE (on ${filters.join(', ')}) bounds no key to a point, a list or a closed range: it can match the whole table`;
   else reason = 'the WHERE does not bound the batch by key';
   return { bounded: false, reason, filters, key };
 }
@@ -139,6 +146,7 @@ function scopeOf(stmt: any, opts: BatchOptions, outerCtes: Map<string, boolean> 
     ctes: new Map(outerCtes ?? []),
     plpgsql: !!opts.plpgsql,
     catalog: opts.catalog,
+    keysKnown: !!t,
     depth,
     notes: [],
   };
@@ -260,6 +268,27 @@ function targetKey(e: any, scope: Scope): string | undefined {
   return isKeyColumn(column, scope.keys) ? column : undefined;
 }
 
+/** A column of the target table (unqualified, or qualified by its name or alias). */
+function targetColumn(e: any, scope: Scope): string | undefined {
+  const ref = unwrap(e)?.ColumnRef;
+  if (!ref) return undefined;
+  const fields: string[] = (ref.fields ?? []).map((f: any) => f?.String?.sval ?? '*');
+  if (fields.length === 1) return scope.items.size && !scope.columns?.has(fields[0]) ? undefined : fields[0];
+  const c = classify(ref, scope);
+  return c.kind === 'target' ? c.column : undefined;
+}
+
+/**
+ * A literal or a bind parameter that can name one row (`'x'`, `42`, `$1`, `'x'::text`); not a
+ * boolean or NULL (`WHERE is_admin = true` picks a set of rows, never one).
+ */
+function isConstant(e: any): boolean {
+  e = unwrap(e);
+  if (e?.ParamRef) return true;
+  const c = e?.A_Const;
+  return !!c && !c.isnull && c.boolval === undefined;
+}
+
 /** An expression that does not depend on the row: constants, parameters, variables, scalar sub-selects. */
 function isValue(e: any, scope: Scope): boolean {
   if (e === null || typeof e !== 'object') return true;
@@ -326,7 +355,10 @@ function bounds(e: any, scope: Scope): boolean {
         if (opName(a) !== '=') return false;
         for (const [k, v] of [[a.lexpr, a.rexpr], [a.rexpr, a.lexpr]]) {
           const key = targetKey(k, scope);
-          if (!key) continue;
+          if (!key) {
+            if (!scope.keysKnown && targetColumn(k, scope) && (isConstant(v) || (scope.plpgsql && isValue(v, scope)))) return true;
+            continue;
+          }
           if (isValue(v, scope) || boundedItemColumn(v, scope)) return true;
           const item = itemOf(v, scope);
           if (item) scope.notes.push(`only a join on ${key} with "${scope.labels.get(item) ?? item}", which matches every joined row`);

@@ -8,7 +8,7 @@ import type { Statement } from '../dialects/postgresql/types.js';
 import type { RuleContext } from '../engine/types.js';
 import { columnAddedInFile } from './added-columns.js';
 import { alterCmds } from './alter-subcommands.js';
-import { describeLock } from './lock-types.js';
+import type { Lock } from './lock-types.js';
 import { displayName, type RangeVarLike } from './names.js';
 
 /** The relations a rename breaks (RenameStmt `renameType`/`relationType`, AlterObjectSchemaStmt `objectType`), in words. */
@@ -34,17 +34,16 @@ export function deployedColumnCmds(ctx: RuleContext, node: any, stmt: Statement,
 /**
  * Report a breaking change of `rel` at the relation, with the lock the statement takes on it
  * (or its strongest lock), and the `godwit plan` kind if there is one. `message` gets the
- * relation's display name and `lockNote`, the lock in words (`; ACCESS EXCLUSIVE lock on …`,
- * or '' without a lock), to put where it reads.
+ * relation's display name and that lock, to name where it reads.
  */
 export function reportBreakingChange(
   ctx: RuleContext,
   stmt: Statement,
   rel: RangeVarLike & { location?: number },
-  message: (table: string, lockNote: string) => string,
+  message: (table: string, lock: Lock | undefined) => string,
   plan?: string,
 ): void {
   const table = displayName(rel);
   const lock = ctx.locksOf(stmt).find((l) => l.table === table) ?? ctx.lockOf(stmt);
-  ctx.report({ stmt, node: rel, message: message(table, lock ? `; ${describeLock(lock)}` : ''), lock, plan });
+  ctx.report({ stmt, node: rel, message: message(table, lock), lock, plan });
 }

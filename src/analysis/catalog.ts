@@ -52,6 +52,11 @@ export interface TableInfo {
   partitioned?: boolean;
   /** from CREATE [UNLOGGED] TABLE, then SET LOGGED/UNLOGGED (undefined: not known) */
   unlogged?: boolean;
+  /**
+   * A table created in this file that holds rows already: made by CREATE TABLE … AS (with data)
+   * or filled by INSERT/COPY since. New, so no traffic, but validating or indexing it takes time.
+   */
+  filled?: boolean;
 }
 
 export interface IndexInfo {
@@ -81,8 +86,12 @@ export class Catalog {
   indexes = new Map<string, IndexInfo>();
   enums = new Map<string, EnumInfo>();
   schemas = new Set<string>(['public']);
-  /** first schema of the search path: where unqualified names resolve */
+  /** first schema of the search path: where unqualified new objects are created */
   searchPath = 'public';
+  /** the search path: where unqualified names are looked up, in order (SET search_path, config `searchPath`) */
+  lookupPath: string[] = ['public'];
+  /** the runner's search path, which RESET search_path returns to */
+  defaultPath: string[] = ['public'];
   /** where newly replayed objects come from */
   origin: Origin = 'file';
   /**
@@ -93,16 +102,58 @@ export class Catalog {
    */
   private unsealed: { tables: Set<TableInfo>; indexes: Set<IndexInfo>; enums: Set<EnumInfo> } | null = null;
 
+  /**
+   * The qualified key of a relation (or type) name: a qualified name as it is; an unqualified one
+   * in the first schema of the search path that has an object of that name (relations share one
+   * namespace per schema), else in the schema new objects go to.
+   */
   key(rel: RangeVarLike | string): string {
+    const name = typeof rel === 'string' ? (rel.includes('.') ? undefined : rel) : rel.schemaname ? undefined : rel.relname;
+    if (name !== undefined && this.lookupPath.length > 1) {
+      for (const schema of this.lookupPath) {
+        const k = `${schema}.${name}`;
+        if (this.tables.has(k) || this.indexes.has(k) || this.enums.has(k)) return k;
+      }
+    }
     return qualify(rel, this.searchPath);
+  }
+
+  /** Set the search path (SET search_path): lookups go through it, creations to its first schema. */
+  setSearchPath(names: string[]): void {
+    // `$user` (the default's first entry) names a per-role schema that migrations rarely have
+    const path = names.filter((n) => n !== '' && n !== '$user');
+    if (!path.length) return;
+    this.lookupPath = path;
+    this.searchPath = path[0];
+  }
+
+  /** The runner's search path (config `searchPath`): the path now, and what RESET returns to. */
+  setDefaultSearchPath(names: string[]): void {
+    this.setSearchPath(names);
+    this.defaultPath = [...this.lookupPath];
   }
 
   table(rel: RangeVarLike | string): TableInfo | undefined {
     return this.tables.get(this.key(rel));
   }
 
+  /**
+   * An index by name. An unqualified name that is not on the search path but names exactly one
+   * index of the catalog is that index: the migration ran, so the runner's search_path found it
+   * (a schema set outside the migrations, e.g. by the runner's connection).
+   */
   index(rel: RangeVarLike | string): IndexInfo | undefined {
-    return this.indexes.get(this.key(rel));
+    const found = this.indexes.get(this.key(rel));
+    if (found) return found;
+    const name = typeof rel === 'string' ? (rel.includes('.') ? undefined : rel) : rel.schemaname ? undefined : rel.relname;
+    if (name === undefined) return undefined;
+    let only: IndexInfo | undefined;
+    for (const i of this.indexes.values()) {
+      if (i.name !== name) continue;
+      if (only) return undefined; // ambiguous
+      only = i;
+    }
+    return only;
   }
 
   enumType(names: any[] | undefined): EnumInfo | undefined {
@@ -113,6 +164,8 @@ export class Catalog {
   clone(): Catalog {
     const c = new Catalog();
     c.searchPath = this.searchPath;
+    c.lookupPath = this.lookupPath;
+    c.defaultPath = this.defaultPath;
     c.origin = this.origin;
     c.schemas = new Set(this.schemas);
     // (forEach into new maps: no intermediate arrays; the ESLint plugin clones once or twice per file)
@@ -149,16 +202,27 @@ export class Catalog {
     this.unsealed = { tables: new Set(), indexes: new Set(), enums: new Set() };
   }
 
-  /** Replay one statement (and a DO block's inner statements). */
-  apply(stmt: Statement, tx: number | null = null): void {
-    if (stmt.children) for (const c of stmt.children) this.apply(c, tx);
+  /**
+   * Replay one statement (and a DO block's inner statements, unless `children` is false: the
+   * linter applies each of them right after visiting it, so a table the block creates is new for
+   * the block's later statements).
+   */
+  apply(stmt: Statement, tx: number | null = null, children = true): void {
+    if (children && stmt.children) for (const c of stmt.children) this.apply(c, tx);
     const b = stmt.body;
     switch (stmt.kind) {
       case 'CreateStmt':
         return this.createTable(b, stmt, tx);
       case 'CreateTableAsStmt': {
         const rel = b.into?.rel;
-        if (rel) this.putTable(rel, b.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table', tx);
+        if (rel) this.putTable(rel, b.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table', tx).filled = !b.into.skipData;
+        return;
+      }
+      case 'InsertStmt':
+      case 'CopyStmt': {
+        // (COPY … TO reads; only COPY … FROM and INSERT fill the table)
+        const t = b.relation && (stmt.kind === 'InsertStmt' || b.is_from) ? this.table(b.relation) : undefined;
+        if (t && t.origin === 'file') t.filled = true;
         return;
       }
       case 'ViewStmt':
@@ -179,7 +243,7 @@ export class Catalog {
         const values = new Map<string, { origin: Origin; addedAt?: number; tx?: number | null }>();
         for (const v of b.vals ?? []) values.set(v.String?.sval, { origin: this.origin, addedAt: stmt.index, tx });
         const created: EnumInfo = { schema: r.schemaname ?? this.searchPath, name: String(r.relname), values, origin: this.origin };
-        this.enums.set(this.key(r), created);
+        this.enums.set(`${created.schema}.${created.name}`, created);
         this.unsealed?.enums.add(created);
         return;
       }
@@ -199,10 +263,9 @@ export class Catalog {
           // new objects go to the first schema of the path; `$user` (the default's first entry)
           // names a per-role schema that migrations rarely have, so it is skipped
           const names: string[] = (b.args ?? []).map((a: any) => String(a?.A_Const?.sval?.sval ?? a?.String?.sval ?? '').replace(/^"|"$/g, ''));
-          const first = names.find((n) => n !== '' && n !== '$user');
-          if (first) this.searchPath = first;
+          this.setSearchPath(names);
         } else if (b.name === 'search_path' && (b.kind === 'VAR_RESET' || b.kind === 'VAR_SET_DEFAULT')) {
-          this.searchPath = 'public';
+          this.setSearchPath(this.defaultPath);
         }
         return;
     }
@@ -218,14 +281,14 @@ export class Catalog {
       origin: this.origin,
       createdInTx: this.origin === 'file' ? tx : undefined,
     };
-    this.tables.set(this.key(rel), t);
+    this.tables.set(`${t.schema}.${t.name}`, t); // (created in the first schema of the path, whatever the path holds)
     this.unsealed?.tables.add(t);
     return t;
   }
 
   private createTable(b: any, stmt: Statement, tx: number | null): void {
     if (!b.relation) return;
-    if (b.if_not_exists && this.table(b.relation)) return;
+    if (b.if_not_exists && this.tables.has(`${b.relation.schemaname ?? this.searchPath}.${b.relation.relname}`)) return;
     const t = this.putTable(b.relation, 'table', tx);
     if (b.partspec) t.partitioned = true;
     t.unlogged = b.relation.relpersistence === 'u';
@@ -361,10 +424,9 @@ export class Catalog {
       const key = `${t.schema}.${t.name}`;
       for (const i of this.indexes.values()) if (i.table === key) i.columns = follow(i.columns);
     } else if (b.renameType === 'OBJECT_INDEX') {
-      const key = this.key(b.relation ?? {});
-      const i = this.indexes.get(key);
+      const i = this.index(b.relation ?? {});
       if (!i || !b.newname) return;
-      this.indexes.delete(key);
+      this.indexes.delete(`${i.schema}.${i.name}`);
       i.name = b.newname;
       this.indexes.set(`${i.schema}.${i.name}`, i);
     } else if (b.renameType === 'OBJECT_TABCONSTRAINT') {
@@ -418,9 +480,11 @@ export class Catalog {
             this.indexes.forEach((i, k) => { if (i.table === key) this.indexes.delete(k); });
           }
           break;
-        case 'OBJECT_INDEX':
-          if (range) this.indexes.delete(this.key(range));
+        case 'OBJECT_INDEX': {
+          const i = range ? this.index(range) : undefined;
+          if (i) this.indexes.delete(`${i.schema}.${i.name}`);
           break;
+        }
         case 'OBJECT_TYPE':
           if (o.TypeName) this.enums.delete(this.key(nameListToRange(o.TypeName.names)));
           break;
@@ -440,11 +504,13 @@ export class Catalog {
 
   private createIndex(b: any): void {
     if (!b.relation || !b.idxname) return;
-    const schema = b.relation.schemaname ?? this.searchPath;
+    // an index lives in its table's schema
+    const table = this.key(b.relation);
+    const schema = b.relation.schemaname ?? this.tables.get(table)?.schema ?? this.searchPath;
     const index: IndexInfo = {
       schema,
       name: b.idxname,
-      table: this.key(b.relation),
+      table,
       unique: !!b.unique,
       columns: (b.indexParams ?? []).map((p: any) => p.IndexElem?.name).filter(Boolean),
       origin: this.origin,

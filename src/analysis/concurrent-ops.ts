@@ -109,3 +109,12 @@ export function refusedInTransactionBlock(stmt: Statement, pgVersion: number): b
       return false;
   }
 }
+
+/**
+ * The statement fails where it is (a statement PostgreSQL refuses inside a transaction block,
+ * run in one or in a DO block): it takes no lock and does nothing, so only the failure is worth
+ * a finding.
+ */
+export function failsWhereItRuns(stmt: Statement, inTransaction: boolean, pgVersion: number): boolean {
+  return (inTransaction || !!stmt.parent) && refusedInTransactionBlock(stmt, pgVersion);
+}

@@ -20,6 +20,6 @@ export function catalogFromDump(text: string, path = 'schema.sql'): Catalog {
   const catalog = new Catalog();
   replayParsed(catalog, parseFile(path, text));
   catalog.sealAsHistory();
-  catalog.searchPath = 'public';
+  catalog.setSearchPath(catalog.defaultPath);
   return catalog;
 }

@@ -76,9 +76,31 @@ function joinWords(words: string[]): string {
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
+/**
+ * UPDATE/DELETE: the table lock is ROW EXCLUSIVE, which conflicts only with SHARE and stronger
+ * (index builds, most DDL); what blocks other writers are the row locks on the rows it changes,
+ * held until commit. Such a lock says `blocks: ['writes']` (locks.ts).
+ */
+export function rowLocksBlockWrites(lock: Pick<AnyLock, 'mode' | 'blocks'>): boolean {
+  return lock.mode === 'ROW EXCLUSIVE' && lock.blocks.includes('writes');
+}
+
 /** "ACCESS EXCLUSIVE lock on \"users\" blocks reads, writes and DDL while it rewrites the whole table" */
-export function describeLock(lock: Lock): string {
+export function describeLock(lock: Lock, target = `"${lock.table}"`): string {
+  if (rowLocksBlockWrites(lock)) {
+    return `ROW EXCLUSIVE lock on ${target} (only SHARE and stronger conflict: index builds and most DDL wait), and the rows it changes stay locked until commit: other writers of those rows wait`;
+  }
   const what = lock.blocks.map((b) => (b === 'ddl' ? 'DDL' : b));
   const blocks = what.length ? `blocks ${joinWords(what)}` : 'blocks no reads or writes';
-  return `${lock.mode} lock on "${lock.table}" ${blocks} ${DURATION_TEXT[lock.duration]}`;
+  return `${lock.mode} lock on ${target} ${blocks} ${DURATION_TEXT[lock.duration]}`;
+}
+
+/** The lock as a sentence of a message's details: "ACCESS EXCLUSIVE lock on "users" blocks … table." */
+export function lockSentence(lock: Lock): string {
+  return `${describeLock(lock)}.`;
+}
+
+/** "(ACCESS EXCLUSIVE)" for a headline, or '' without a lock. */
+export function modeNote(lock: Lock | undefined): string {
+  return lock ? ` (${lock.mode})` : '';
 }

@@ -220,8 +220,12 @@ export function alterCmdEffects(rel: RangeVarLike, cmd: any, ctx: LockContext): 
       const notValid = !!con.skip_validation;
       switch (con.contype) {
         case 'CONSTR_FOREIGN': {
-          const out: LockEffect[] = [{ table, mode: 'SHARE ROW EXCLUSIVE', duration: notValid ? 'instant' : 'scan', reason: 'foreign key validation' }];
-          if (con.pktable) out.push({ table: displayName(con.pktable), mode: 'SHARE ROW EXCLUSIVE', duration: notValid ? 'instant' : 'scan', reason: 'foreign key validation' });
+          // validation reads the rows of the constrained table: a table created earlier in this
+          // migration has none (unless CREATE TABLE … AS or an INSERT filled it), so neither lock
+          // is held through a scan
+          const scans = !notValid && (t?.origin !== 'file' || !!t.filled);
+          const out: LockEffect[] = [{ table, mode: 'SHARE ROW EXCLUSIVE', duration: scans ? 'scan' : 'instant', reason: 'foreign key validation' }];
+          if (con.pktable) out.push({ table: displayName(con.pktable), mode: 'SHARE ROW EXCLUSIVE', duration: scans ? 'scan' : 'instant', reason: 'foreign key validation' });
           return out;
         }
         case 'CONSTR_CHECK':

@@ -39,3 +39,8 @@ export function statementLabel(stmt: Statement): string {
       return LABELS[stmt.kind] ?? stmt.kind.replace(/Stmt$/, '');
   }
 }
+
+/** A message fragment as the start of a sentence. */
+export function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

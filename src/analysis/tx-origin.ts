@@ -36,10 +36,10 @@ export function describeTransactionOrigin(ctx: RuleContext, stmt: Statement): st
   } else {
     where = tx.origin ?? (
       ctx.transactionMode === 'all'
-        ? 'inside the transaction the migration runner wraps around all pending migrations (transaction mode "all")'
+        ? 'inside the transaction the runner wraps around all pending migrations (transaction mode "all")'
         : ctx.transactionMode === 'implicit'
-          ? 'inside the implicit transaction PostgreSQL opens for a query string of several statements (the migration runner sends the file as one query; transaction mode "implicit")'
-          : 'inside the transaction the migration runner wraps around the file (transaction mode "file")');
+          ? 'inside the implicit transaction of a multi-statement query (the runner sends the file as one query)'
+          : 'inside the transaction the runner wraps around the file (transaction mode "file")');
   }
   return doBlock ? `${doBlock}, ${where}` : where;
 }
@@ -50,9 +50,9 @@ function beginWord(begin: Statement): string {
 
 /**
  * For rules that recommend a CONCURRENTLY form PostgreSQL refuses in a transaction block or a
- * DO block: a note saying the statement must move out first ('' at top level in autocommit).
+ * DO block: detail lines saying the statement must move out first ('' at top level in autocommit).
  */
 export function concurrentlyNeedsOwnMigration(ctx: RuleContext, stmt: Statement): string {
   const where = ctx.inTransaction(stmt) || stmt.parent ? describeTransactionOrigin(ctx, stmt) : undefined;
-  return where ? `; it runs ${where}, where CONCURRENTLY is refused: move it to its own migration outside a transaction` : '';
+  return where ? `\nIt runs ${where}:\nCONCURRENTLY is refused there, so move it to its own migration, outside a transaction.` : '';
 }

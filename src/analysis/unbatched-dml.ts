@@ -4,9 +4,9 @@
  * batch is `analyzeBatch`'s call (batching.ts).
  */
 import type { Statement } from '../dialects/postgresql/types.js';
+import { capitalize } from './statement-labels.js';
 import type { RuleContext } from '../engine/types.js';
 import { analyzeBatch, isSystemCatalog } from './batching.js';
-import { describeLock } from './lock-types.js';
 import { displayName } from './names.js';
 
 /** statements that run their DML (a CREATE FUNCTION/RULE body, a PREPARE or a plain EXPLAIN does not) */
@@ -32,16 +32,18 @@ export function reportUnbatched(ctx: RuleContext, node: any, stmt: Statement, wo
   if (verdict.bounded) return;
   const table = displayName(node.relation);
   const lock = ctx.locksOf(stmt).find((l) => l.table === table);
-  const where = stmt.parent ? ' inside a DO block (one transaction for the whole block)' : '';
+  const where = stmt.parent ? '\nIt runs inside a DO block: one transaction for the whole block.' : '';
   ctx.report({
     stmt,
     // a data-modifying CTE: point at its table; otherwise the statement
     node: node === stmt.body ? undefined : node.relation,
     message:
-      `${words.statement} existing table "${table}" is not batched (${verdict.reason})${where}: every row it ${words.verb} stays locked until commit` +
-      `${lock ? ` (${describeLock(lock)})` : ', blocking concurrent writes to those rows'}, ` +
-      `and one long transaction writes a burst of WAL and ${words.leaves}. ` +
-      `${words.instead(verdict.key)}, run outside the schema migration`,
+      `Unbatched ${words.statement} "${table}": every row it ${words.verb} stays locked until commit.\n` +
+      `${capitalize(verdict.reason)}.${where}\n` +
+      (lock ? `Its table lock, ROW EXCLUSIVE, conflicts only with SHARE and stronger (index builds, most DDL);\n` : '') +
+      `the row locks block other writers of those rows until the statement's transaction ends.\n` +
+      `One long transaction also writes a burst of WAL and ${words.leaves}.\n` +
+      `${words.instead(verdict.key)}.`,
     lock: lock ?? null,
     plan: words.plan,
   });

@@ -13,7 +13,8 @@
  * cache of lint-cache.ts, keyed on file contents) and records itself for the next one.
  *
  * Not recorded (the next run takes the ordinary path): runs with --fix, --stdin,
- * --changed-since (git's state is not a file godwit reads), --output-file, and runs that read
+ * --changed-since (git's state is not a file godwit reads), --output-file, --db-url (table
+ * sizes read from a server), and runs that read
  * something the recorder cannot see (a JS/TS config executed by Node's module loader, worker
  * threads). A record is not written when a file it read was modified less than RACY_MS before
  * the run started: a file modified again within the same clock tick would keep its signature

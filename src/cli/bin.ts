@@ -24,6 +24,16 @@ function bundled(): boolean {
   }
 }
 
+// A reader that stops reading (`godwit lint . -f sarif | head -c 10`) closes the pipe: the rest
+// of the report has nowhere to go, which is not an error of godwit's. Stop writing, and exit with
+// the lint's own code (the default would be a crash on the unhandled EPIPE 'error' event).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    stream.destroy();
+  });
+}
+
 const { main } = (await import(bundled() ? './main.bundle.js' : './main.js')) as { main: typeof Main };
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,

@@ -3,10 +3,11 @@ import { resolve, join, relative } from 'node:path';
 import { writeOutput, WriteError } from '../io/write.js';
 import { rules } from '../lint.js';
 import { summarize } from '../engine/linter.js';
+import { didYouMean } from '../engine/rule-names.js';
 import { lintProject, lintVirtualFile, type ProjectOptions } from '../project.js';
 import { ConfigError } from '../config/errors.js';
 import { isRunnerName, RUNNERS } from '../sources/index.js';
-import { MAX_FILE_BYTES, stdinProblem } from '../sources/read.js';
+import { MAX_FILE_BYTES, MAX_SCHEMA_BYTES, readSourceFile, stdinProblem } from '../sources/read.js';
 import { inputRead, optimizeOnlyBigInputs } from '../jit.js';
 import { isPreset } from '../engine/presets.js';
 import { MYSQL_VERSIONS, isMysqlVersion } from '../dialects/mysql/matrix.js';
@@ -54,7 +55,7 @@ export function lintOptionsFrom(values: Values): LintOptions {
     const i = spec.lastIndexOf(':');
     const id = i === -1 ? spec : spec.slice(0, i);
     const sev = i === -1 ? 'error' : spec.slice(i + 1);
-    if (!rules.some((r) => r.id === id)) throw new UsageError(`--rule: unknown rule '${id}' (see 'godwit rules')`);
+    if (!rules.some((r) => r.id === id)) throw new UsageError(`--rule: unknown rule '${id}' (see 'godwit rules').${didYouMean(id, rules.map((r) => r.id))}`);
     if (sev !== 'off' && sev !== 'warn' && sev !== 'error') throw new UsageError(`--rule ${id}: severity must be off, warn or error (got '${sev}')`);
     overrides[id] = sev;
   }
@@ -72,7 +73,9 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   const options = lintOptionsFrom(values);
   const useStdin = !!values.stdin || paths.includes('-');
   const filePaths = paths.filter((p) => p !== '-');
-  if (!useStdin && filePaths.length === 0) filePaths.push('.');
+  const implicitDot = !useStdin && filePaths.length === 0;
+  if (implicitDot) filePaths.push('.');
+  const unmatchedOk = !!values['no-error-on-unmatched-pattern'] || (implicitDot && !!values['pass-on-no-patterns']);
 
   const cwd = io.cwd;
   const runnerFlag = values.runner === undefined ? undefined : String(values.runner);
@@ -86,6 +89,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     workers: workersFrom(io.env),
   };
   if (values.schema && !existsSync(resolve(cwd, String(values.schema)))) throw new UsageError(`--schema: no such file: ${values.schema}`);
+  await loadTableSizes(values, cwd, project);
   if (project.configPath && !existsSync(project.configPath)) throw new UsageError(`--config: no such file: ${values.config}`);
   const fixing = await fixSessionFor(values, useStdin);
   if (fixing) project.fix = fixing.fixer;
@@ -95,6 +99,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
 
   const results: LintResult[] = [];
   let ioFailure = false;
+  let unmatchedFailure = false;
   try {
     if (values['changed-since'] !== undefined) {
       const { changedSince } = await import('../sources/git.js'); // (and child_process) only for --changed-since
@@ -126,8 +131,20 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     if (filePaths.length) {
       const r = await lintProject(filePaths, project);
       for (const w of r.warnings) io.stderr.write(`godwit: ${w}\n`);
-      ioFailure ||= r.ioFailure;
+      // a missing path is an error (exit 2) unless unmatched paths are allowed; then only a note
+      ioFailure ||= r.ioFailure || (r.missing.length > 0 && !unmatchedOk);
       results.push(...r.results);
+      // ESLint's "No files matching the pattern": nothing to lint is not a green run
+      if (!unmatchedOk && r.unmatched.length) {
+        for (const u of r.unmatched) {
+          io.stderr.write(
+            u.reason === 'none'
+              ? `godwit: No files matching the pattern "${u.path}" were found: no *.sql files and no JS/TS migrations under it. Check the path, or pass --no-error-on-unmatched-pattern.\n`
+              : `godwit: All files matched by "${u.path}" are ignored: the config's include/exclude leaves them out, or they are not migrations. Pass --no-error-on-unmatched-pattern to allow it.\n`,
+          );
+        }
+        unmatchedFailure = true;
+      }
     }
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -150,7 +167,9 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     const diffColor = useColor(values['no-color'] ? false : (values.color as boolean | undefined), io.stdout, io.env);
     io.stdout.write(fixing.diff(cwd, painter(diffColor)));
   }
-  const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color) });
+  // stylish wraps a message's details to the terminal (80 columns when it is not one)
+  const width = !values['output-file'] && io.stdout.isTTY && (io.stdout as { columns?: number }).columns ? (io.stdout as { columns?: number }).columns! : undefined;
+  const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color), width });
   if (!writeReport(report, values['output-file'], io)) return 2;
   if (format === 'gitlab') {
     // a Code Quality report is an array of issues and nothing else: the coverage goes to the job log
@@ -158,8 +177,32 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     io.stderr.write(`godwit: ${coverageLine(coverage(shown))}\n`);
   }
 
-  if (ioFailure || fixed?.failed) return 2;
+  if (ioFailure || fixed?.failed || unmatchedFailure) return 2;
   return lintExitCode(results, maxWarnings, io);
+}
+
+/** `--stats <file>` or `--db-url <url>`: production table sizes for the findings (docs/table-sizes.md). */
+async function loadTableSizes(values: Values, cwd: string, project: ProjectOptions): Promise<void> {
+  if (values.stats !== undefined && values['db-url'] !== undefined) throw new UsageError('--stats and --db-url both give table sizes: use one');
+  let sizes;
+  if (values.stats !== undefined) {
+    const { parseTableSizes } = await import('../analysis/table-sizes.js');
+    const path = resolve(cwd, String(values.stats));
+    if (!existsSync(path)) throw new UsageError(`--stats: no such file: ${values.stats}`);
+    const parsed = parseTableSizes(readSourceFile(path, MAX_SCHEMA_BYTES));
+    if (parsed.problems.length) throw new UsageError(`--stats ${values.stats}: ${parsed.problems.join('; ')}`);
+    sizes = parsed.sizes;
+  } else if (values['db-url'] !== undefined) {
+    const { readTableSizes } = await import('../sources/table-stats.js');
+    try {
+      sizes = await readTableSizes(String(values['db-url']));
+    } catch (e) {
+      throw new UsageError(`--db-url: cannot read the table sizes: ${(e as Error).message}`);
+    }
+  }
+  if (!sizes) return;
+  project.overrides.tableSizes = sizes;
+  project.overrides.statsKey = JSON.stringify([...sizes]);
 }
 
 /** `--cache`: the cache file (`--cache-location`: a file, or a directory to keep `.godwitcache` in). */

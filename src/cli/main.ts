@@ -44,6 +44,9 @@ Lint options:
       --runner <name>                migration runner (default: auto-detected from the layout)
       --transaction <auto|none|file|all|implicit>  override how the runner wraps each file
       --schema <dump.sql>            seed the schema catalog from pg_dump --schema-only output
+      --stats <file>                 production table sizes (docs/table-sizes.md): durations in the
+                                     findings; findings on small tables are warnings
+      --db-url <url>                 read the table sizes from this database (read-only catalog query)
       --changed-since <git ref>      lint only migrations added or changed since the ref
       --fix                          apply the mechanical fixes to the files (atomic writes; the output
                                      must parse), then report what remains
@@ -57,6 +60,10 @@ Lint options:
       --stdin                        lint standard input (or give - as a path)
       --stdin-filename <path>        the file name to report for standard input
       --no-inline-config             ignore godwit-ignore / eslint-disable comments
+      --no-error-on-unmatched-pattern
+                                     a path with nothing to lint (an empty folder, a wrong path) is not an
+                                     error (by default it is, exit 2, as in ESLint)
+      --pass-on-no-patterns          with no path given, finding nothing to lint under . is not an error
       --color, --no-color            force colours on or off (NO_COLOR / FORCE_COLOR are honoured)
 
 Trace options (docs/trace.md):
@@ -75,6 +82,34 @@ Trace options (docs/trace.md):
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many warnings,
 2 usage error or internal failure.`;
+
+/** A section of HELP: from the line that starts with `title` to the next blank line. */
+function section(title: string): string {
+  const start = HELP.indexOf(`\n${title}`);
+  if (start === -1) return '';
+  const end = HELP.indexOf('\n\n', start + 1);
+  return HELP.slice(start + 1, end === -1 ? undefined : end).replace(/\n {2}-h, --help[\s\S]*$/, '');
+}
+
+function usageOf(command: string): string {
+  const lines = HELP.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`  godwit ${command}`) || (command === 'lint' && l.startsWith('  godwit [lint]')));
+  if (at === -1) return '';
+  const out = [lines[at]];
+  for (let i = at + 1; i < lines.length && /^ {20,}\S/.test(lines[i]); i++) out.push(lines[i]);
+  return out.join('\n');
+}
+
+const COMMON = '  -h, --help                         show this help\n  -v, --version                      print the version';
+const EXITS = HELP.slice(HELP.indexOf('Exit codes:'));
+
+const COMMAND_HELP: Record<string, string> = {
+  lint: `Usage:\n${usageOf('lint')}\n\n${section('Lint options')}\n${COMMON}\n\n${EXITS}`,
+  rules: `Usage:\n${usageOf('rules')}\n\nOptions:\n  -f, --format json                  the rules as JSON\n${COMMON}`,
+  plan: `Usage:\n${usageOf('plan')}\n\nPlan options (docs/plans.md):\n      --out <dir>                    write the phase files there (never replacing a file); without it, print them\n      --emit sql|pgroll|markdown     the phases as migrations in the runner's layout (default), a pgroll migration, or a runbook\n      --pg-version, --runner, --schema, -c  as for lint\n${COMMON}\n\nExit codes: 0 planned (or nothing to plan), 2 usage error, a file that does not parse, or an existing file.`,
+  init: `Usage:\n${usageOf('init')}\n\nInit options:\n      --runner <name>                the runner to record (default: detected)\n      --pg-version <major>           the PostgreSQL version to record (default 15)\n      --force                        replace an existing godwit.config.json\n      --hook pre-commit|lint-staged|husky\n                                     also add a hook that lints the staged migrations\n${COMMON}\n\nExit codes: 0 written, 2 a config exists (without --force) or a hook cannot be added safely.`,
+  trace: `Usage:\n${usageOf('trace')}\n\n${section('Trace options')}\n      --pg-version <major>           the version the migrations target (a note when the engine differs)\n${COMMON}\n\nExit codes: 0 traced, 1 a statement failed (its locks are unknown), 2 usage error or the engine failed, 130 interrupted.`,
+};
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
@@ -115,6 +150,8 @@ async function run(argv: string[], io: Io): Promise<number> {
         stdin: { type: 'boolean' },
         'stdin-filename': { type: 'string' },
         'no-inline-config': { type: 'boolean' },
+        'no-error-on-unmatched-pattern': { type: 'boolean' },
+        'pass-on-no-patterns': { type: 'boolean' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         config: { type: 'string', short: 'c' },
@@ -122,6 +159,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         schema: { type: 'string' },
         'changed-since': { type: 'string' },
         'db-url': { type: 'string' },
+        stats: { type: 'string' },
         'replay-history': { type: 'boolean' },
         'no-replay-history': { type: 'boolean' },
         'lock-timeout': { type: 'string' },
@@ -144,7 +182,9 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.stdout.write(HELP + '\n');
+    // `godwit <command> --help`: that command's usage and options
+    const command = positionals[0];
+    io.stdout.write((command && command in COMMAND_HELP ? COMMAND_HELP[command] : HELP) + '\n');
     return 0;
   }
   if (values.version) {
@@ -177,7 +217,7 @@ type Values = Parameters<typeof import('./lint-command.js').lintCommand>[1];
  * records itself for the next.
  */
 async function lint(paths: string[], values: Values, io: Io, argv: string[]): Promise<number> {
-  const recordable = values.cache && !values.fix && !values['fix-dry-run'] && !values.stdin && !paths.includes('-') && values['changed-since'] === undefined && values['output-file'] === undefined;
+  const recordable = values.cache && !values.fix && !values['fix-dry-run'] && !values.stdin && !paths.includes('-') && values['changed-since'] === undefined && values['output-file'] === undefined && values['db-url'] === undefined;
   if (!recordable) return (await import('./lint-command.js')).lintCommand(paths, values, io);
   const record = await import('../cache/run-record.js');
   const cacheFile = record.cacheFilePath(io.cwd, values['cache-location'] as string | undefined);

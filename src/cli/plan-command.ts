@@ -31,6 +31,7 @@ export async function planCommand(args: string[], values: Values, io: Io): Promi
   if (!(EMITS as readonly string[]).includes(emit) && emit !== 'gh-ost' && emit !== 'pt-osc') throw new UsageError(`--emit must be one of ${[...EMITS, 'gh-ost', 'pt-osc'].join(', ')} (got '${emit}')`);
   const cwd = io.cwd;
   const file = resolve(cwd, args[0]);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(await folderGiven(args[0], file, cwd));
   if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`no such file: ${args[0]}`);
   const runnerFlag = values.runner === undefined ? undefined : String(values.runner);
   if (runnerFlag !== undefined && runnerFlag !== 'auto' && !isRunnerName(runnerFlag)) throw new UsageError(`--runner must be one of auto, ${RUNNERS.join(', ')} (got '${runnerFlag}')`);
@@ -130,6 +131,17 @@ export async function planCommand(args: string[], values: Values, io: Io): Promi
   }
   io.stdout.write(escapeControl(summary(plan, rendered.files, written, shown, runner, out, cwd, emit as Emit, rendered.notes), { keep: '\n' }));
   return 0;
+}
+
+/** `godwit plan <folder>`: say it takes one migration, and name the folder's newest one. */
+async function folderGiven(arg: string, dir: string, cwd: string): Promise<string> {
+  const { findRoots } = await import('../sources/index.js');
+  const { roots } = await findRoots([dir]);
+  const newest = roots.flatMap((r) => r.files).at(-1);
+  return (
+    `'godwit plan' plans one migration file, and ${arg} is a folder` +
+    (newest ? `: name the migration to plan, e.g. godwit plan ${relative(cwd, newest.path)}` : ': name the migration to plan')
+  );
 }
 
 function summary(

@@ -1,4 +1,5 @@
 import { rules } from '../lint.js';
+import { didYouMean } from '../engine/rule-names.js';
 import { UsageError, type Io } from './main.js';
 import { painter, useColor } from '../report/color.js';
 
@@ -21,7 +22,7 @@ export function rulesCommand(args: string[], values: Values, io: Io): number {
   const [id] = args;
   if (id) {
     const r = rules.find((x) => x.id === id);
-    if (!r) throw new UsageError(`unknown rule '${id}' (see 'godwit rules')`);
+    if (!r) throw new UsageError(`unknown rule '${id}' (see 'godwit rules').${didYouMean(id, rules.map((x) => x.id))}`);
     let out = `${paint('bold', r.id)}  (${r.severity} in ${r.preset}${r.fixable ? ', fixable' : ''})\n\n${r.docs.summary}\n\n`;
     out += `${paint('bold', 'Why')}\n${r.docs.why}\n\n${paint('bold', 'Safe alternative')}\n${r.docs.fix}\n`;
     if (r.docs.example) out += `\n${paint('bold', 'Example')}\n-- flagged\n${r.docs.example.bad}\n\n-- instead\n${r.docs.example.good}\n`;

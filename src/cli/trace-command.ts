@@ -40,6 +40,8 @@ export async function traceCommand(args: string[], values: Values, io: Io): Prom
   }
   if (values['replay-history'] && values['no-replay-history']) throw new UsageError('--replay-history and --no-replay-history contradict each other');
   const dbUrl = values['db-url'] === undefined ? undefined : String(values['db-url']);
+  const pgVersion = values['pg-version'] === undefined ? undefined : Number(values['pg-version']);
+  if (pgVersion !== undefined && (!Number.isInteger(pgVersion) || pgVersion < 9 || pgVersion > 99)) throw new UsageError(`--pg-version takes a PostgreSQL major version such as 15, not '${values['pg-version']}'`);
   if (dbUrl !== undefined && dbUrl.trim() === '') throw new UsageError('--db-url needs a connection URL (postgres://user@host:port/db)');
   if (dbUrl !== undefined) {
     const bad = checkDbUrl(dbUrl);
@@ -79,10 +81,13 @@ export async function traceCommand(args: string[], values: Values, io: Io): Prom
     signal: controller.signal,
     allowUnrestricted: !!values['allow-unrestricted'],
     warn: (m) => io.stderr.write(`godwit: warning: ${m}\n`),
+    ...(pgVersion !== undefined ? { pgVersion } : {}),
   };
   let report: string;
+  let failed = 0;
   try {
     const result = await traceFile(file, options);
+    failed = result.statements.filter((s) => s.error).length;
     const color = useColor(values['no-color'] ? false : (values.color as boolean | undefined), values['output-file'] ? {} : io.stdout, io.env);
     report = format === 'json' ? formatTraceJson(result) + '\n' : formatTraceStylish(result, painter(color), cwd);
   } catch (e) {
@@ -104,7 +109,8 @@ export async function traceCommand(args: string[], values: Values, io: Io): Prom
     }
   }
   if (!writeReport(report, values['output-file'], io)) return 2;
-  return signalled ? exitCodeOf(signalled) : 0;
+  // statements that failed: their locks are unknown, so the trace did not do its job (exit 1)
+  return signalled ? exitCodeOf(signalled) : failed ? 1 : 0;
 }
 
 /** 128 + the signal's number, as a shell reports a process the signal ended. */

@@ -1,4 +1,5 @@
 /** ConfigError and the messages for invalid config: file, key path, what was given, what is allowed. */
+import { closest } from '../engine/rule-names.js';
 import type * as z from 'zod';
 
 /** An unreadable or invalid config file. The CLI prints `message` and exits 2. */
@@ -176,36 +177,5 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], root: unknown,
   return out;
 }
 
-/** Levenshtein distance (case-insensitive). */
-function distance(a: string, b: string): number {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
 
-/** The known name closest to `name`, if it is close enough to be a likely typo. */
-export function closest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = distance(name, k);
-    if (d < bestD) {
-      best = k;
-      bestD = d;
-    }
-  }
-  if (best === undefined) return undefined;
-  const lower = name.toLowerCase();
-  const near = bestD <= Math.max(2, Math.floor(name.length * 0.4));
-  // "concurrent-index" → "require-concurrent-index", "godwit/no-truncate" → "no-truncate"
-  const contained = lower.length >= 4 && known.find((k) => k.toLowerCase().endsWith(lower) || lower.endsWith(k.toLowerCase()));
-  return near ? best : contained || undefined;
-}
+export { closest };

@@ -1,7 +1,8 @@
 /**
  * Find and load config files. The nearest config above a linted file wins (no merging
  * across levels); the search stops at the first directory holding `.git` or at the
- * filesystem root. `--config <path>` loads exactly that file for every linted file.
+ * filesystem root. `--config <path>` loads exactly that file for every linted file. When no
+ * godwit config applies, the nearest `.squawk.toml` does (translated: squawk.ts).
  */
 import { readdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -12,6 +13,11 @@ import type { ParseError } from 'jsonc-parser';
 import { ConfigError } from './errors.js';
 import { untrackedInput } from '../cache/run-record.js';
 import type { GodwitConfig } from './schema.js';
+import { SQUAWK_CONFIG_NAME, squawkToGodwit } from './squawk.js';
+
+function isSquawkConfig(file: string): boolean {
+  return basename(file) === SQUAWK_CONFIG_NAME;
+}
 
 /** Config file names, in the order they are tried within one directory. */
 export const CONFIG_FILE_NAMES = [
@@ -94,8 +100,15 @@ export class ConfigLoader {
       if (config) return Object.freeze({ config: Object.freeze(config), file, dir });
     }
     const parent = dirname(dir);
-    if (names.has('.git') || parent === dir) return this.none;
-    return this.forDirectory(parent);
+    const above = names.has('.git') || parent === dir ? this.none : await this.forDirectory(parent);
+    // a godwit config anywhere above beats a .squawk.toml; among .squawk.toml files the nearest wins
+    if (above.file && !isSquawkConfig(above.file)) return above;
+    if (names.has(SQUAWK_CONFIG_NAME)) {
+      const file = join(dir, SQUAWK_CONFIG_NAME);
+      const config = await loadConfigFile(file, { display: this.display(file) });
+      if (config) return Object.freeze({ config: Object.freeze(config), file, dir });
+    }
+    return above;
   }
 
   /** A file name as shown in messages: relative to the cwd when inside it. */
@@ -150,6 +163,7 @@ export async function loadConfigFile(file: string, opts: LoadOptions = {}): Prom
     return validateExport(mod, display, validateConfig);
   }
   const text = await readText(file, display);
+  if (isSquawkConfig(file)) return validateConfig(squawkToGodwit(text, display), display);
   const value = parseJson(text, display);
   if (basename(file) === 'package.json') {
     const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -42,3 +42,8 @@ export function isIncluded(resolved: ResolvedConfig, file: string): boolean {
   if (exclude && candidates.some(exclude)) return false;
   return true;
 }
+
+/** The config's `include` names this file (or a directory above it), and `exclude` does not. */
+export function includedExplicitly(resolved: ResolvedConfig, file: string): boolean {
+  return !!resolved.config.include?.length && isIncluded(resolved, file);
+}

@@ -48,6 +48,12 @@ export interface GodwitConfig {
   exclude?: string[];
   /** a `pg_dump --schema-only` file seeding the catalog, relative to the config file's directory */
   schema?: string;
+  /** the search_path the runner's connection has (default ["public"]) */
+  searchPath?: string[];
+  /** a table-sizes file (docs/table-sizes.md), relative to the config file's directory */
+  stats?: string;
+  /** with table sizes: findings on tables smaller than this are warnings (default "10MB") */
+  smallTable?: string | number;
 }
 
 /** The keys a config may have, in documentation order. */
@@ -64,6 +70,9 @@ export const CONFIG_KEYS = [
   'include',
   'exclude',
   'schema',
+  'searchPath',
+  'stats',
+  'smallTable',
 ] as const satisfies ReadonlyArray<keyof GodwitConfig>;
 
 /** Type-checks a config written in JS/TS (`export default defineConfig({ … })`). */
@@ -139,6 +148,19 @@ function buildSchema(ruleDefs: RuleDefinition[]) {
       schema: z.string().min(1).optional().meta({
         description: "A pg_dump --schema-only file that seeds the schema catalog, relative to the config file's directory.",
       }),
+      searchPath: z.array(z.string().min(1)).min(1).optional().meta({
+        description:
+          'The search_path of the connection the runner migrates with (default ["public"]): where unqualified table and index names are looked up, and where new objects are created.',
+        examples: [['app', 'public']],
+      }),
+      stats: z.string().min(1).optional().meta({
+        description:
+          "A table-sizes file (JSON rows, bytes per table: the query in docs/table-sizes.md produces it), relative to the config file's directory: findings give durations, and findings on small tables are warnings.",
+      }),
+      smallTable: z
+        .union([z.number().min(0), z.string().regex(/^\s*\d+(\.\d+)?\s*(b|bytes?|kb|mb|gb|tb)?\s*$/i, 'a size such as "10MB"')])
+        .optional()
+        .meta({ description: 'With table sizes: findings on tables smaller than this are warnings, not errors (a number of bytes, or "512kB", "10MB", "1GB"; default "10MB").', default: '10MB' }),
     })
     .meta({
       title: 'godwit configuration',

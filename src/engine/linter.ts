@@ -12,6 +12,7 @@ import type { Finding, LintOptions, LintResult, ReportDescriptor, RuleContext, R
 import { resolveRules, type EnabledRule } from './presets.js';
 import { applySuppressions } from './suppressions.js';
 import { firstTokenAt } from '../dialects/postgresql/search.js';
+import { DEFAULT_SMALL_TABLE_BYTES, formatBytes, sizeNote } from '../analysis/table-sizes.js';
 
 export const DEFAULT_PG_VERSION = 15;
 
@@ -35,6 +36,7 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
   const txModel = options.transactionModel ? options.transactionModel(statements) : modelTransactions(statements, mode);
   const catalog = options.catalog ? (options.takeCatalog ? options.catalog : options.catalog.clone()) : new Catalog();
   catalog.origin = 'file';
+  if (options.searchPath?.length) catalog.setDefaultSearchPath(options.searchPath);
   const settings = new Set<string>();
   if (options.lockTimeoutByRunner) settings.add('lock_timeout');
   /** settings made by SET LOCAL: they end with their transaction block */
@@ -92,7 +94,10 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
     const end = Math.max(start, d.range ? d.range[1] : d.stmt.end);
     const lock = d.lock === null ? undefined : d.lock ?? primaryLock(lockList(d.stmt));
     const f = makeFinding(rule.def.id, rule.severity, d.message, start, end);
-    if (lock) f.lock = lock;
+    if (lock) {
+      f.lock = lock;
+      if (options.tableSizes) applyTableSize(f, rule, lock, d.stmt.kind, options, catalog);
+    }
     if (d.fix) f.fix = mergeEdits(Array.isArray(d.fix) ? d.fix : [d.fix], source.text);
     if (d.suggestions?.length) f.suggestions = d.suggestions.map((s) => ({ desc: s.desc, fix: mergeEdits(Array.isArray(s.fix) ? s.fix : [s.fix], source.text) }));
     if (d.plan) f.plan = { kind: d.plan };
@@ -143,7 +148,14 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
     lockList(stmt); // lock facts as of this point in the replay
     for (const fn of onStatement) fn(stmt);
     if (stmt.node && handlers.size) walk(stmt.node, stmt, handlers);
-    if (stmt.children) for (const c of stmt.children) visit(c);
+    if (stmt.children) {
+      // a DO block's statements run one after the other: each sees what the earlier ones made
+      const tx = txModel.info[stmt.index]?.id ?? null;
+      for (const c of stmt.children) {
+        visit(c);
+        catalog.apply(c, tx);
+      }
+    }
   };
 
   for (const stmt of statements) {
@@ -163,7 +175,7 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
       findings.push({ ...makeFinding('syntax-error', 'error', u.message, u.index, u.index), fatal: true, start: u.index, end: u.index, stmtIndex: stmt.index });
     }
     visit(stmt);
-    catalog.apply(stmt, txModel.info[stmt.index]?.id ?? null);
+    catalog.apply(stmt, txModel.info[stmt.index]?.id ?? null, false);
     trackSettings(stmt, settings, txModel.info[stmt.index], localSettings);
   }
   for (const fn of onExit) fn();
@@ -178,6 +190,26 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
   });
   const analysed = statements.reduce((n, st) => (st.kind === 'SyntaxError' ? n : n + 1), 0);
   return { result: { ...summarize(parsed.path, messages), stats: { statements: analysed, unanalysable: 0 } }, catalog };
+}
+
+/**
+ * Lock rules whose finding does not depend on the table's size: waiting for the lock (a timeout),
+ * failing at run time, holding locks across statements, deadlocks.
+ */
+const SIZE_INDEPENDENT = new Set(['require-lock-timeout', 'no-concurrently-in-transaction', 'no-enum-value-in-transaction', 'no-multi-table-exclusive-locks', 'no-lock-table']);
+
+/** With table sizes: the estimated duration of the work under the lock, and a warning instead of an error on a small table. */
+function applyTableSize(f: Finding, rule: EnabledRule, lock: Lock, statementKind: string, options: LintOptions, catalog: Catalog): void {
+  if (rule.def.category !== 'locks' || SIZE_INDEPENDENT.has(rule.def.id) || lock.duration === 'instant') return;
+  const size = options.tableSizes!.get(catalog.key(lock.table));
+  if (!size) return;
+  const note = sizeNote(lock, size, statementKind);
+  if (note) f.message += `\n${note}`;
+  const small = options.smallTableBytes ?? DEFAULT_SMALL_TABLE_BYTES;
+  if (f.severity === 2 && size.bytes < small) {
+    f.severity = 1;
+    f.message += `\nA warning, not an error: "${lock.table}" is ${formatBytes(size.bytes)}, below smallTable (${formatBytes(small)}).`;
+  }
 }
 
 const PLAIN_ID = /^[a-z0-9-]*$/;

@@ -7,6 +7,7 @@
  * summary as PostgreSQL's.
  */
 import { MysqlCatalog } from '../dialects/mysql/catalog.js';
+import { reflowDetails } from './message-shape.js';
 import { classifyStatement, type StatementDdl } from '../dialects/mysql/online-ddl.js';
 import { DEFAULT_MYSQL_VERSION, parseMysqlTarget } from '../dialects/mysql/matrix.js';
 import { mysqlLocksOf } from '../dialects/mysql/locks.js';
@@ -60,7 +61,7 @@ export function lintMysqlWithCatalog(parsed: MysqlParsedFile, allRules: RuleDefi
     const start = d.range ? d.range[0] : d.stmt.start;
     const end = Math.max(start, d.range ? d.range[1] : d.stmt.end);
     const lock = d.lock === null ? undefined : d.lock ?? lockOf(d.stmt);
-    const f = makeFinding(rule.def.id, rule.severity, d.message, start, end);
+    const f = makeFinding(rule.def.id, rule.severity, reflowDetails(d.message), start, end);
     if (lock) f.lock = lock;
     if (d.fix) f.fix = mergeEdits(Array.isArray(d.fix) ? d.fix : [d.fix], source.text);
     if (d.suggestions?.length) f.suggestions = d.suggestions.map((s) => ({ desc: s.desc, fix: mergeEdits(Array.isArray(s.fix) ? s.fix : [s.fix], source.text) }));

@@ -4,6 +4,8 @@
  * file, and the ESLint forms keep ESLint's line semantics so CLI and editor agree.
  * `unused-suppression` reports godwit directives that name unknown rules or suppress nothing.
  */
+import { closest } from './rule-names.js';
+import { SQUAWK_RULE_NAMES } from './squawk-rules.js';
 import type { ParsedFile, Statement } from '../dialects/postgresql/types.js';
 import type { Directive } from '../dialects/postgresql/directives.js';
 import type { Finding, RuleDefinition } from './types.js';
@@ -96,16 +98,28 @@ export function applySuppressions<T extends Positioned>(parsed: ParsedFile, find
   const unused = enabled.find((r) => r.def.id === 'unused-suppression');
   // (most files have no directive: then there is nothing to check, nor rule sets to build)
   if (unused && scopes.length) {
-    const known = new Set(all.map((r) => r.id));
+    const ids = all.map((r) => r.id);
+    const known = new Set(ids);
     const on = new Set(enabled.map((r) => r.def.id));
     for (const s of scopes) {
       const d = s.directive;
       if (d.kind !== 'ignore' && d.kind !== 'ignore-file') continue;
       const unknown = (d.rules ?? []).filter((r) => !known.has(r));
       let message: string | undefined;
-      if (unknown.length) message = `godwit-ignore names unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r}"`).join(', ')}`;
-      else if (!s.used && !s.unknowable && (d.rules === null || d.rules.some((r) => on.has(r)))) {
-        message = d.kind === 'ignore' ? 'godwit-ignore suppresses nothing on the statement below it' : 'godwit-ignore-file suppresses nothing in this file';
+      if (d.squawk) {
+        // squawk's names, mapped to godwit's: only a name squawk does not have is reported (a
+        // squawk rule godwit has no counterpart of suppresses nothing here, silently)
+        if (d.squawk.unknown.length) {
+          message =
+            `${d.kind === 'ignore' ? 'squawk-ignore' : 'squawk-ignore-file'} names unknown squawk rule${d.squawk.unknown.length > 1 ? 's' : ''} ${d.squawk.unknown.map((r) => `"${r}"`).join(', ')}.` +
+            d.squawk.unknown.map((r) => (closest(r, SQUAWK_RULE_NAMES) ? `\n"${r}": did you mean "${closest(r, SQUAWK_RULE_NAMES)}"?` : '')).join('');
+        }
+      } else if (unknown.length) {
+        message =
+          `${d.kind === 'ignore' ? 'godwit-ignore' : 'godwit-ignore-file'} names unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r}"`).join(', ')}.` +
+          unknown.map((r) => (closest(r, ids) ? `\n"${r}": did you mean "${closest(r, ids)}"?` : '')).join('');
+      } else if (!s.used && !s.unknowable && (d.rules === null || d.rules.some((r) => on.has(r)))) {
+        message = d.kind === 'ignore' ? 'godwit-ignore suppresses nothing on the statement below it.' : 'godwit-ignore-file suppresses nothing in this file.';
       }
       if (!message) continue;
       const p = src.position(d.comment.start);

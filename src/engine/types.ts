@@ -241,6 +241,18 @@ export interface LintOptions {
   preset?: PresetName;
   /** per-rule overrides */
   rules?: Record<string, RuleSetting | [RuleSetting, Record<string, unknown>]>;
+  /**
+   * The runner's search_path (config `searchPath`): where unqualified names are looked up at the
+   * start of the file (a `SET search_path` in the file changes it from there)
+   */
+  searchPath?: string[];
+  /**
+   * Rows and bytes of production tables (`--stats`, `--db-url`, config `stats`): findings on
+   * work that scales with the table say how long it takes, and on tables below `smallTableBytes`
+   * (default 10 MB) they are warnings, not errors (src/analysis/table-sizes.ts)
+   */
+  tableSizes?: import('../analysis/table-sizes.js').TableSizes;
+  smallTableBytes?: number;
   /** lock_timeout is set by the runner (config `lockTimeout: "runner"`) */
   lockTimeoutByRunner?: boolean;
   /** honour `-- godwit-ignore` / eslint-disable comments (default true) */

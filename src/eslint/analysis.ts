@@ -120,7 +120,7 @@ export function analyze(input: AnalysisInput): LintResult {
   // down/undo scripts and files the runner ignores: `godwit lint <dir>` skips them too
   if (root?.skipped.some((f) => f.path === file)) return summarize(file, []);
   const historyKey = [root?.dir, runner, pgVersion, configKey(resolved), settings.schema].join('\0');
-  const history = (): Catalog => historyBefore(root, file, historyKey, () => seedCatalog(resolved, project), stamps);
+  const history = (): Catalog => historyBefore(root, file, historyKey, () => seedCatalog(resolved, project), stamps, c.dialect);
 
   if (language) {
     // a JS/TS (or Python) migration: its calls' SQL and translated builder calls, as lintVirtualFile
@@ -136,7 +136,7 @@ export function analyze(input: AnalysisInput): LintResult {
     initMysqlParserSync();
     const body = root ? blankRanges(input.text, fileTransaction(root, file, input.text, { pgVersion }).exclude) : input.text;
     const mysqlVersion = c.mysqlVersion;
-    const options = { ...lintOptionsFor(resolved, project, undefined), mysqlCatalog: mysqlHistoryBefore(root, file, historyKey, mysqlVersion, stamps), takeCatalog: true };
+    const options = { ...lintOptionsFor(resolved, project, undefined), mysqlCatalog: mysqlHistoryBefore(root, file, historyKey, mysqlVersion, stamps, c.dialect), takeCatalog: true };
     const parsed = parseMysqlFile(file, body, { target: mysqlVersion });
     parsed.directives = parsed.directives.filter((d) => d.kind === 'ignore' || d.kind === 'ignore-file');
     return lintMysqlWithCatalog(parsed, godwitRules, options).result;
@@ -170,7 +170,7 @@ export function analyze(input: AnalysisInput): LintResult {
   };
   const linted = lintWithCatalog(own, godwitRules, options);
   // the text ESLint linted is the file on disk: what it leaves is the next migration's history
-  if (root && onDisk && sameAsDisk(file, input.text)) lintedAsHistory(root, file, historyKey, linted.catalog);
+  if (root && onDisk && sameAsDisk(file, input.text)) lintedAsHistory(root, file, historyKey, c.dialect, linted.catalog);
   return linted.result;
 }
 

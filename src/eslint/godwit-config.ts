@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { ConfigError } from '../config/errors.js';
 import { CONFIG_FILE_NAMES, PACKAGE_JSON_KEY, type ResolvedConfig } from '../config/load.js';
 import type { GodwitConfig, validateConfig as ValidateConfig } from '../config/schema.js';
+import { SQUAWK_CONFIG_NAME, squawkToGodwit } from '../config/squawk.js';
 
 const cache = new Map<string, { mtime: number; config: GodwitConfig | undefined }>();
 const require = createRequire(import.meta.url);
@@ -44,6 +45,8 @@ export function resolveConfigSync(file: string, cwd: string, explicitPath?: stri
     const config = load(path, display(path, cwd), true)!;
     return { config, file: path, dir: dirname(path) };
   }
+  // the nearest .squawk.toml applies when no godwit config does (as in the CLI's ConfigLoader)
+  let squawk: ResolvedConfig | undefined;
   for (let dir = dirname(resolve(cwd, file)); ; dir = dirname(dir)) {
     const names = listDir(dir);
     for (const name of CONFIG_FILE_NAMES) {
@@ -52,7 +55,11 @@ export function resolveConfigSync(file: string, cwd: string, explicitPath?: stri
       const config = load(path, display(path, cwd), false);
       if (config) return { config, file: path, dir };
     }
-    if (names.has('.git') || dirname(dir) === dir) return { config: {}, file: null, dir: resolve(cwd) };
+    if (!squawk && names.has(SQUAWK_CONFIG_NAME)) {
+      const path = join(dir, SQUAWK_CONFIG_NAME);
+      squawk = { config: load(path, display(path, cwd), true)!, file: path, dir };
+    }
+    if (names.has('.git') || dirname(dir) === dir) return squawk ?? { config: {}, file: null, dir: resolve(cwd) };
   }
 }
 
@@ -100,6 +107,7 @@ function load(path: string, shown: string, required: boolean): GodwitConfig | un
 function read(path: string, shown: string, required: boolean): GodwitConfig | undefined {
   const ext = extname(path).toLowerCase();
   if (['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'].includes(ext)) return validateConfig(importSync(path, shown), shown);
+  if (basename(path) === SQUAWK_CONFIG_NAME) return validateConfig(squawkToGodwit(readFileSync(path, 'utf8'), shown), shown);
   let value: unknown;
   try {
     const text = readFileSync(path, 'utf8');

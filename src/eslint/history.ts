@@ -12,7 +12,6 @@
  * invalidates what follows it. In a single ESLint run (`eslint` on the command line: run.ts),
  * the migrations are taken as they are at the start of the run and not stat'ed again.
  */
-import { readFileSync } from 'node:fs';
 import { parseFile } from '../dialects/postgresql/parse.js';
 import { replayParsed } from '../analysis/history.js';
 import { blankRanges, type MigrationRoot } from '../sources/index.js';
@@ -20,7 +19,7 @@ import type { Catalog } from '../analysis/catalog.js';
 import type { Stamps } from './root-cache.js';
 import { languageOf, prepareMigration } from '../sources/extract/index.js';
 import type { ParsedFile } from '../dialects/postgresql/types.js';
-import { dialectOf, MysqlCatalog, parseMysqlFile, replayMysql } from '../dialects/index.js';
+import { dialectOf, MysqlCatalog, parseMysqlFile, replayMysql, type DialectName } from '../dialects/index.js';
 import { readSourceFile } from '../sources/read.js';
 import { singleRun } from './run.js';
 
@@ -98,11 +97,11 @@ function catalogBefore<C extends Replayable<C>>(root: MigrationRoot, file: strin
  * file `historyBefore` is asked for, which then neither replays nor copies. (In a long-lived
  * ESLint the text linted may be an unsaved buffer: not kept.)
  */
-export function lintedAsHistory(root: MigrationRoot | undefined, file: string, key: string, catalog: Catalog): void {
+export function lintedAsHistory(root: MigrationRoot | undefined, file: string, key: string, dialect: DialectName | 'auto' | undefined, catalog: Catalog): void {
   if (!root || !singleRun()) return;
   const at = root.files.findIndex((f) => f.path === file);
   if (at === -1) return;
-  const k = `pg\0${key}`;
+  const k = `pg\0${dialect ?? ''}\0${key}`; // (historyBefore's key)
   catalog.sealAsHistory();
   const list = (checkpoints.get(k) ?? []).filter((c) => !(c.handOff && c.upTo === at + 1));
   // hand-offs not taken yet (ESLint reads files concurrently: they do not always come in order), at most KEEP_RECENT
@@ -119,24 +118,29 @@ export function lintedAsHistory(root: MigrationRoot | undefined, file: string, k
   if (checkpoints.size > MAX_KEYS) checkpoints.delete(checkpoints.keys().next().value!);
 }
 
-/** The PostgreSQL catalog the migrations of `root` before `file` leave (a fresh one without a root). */
-export function historyBefore(root: MigrationRoot | undefined, file: string, key: string, seed: () => Catalog, stamps: Stamps): Catalog {
+/**
+ * The PostgreSQL catalog the PostgreSQL migrations of `root` before `file` leave (a fresh one
+ * without a root). MySQL files of a mixed root have a catalog of their own (`mysqlHistoryBefore`,
+ * as in project.ts); `dialect` is the configured one.
+ */
+export function historyBefore(root: MigrationRoot | undefined, file: string, key: string, seed: () => Catalog, stamps: Stamps, dialect: DialectName | 'auto' | undefined): Catalog {
   if (!root) return seed();
-  return catalogBefore(root, file, `pg\0${key}`, seed, stamps, (catalog, f) => {
+  return catalogBefore(root, file, `pg\0${dialect ?? ''}\0${key}`, seed, stamps, (catalog, f) => {
     let raw: string;
     try {
-      raw = readFileSync(f.path, 'utf8');
+      raw = readSourceFile(f.path);
     } catch {
       return; // unreadable history is skipped, as the CLI does
     }
+    if (!languageOf(f.path) && dialectOf(raw, dialect, root) === 'mysql') return;
     replayParsed(catalog, extractedMigration(f.path, raw, root.runner) ?? parseFile(f.path, blankRanges(raw, f.exclude)));
   });
 }
 
 /** The MySQL catalog the root's MySQL migrations before `file` leave. */
-export function mysqlHistoryBefore(root: MigrationRoot | undefined, file: string, key: string, mysqlVersion: string | undefined, stamps: Stamps): MysqlCatalog {
+export function mysqlHistoryBefore(root: MigrationRoot | undefined, file: string, key: string, mysqlVersion: string | undefined, stamps: Stamps, dialect: DialectName | 'auto' | undefined): MysqlCatalog {
   if (!root) return new MysqlCatalog();
-  return catalogBefore(root, file, `mysql\0${mysqlVersion ?? ''}\0${key}`, () => new MysqlCatalog(), stamps, (catalog, f) => {
+  return catalogBefore(root, file, `mysql\0${mysqlVersion ?? ''}\0${dialect ?? ''}\0${key}`, () => new MysqlCatalog(), stamps, (catalog, f) => {
     if (languageOf(f.path)) return;
     let raw: string;
     try {
@@ -144,7 +148,7 @@ export function mysqlHistoryBefore(root: MigrationRoot | undefined, file: string
     } catch {
       return;
     }
-    if (dialectOf(raw, undefined, root) !== 'mysql') return;
+    if (dialectOf(raw, dialect, root) !== 'mysql') return;
     replayMysql(catalog, parseMysqlFile(f.path, blankRanges(raw, f.exclude), { target: mysqlVersion }), mysqlVersion);
   });
 }

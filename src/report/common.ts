@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SourceText } from '../dialects/postgresql/source.js';
-import type { AnyLock as Lock } from '../analysis/lock-types.js';
+import { rowLocksBlockWrites, type AnyLock as Lock } from '../analysis/lock-types.js';
 import type { Finding, LintResult } from '../engine/types.js';
 export { coverage, coverageLine, type Coverage } from './coverage.js';
 
@@ -82,9 +82,16 @@ export function fingerprints(result: LintResult, path: string): string[] {
   });
 }
 
-/** `SHARE on users · blocks writes, ddl · long`, as the stylish format prints it. */
+/**
+ * `SHARE on users · blocks writes, ddl · long`, as the stylish format prints it. An UPDATE's or
+ * DELETE's ROW EXCLUSIVE blocks no writes itself: its row locks do (`row locks block writes`).
+ */
 export function lockLine(lock: Lock): string {
-  const blocks = lock.blocks.length ? `blocks ${lock.blocks.join(', ')}` : 'blocks no reads or writes';
+  const blocks = rowLocksBlockWrites(lock)
+    ? 'row locks block writes'
+    : lock.blocks.length
+      ? `blocks ${lock.blocks.join(', ')}`
+      : 'blocks no reads or writes';
   return `${lock.mode} on ${lock.table} · ${blocks} · ${lock.duration}`;
 }
 

@@ -17,13 +17,15 @@ export interface FormatContext {
   cwd: string;
   /** colours for the stylish format (the others never colour) */
   paint: Paint;
+  /** the stylish format wraps the details of a message to this many columns (default 80) */
+  width?: number;
 }
 
 /** `formatResults` of report/index.ts, importing only the one formatter it needs. */
 export async function formatResultsLazily(format: FormatName, results: LintResult[], ctx: FormatContext): Promise<string> {
   switch (format) {
     case 'stylish':
-      return (await import('./stylish.js')).formatStylish(results, ctx.paint, ctx.cwd);
+      return (await import('./stylish.js')).formatStylish(results, ctx.paint, ctx.cwd, ctx.width);
     case 'json':
       return (await import('./json.js')).formatJson(results) + '\n';
     case 'sarif':

@@ -16,7 +16,7 @@ export { FORMATS, isFormat, formatResultsLazily, type FormatName, type FormatCon
 export function formatResults(format: FormatName, results: LintResult[], ctx: FormatContext): string {
   switch (format) {
     case 'stylish':
-      return formatStylish(results, ctx.paint, ctx.cwd);
+      return formatStylish(results, ctx.paint, ctx.cwd, ctx.width);
     case 'json':
       return formatJson(results) + '\n';
     case 'sarif':

@@ -6,7 +6,10 @@
  */
 import { parseSql } from '../dialects/postgresql/pg.js';
 import type { Finding, LintOptions, LintResult, RuleDefinition } from '../engine/types.js';
-import { lockLine } from './common.js';
+import { messageBlock } from './stylish.js';
+import { painter } from './color.js';
+
+const noColor = painter(false);
 
 export const CATEGORY_TITLES: Record<RuleDefinition['category'], string> = {
   locks: 'Locks and rewrites',
@@ -135,7 +138,7 @@ export function ruleDocPage(rule: RuleDefinition, sample?: Finding): string {
   if (d.example) {
     md += `## Example\n\nFlagged:\n\n${fence(d.example.bad, 'sql')}\n\n`;
     if (sample) {
-      md += `godwit reports:\n\n${fence(`${sample.line}:${sample.column}  ${sample.severity === 2 ? 'error' : 'warning'}  ${sample.message}  ${rule.id}${sample.lock ? `\n    lock ${lockLine(sample.lock)}` : ''}`, 'text')}\n\n`;
+      md += `godwit reports:\n\n${fence(messageBlock({ ...sample, ruleId: rule.id }, noColor, 130).trimEnd(), 'text')}\n\n`;
     }
     md += `Instead:\n\n${fence(d.example.good, 'sql')}\n\n`;
   }

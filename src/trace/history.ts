@@ -29,6 +29,8 @@ export interface HistoryOptions {
   runner?: RunnerName | 'auto';
   /** `--schema` (relative to cwd); the config's `schema` otherwise */
   schema?: string;
+  /** `--pg-version`: the PostgreSQL version the migrations target (the config's `pgVersion` otherwise, else 15) */
+  pgVersion?: number;
 }
 
 export interface PreparedFile {
@@ -43,6 +45,8 @@ export interface PreparedFile {
   source: HistoryReport['source'];
   /** godwit's static catalog after the history (as `godwit lint` would have it) */
   catalog: Catalog;
+  /** the PostgreSQL major version the migrations target (`--pg-version`, config `pgVersion`, else 15) */
+  targetPgVersion?: number;
 }
 
 export async function prepareFile(file: string, opts: HistoryOptions): Promise<PreparedFile> {
@@ -94,10 +98,11 @@ export async function prepareFile(file: string, opts: HistoryOptions): Promise<P
     }
   }
   catalog.sealAsHistory();
-  if (!sent) return { parsed, history, source, catalog };
+  const targetPgVersion = opts.pgVersion ?? resolved.config.pgVersion ?? 15;
+  if (!sent) return { parsed, history, source, catalog, targetPgVersion };
   const lineAt = (offset: number): number => raw.slice(0, offset).split('\n').length;
   const unreadable = sent.unreadable.map((d) => ({ line: lineAt(d.callRange[0]), callee: d.callee, reason: d.reason }));
-  return { parsed, history, source, catalog, lineOf: sent.lineOf, unreadable };
+  return { parsed, history, source, catalog, lineOf: sent.lineOf, unreadable, targetPgVersion };
 }
 
 /**

@@ -169,6 +169,7 @@ async function tracePrepared(prepared: PreparedFile, opts: TraceOptions): Promis
       file: prepared.parsed.path,
       engine: engine.kind,
       serverVersion: engine.serverVersion,
+      ...(prepared.targetPgVersion !== undefined ? { targetPgVersion: prepared.targetPgVersion } : {}),
       committed: false,
       history,
       startMs,

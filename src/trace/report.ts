@@ -5,12 +5,13 @@ import type { TraceResult, TracedLock } from './types.js';
 import { escapeControl } from '../io/control.js';
 
 export function formatTraceJson(result: TraceResult): string {
-  const { file, engine, serverVersion, committed, history, startMs, statements, unreadable } = result;
+  const { file, engine, serverVersion, targetPgVersion, committed, history, startMs, statements, unreadable } = result;
   return JSON.stringify(
     {
       file,
       engine,
       serverVersion,
+      ...(targetPgVersion !== undefined ? { targetPgVersion } : {}),
       committed,
       history,
       startMs,
@@ -105,6 +106,15 @@ export function formatTraceStylish(raw: TraceResult, paint: Paint, cwd: string =
         ? 'no history'
         : `history: ${h.files} ${h.source === 'schema' && h.files === 1 ? 'schema dump' : h.files === 1 ? 'file' : 'files'}, ${h.statements} statement${h.statements === 1 ? '' : 's'} replayed${h.failed ? `, ${h.failed} failed and skipped` : ''}`;
   let out = `\n${paint('underline', rel)}\n${paint('dim', `traced in ${engine} · ${history} · rolled back, nothing committed`)}\n`;
+  const major = Number.parseInt(result.serverVersion, 10);
+  if (result.targetPgVersion !== undefined && Number.isFinite(major) && major !== result.targetPgVersion) {
+    out += paint(
+      'yellow',
+      `note: this is PostgreSQL ${major}, but the migrations target PostgreSQL ${result.targetPgVersion} (pgVersion / --pg-version):\n` +
+        `      locks and rewrites that changed between the versions may differ on your server` +
+        (result.engine === 'pglite' ? `; trace on a PostgreSQL ${result.targetPgVersion} server with --db-url to see its own` : ''),
+    ) + '\n';
+  }
 
   const width = String(Math.max(1, ...result.statements.map((s) => s.line))).length;
   let traced = 0;
@@ -161,8 +171,17 @@ export function formatTraceStylish(raw: TraceResult, paint: Paint, cwd: string =
   if (failed) parts.push(`${failed} failed`);
   if (skipped) parts.push(`${skipped} not traced`);
   if (result.unreadable?.length) parts.push(`${result.unreadable.length} call${result.unreadable.length === 1 ? '' : 's'} not analysable`);
-  const mark = differences ? paint('yellow', '≠') : paint('green', '✔');
+  const mark = failed ? paint('red', '✖') : differences ? paint('yellow', '≠') : paint('green', '✔');
   out += `\n${mark} ${parts.join(', ')} · ${differences} disagreement${differences === 1 ? '' : 's'} with godwit's lock table · rolled back\n`;
+  if (failed) {
+    out += paint(
+      'red',
+      traced === 0 && (h.source === 'none' || h.source === 'database')
+        ? `  no statement ran: the database lacks what the migration expects (${h.source === 'none' ? 'no history was replayed' : 'the database as it is'});\n` +
+            `  replay the earlier migrations (--replay-history, --schema dump.sql) or trace on a database that has the schema (--db-url)\n`
+        : `  ${failed} statement${failed === 1 ? '' : 's'} failed: their locks are not known (see the errors above)\n`,
+    );
+  }
   if (h.errors.length) {
     out += paint('dim', `  history statements that failed (first ${h.errors.length}): ${h.errors.slice(0, 3).map((e) => `${e.file}:${e.line} ${e.message}`).join('; ')}${h.errors.length > 3 ? '; …' : ''}\n`);
   }

@@ -224,8 +224,15 @@ function staticLocks(stmt: Statement, catalog: Catalog, pgVersion: number): Stat
   let locks: Lock[];
   if (stmt.children?.length) {
     const effects = [];
+    const before = new Set(catalog.tables.keys());
     for (const c of stmt.children) {
-      for (const l of locksOf(c, { pgVersion, catalog })) effects.push({ table: l.table, mode: l.mode, duration: l.duration });
+      for (const l of locksOf(c, { pgVersion, catalog })) {
+        // a table an earlier statement of the block created: PostgreSQL holds it ACCESS EXCLUSIVE
+        // as its creator, so the block's later locks on it are not comparable
+        const key = catalog.key(l.table);
+        if (catalog.tables.has(key) && !before.has(key)) continue;
+        effects.push({ table: l.table, mode: l.mode, duration: l.duration });
+      }
       catalog.apply(c, 0);
     }
     locks = mergeEffects(effects);

@@ -86,6 +86,12 @@ export interface TraceResult {
   engine: 'pglite' | 'server';
   /** PostgreSQL's version string, e.g. "18.6" */
   serverVersion: string;
+  /**
+   * The PostgreSQL major version the migrations target (`--pg-version`, the config's `pgVersion`,
+   * else 15), when known: PGlite is PostgreSQL 18, and locks that changed between versions may
+   * differ on the real server
+   */
+  targetPgVersion?: number;
   /** always false: the trace's transaction is rolled back */
   committed: false;
   history: HistoryReport;

@@ -5,9 +5,12 @@
  *   -- eslint-disable-next-line godwit/<id>[, …]        the next line (ESLint semantics)
  *   -- eslint-disable-line godwit/<id>                   this line
  *   /* eslint-disable [godwit/<id>] *\/ … /* eslint-enable *\/   a region
+ *   -- squawk-ignore [squawk-rule, …]                   as godwit-ignore, squawk's rule names
+ *   -- squawk-ignore-file [squawk-rules]                as godwit-ignore-file (docs/squawk.md)
  * These parse comment text, not SQL: the comments themselves come from PostgreSQL's scanner.
  */
 import type { Comment } from './types.js';
+import { godwitRulesForSquawk } from '../../engine/squawk-rules.js';
 
 export type DirectiveKind =
   | 'ignore'
@@ -25,9 +28,14 @@ export interface Directive {
   comment: Comment;
   /** ESLint directives naming only other plugins' rules do not concern godwit */
   foreign?: boolean;
+  /**
+   * A squawk comment (`-- squawk-ignore …`): `rules` are the godwit rules of the squawk names it
+   * gives (SQUAWK_RULES), `unknownSquawk` the names squawk does not have (typos)
+   */
+  squawk?: { unknown: string[] };
 }
 
-const DIRECTIVE = /^(godwit-ignore-file|godwit-ignore|eslint-disable-next-line|eslint-disable-line|eslint-disable|eslint-enable)(?=\s|$)([\s\S]*)$/;
+const DIRECTIVE = /^(godwit-ignore-file|godwit-ignore|squawk-ignore-file|squawk-ignore|eslint-disable-next-line|eslint-disable-line|eslint-disable|eslint-enable)(?=\s|$)([\s\S]*)$/;
 
 export function parseDirectives(comments: Comment[]): Directive[] {
   const out: Directive[] = [];
@@ -47,6 +55,12 @@ export function parseDirectives(comments: Comment[]): Directive[] {
     const eslint = word.startsWith('eslint-');
     let rules: string[] | null;
     let foreign = false;
+    if (word.startsWith('squawk-')) {
+      const unknown = names.filter((n) => godwitRulesForSquawk(n) === undefined);
+      rules = names.length === 0 ? null : [...new Set(names.flatMap((n) => godwitRulesForSquawk(n) ?? []))];
+      out.push({ kind: word === 'squawk-ignore-file' ? 'ignore-file' : 'ignore', rules, reason, comment, squawk: { unknown } });
+      continue;
+    }
     if (eslint) {
       const ours = names.filter((n) => n.startsWith('godwit/')).map((n) => n.slice('godwit/'.length));
       rules = names.length === 0 ? null : ours;

@@ -255,7 +255,7 @@ function lastCodeEnd(text: string, start: number, end: number): number {
 
 /** Could the text hold a suppression directive (directives.ts)? Without these words it cannot. */
 function mayHoldDirective(text: string): boolean {
-  return text.includes('godwit-ignore') || text.includes('eslint-');
+  return text.includes('godwit-ignore') || text.includes('eslint-') || text.includes('squawk-ignore');
 }
 
 /** A comment starts with `--` or `/*`: a range holding neither holds no comment. */

@@ -23,6 +23,7 @@ import { isExecuted, memberPath, resolveBinding, snippet, unwrap, type Node } fr
 import { classMethod, type FunctionNode } from './shape.js';
 import { MappedBuilder, evaluate, substitute, type TagMode } from './strings.js';
 import { scanSql } from '../../dialects/postgresql/pg.js';
+import { markStatementPlaceholders } from './statement-placeholders.js';
 import { SourceText } from '../../dialects/postgresql/source.js';
 import type { BuilderCall, ControlCall, DynamicCall, ExtractedCall, Fragment, JsRunnerName } from './types.js';
 import { TRANSLATORS, valueOf, type BuilderEnv, type BuilderOp } from './builders/index.js';
@@ -447,6 +448,8 @@ function addSql(
     ctx.out.push({ call: d, queued });
     return;
   }
+  // (a whole argument that cannot be read is the dynamic call above; here a part stands for statements)
+  b = markStatementPlaceholders(b, callee);
   const f: Fragment = { kind: 'sql', sql: b.text, placeholders: b.placeholders, map: b.map, ...base(ctx, call, argRange, callee, tx) };
   callNodes.set(f, call);
   ctx.out.push({ call: f, queued });

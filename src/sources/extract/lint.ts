@@ -204,7 +204,7 @@ function mapMessages(messages: Finding[], parsed: ParsedFile, doc: VirtualDocume
       if (m.lock) mapped.lock = { ...m.lock, table: m.lock.table.split(ph.text).join(ph.shown) };
       if (!depends.includes(ph)) depends.push(ph);
     }
-    if (depends.length) message += ` (this depends on the value of ${depends.map((ph) => `\`${ph.shown}\``).join(', ')}, which godwit cannot see)`;
+    if (depends.length) message += `\nThis depends on the value of ${depends.map((ph) => `\`${ph.shown}\``).join(', ')}, which godwit cannot see.`;
     mapped.message = message;
     delete mapped.fix;
     delete mapped.suggestions;
