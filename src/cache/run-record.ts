@@ -103,8 +103,8 @@ interface Header {
   deps: Array<[path: string, signature: string]>;
 }
 
-/** What identifies a run: godwit's build and Node's version, the working directory, the arguments, what decides colours, GODWIT_* variables. */
-export function runKey(build: string, cwd: string, argv: readonly string[], stdoutIsTTY: boolean, env: NodeJS.ProcessEnv): string {
+/** What identifies a run: godwit's build and Node's version, the working directory, the arguments, what decides colours (and, on a terminal, its width: `stdoutIsTTY` is then the column count), GODWIT_* variables. */
+export function runKey(build: string, cwd: string, argv: readonly string[], stdoutIsTTY: boolean | number, env: NodeJS.ProcessEnv): string {
   const godwitEnv = Object.keys(env)
     .filter((k) => k.startsWith('GODWIT_'))
     .sort()
@@ -320,7 +320,7 @@ interface FileRecords {
  * What identifies a run for its file records: as `runKey`, but with the parsed options (the
  * paths left out) and the directory of the first path, where the runner's config is looked up.
  */
-export function fileRunKey(build: string, cwd: string, options: Record<string, unknown>, firstDir: string, stdoutIsTTY: boolean, env: NodeJS.ProcessEnv): string {
+export function fileRunKey(build: string, cwd: string, options: Record<string, unknown>, firstDir: string, stdoutIsTTY: boolean | number, env: NodeJS.ProcessEnv): string {
   const sorted = Object.keys(options)
     .sort()
     .map((k) => [k, options[k]]);

@@ -16,7 +16,7 @@ import type { TransactionMode } from '../analysis/transactions.js';
 import { FORMATS, formatResultsLazily, type FormatName } from '../report/formats.js';
 import { painter, useColor } from '../report/color.js';
 import { UsageError, type Io } from './main.js';
-import { lintExitCode, maxWarningsOf } from './lint-outcome.js';
+import { lintExitCode, maxWarningsOf, reportWidth } from './lint-outcome.js';
 import type { FixSession } from '../fix/session.js';
 
 const TRANSACTIONS = ['auto', 'none', 'file', 'all', 'implicit'];
@@ -167,9 +167,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     const diffColor = useColor(values['no-color'] ? false : (values.color as boolean | undefined), io.stdout, io.env);
     io.stdout.write(fixing.diff(cwd, painter(diffColor)));
   }
-  // stylish wraps a message's details to the terminal (80 columns when it is not one)
-  const width = !values['output-file'] && io.stdout.isTTY && (io.stdout as { columns?: number }).columns ? (io.stdout as { columns?: number }).columns! : undefined;
-  const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color), width });
+  const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color), width: reportWidth(values, io.stdout) });
   if (!writeReport(report, values['output-file'], io)) return 2;
   if (format === 'gitlab') {
     // a Code Quality report is an array of issues and nothing else: the coverage goes to the job log

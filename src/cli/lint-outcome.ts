@@ -16,6 +16,12 @@ export function maxWarningsOf(values: Values): number {
   return n;
 }
 
+/** stylish wraps a message's details to the terminal (80 columns when it is not one): its width, or undefined. */
+export function reportWidth(values: Values, stdout: Io['stdout']): number | undefined {
+  const columns = (stdout as { columns?: number }).columns;
+  return !values['output-file'] && stdout.isTTY && columns ? columns : undefined;
+}
+
 /** 1 with errors, or more warnings than `maxWarnings` (said on stderr); else 0. */
 export function lintExitCode(results: readonly LintResult[], maxWarnings: number, io: Pick<Io, 'stderr'>): number {
   const errors = results.reduce((n, r) => n + r.errorCount, 0);

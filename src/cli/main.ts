@@ -222,12 +222,14 @@ async function lint(paths: string[], values: Values, io: Io, argv: string[]): Pr
   const record = await import('../cache/run-record.js');
   const cacheFile = record.cacheFilePath(io.cwd, values['cache-location'] as string | undefined);
   if (!record.recordableAt(cacheFile)) return (await import('./lint-command.js')).lintCommand(paths, values, io);
-  const key = record.runKey(record.buildId(), io.cwd, argv, !!io.stdout.isTTY, io.env);
+  // (on a terminal, its width too: stylish wraps to it)
+  const terminal = io.stdout.isTTY ? ((io.stdout as { columns?: number }).columns ?? true) : false;
+  const key = record.runKey(record.buildId(), io.cwd, argv, terminal, io.env);
   const replayed = record.replayRun(cacheFile, key, io.stdout, io.stderr);
   if (replayed !== undefined) return replayed;
   // a run naming files (a pre-commit hook): each one answered from the per-file cache, if the file records say none of its inputs changed
   const files = record.namedFiles(paths, io.cwd);
-  const fileKey = files && record.fileRunKey(record.buildId(), io.cwd, values, files[0].endsWith('.sql') ? dirname(files[0]) : files[0], !!io.stdout.isTTY, io.env);
+  const fileKey = files && record.fileRunKey(record.buildId(), io.cwd, values, files[0].endsWith('.sql') ? dirname(files[0]) : files[0], terminal, io.env);
   if (files && fileKey) {
     const answered = await answerFromFileRecords(record, cacheFile, fileKey, files, values, io);
     if (answered !== undefined) return answered;
@@ -283,9 +285,9 @@ async function answerFromFileRecords(record: typeof import('../cache/run-record.
   }
   const { formatResultsLazily } = await import('../report/formats.js');
   const { painter, useColor } = await import('../report/color.js');
-  const { lintExitCode, maxWarningsOf } = await import('./lint-outcome.js');
+  const { lintExitCode, maxWarningsOf, reportWidth } = await import('./lint-outcome.js');
   const maxWarnings = maxWarningsOf(values);
   const color = useColor(values['no-color'] ? false : (values.color as boolean | undefined), io.stdout, io.env);
-  io.stdout.write(await formatResultsLazily(format as import('../report/formats.js').FormatName, results, { cwd: io.cwd, paint: painter(color) }));
+  io.stdout.write(await formatResultsLazily(format as import('../report/formats.js').FormatName, results, { cwd: io.cwd, paint: painter(color), width: reportWidth(values, io.stdout) }));
   return lintExitCode(results, maxWarnings, io);
 }
