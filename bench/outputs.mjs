@@ -55,6 +55,10 @@ const cases = {
   'cache-cold-json': ['lint', ...SQL, ...JS, '-f', 'json', '--cache', '--cache-location', join(work, 'c1')],
   'cache-warm-json': ['lint', ...SQL, ...JS, '-f', 'json', '--cache', '--cache-location', join(work, 'c1')],
   'nocache-json': ['lint', ...SQL, ...JS, '-f', 'json'],
+  // --cache's file records: files named by an earlier run are answered without the linter (run-record.ts)
+  'files-cache-cold-json': ['lint', ...lastOf(harbor, 5), '-f', 'json', '--cache', '--cache-location', join(work, 'c2')],
+  'files-answered-json': ['lint', ...lastOf(harbor, 5).slice(1, 3).reverse(), '-f', 'json', '--cache', '--cache-location', join(work, 'c2')],
+  'files-nocache-json': ['lint', ...lastOf(harbor, 5).slice(1, 3).reverse(), '-f', 'json'],
 };
 
 mkdirSync(out, { recursive: true });
@@ -81,8 +85,8 @@ if (!only.length || only.includes('eslint')) {
 // the cached runs are the uncached one
 const same = (a, b) => existsSync(join(out, a)) && existsSync(join(out, b)) && readFileSync(join(out, a), 'utf8') === readFileSync(join(out, b), 'utf8');
 let failed = false;
-for (const c of ['cache-cold-json.out', 'cache-warm-json.out']) {
-  if (existsSync(join(out, c)) && existsSync(join(out, 'nocache-json.out')) && !same(c, 'nocache-json.out')) {
+for (const [c, plain] of [['cache-cold-json.out', 'nocache-json.out'], ['cache-warm-json.out', 'nocache-json.out'], ['files-answered-json.out', 'files-nocache-json.out']]) {
+  if (existsSync(join(out, c)) && existsSync(join(out, plain)) && !same(c, plain)) {
     process.stderr.write(`DIFFERENT: ${c} is not the uncached run's output\n`);
     failed = true;
   }

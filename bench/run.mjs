@@ -87,7 +87,8 @@ const oneFile = join(project, 'db', 'migrations', '0001_add_users_email_index.sq
 writeFileSync(oneFile, '-- look users up by email\nCREATE INDEX users_email_idx ON users (email);\nALTER TABLE users ADD COLUMN nickname text;\n');
 // one file of a migration root, linted with the root's history (39 golang-migrate files)
 const harborDir = join(corpus, 'goharbor+harbor', 'make', 'migrations', 'postgresql');
-const harborLast = corpusFiles.filter((f) => f.startsWith(harborDir)).sort().at(-1);
+const harborFiles = corpusFiles.filter((f) => f.startsWith(harborDir)).sort();
+const harborLast = harborFiles.at(-1);
 
 // ESLint: the eslint command with godwit/eslint's configs.recommended; the godwit config it
 // points to reads the files as PostgreSQL, as the godwit rows do
@@ -128,6 +129,19 @@ const cases = [
     id: 'history',
     name: `one migration with its history: harbor ${harborLast ? harborLast.split('/').at(-1) : '(missing)'} (38 earlier files replayed)`,
     tools: harborLast ? { godwit: godwit([harborLast]), 'godwit --cache (warm)': cached([harborLast], 'harbor'), ...peers([harborLast]) } : {},
+  },
+  {
+    // a pre-commit hook names other files each run: the warm-up names every harbor migration
+    // once (with --cache), then each run names one of them (the --cache file records answer it)
+    id: 'precommit',
+    name: 'pre-commit, another file each run: one harbor migration named (all were named once before)',
+    tools: harborFiles.length
+      ? {
+          'godwit --cache (warm)': (i) => cached(i < 0 ? harborFiles : [harborFiles[i % harborFiles.length]], 'precommit'),
+          squawk: (i) => squawk([harborFiles[Math.max(i, 0) % harborFiles.length]]),
+          ...(squawkNative ? { 'squawk (native binary)': (i) => [squawkNative, harborFiles[Math.max(i, 0) % harborFiles.length], '--reporter', 'json'] } : {}),
+        }
+      : {},
   },
   {
     id: 'mysql',
@@ -171,8 +185,10 @@ for (const c of cases) {
   const names = Object.keys(c.tools);
   if (names.length === 0) continue;
   const samples = Object.fromEntries(names.map((n) => [n, []]));
-  for (const n of names) await measure(c.tools[n], c.cwd); // warm the page cache, fill the caches (not counted)
-  for (let i = 0; i < RUNS; i++) for (const n of names) samples[n].push(await measure(c.tools[n], c.cwd));
+  // (a tool given as a function of the run's number names other files each run; -1: the warm-up)
+  const argvOf = (tool, i) => (typeof tool === 'function' ? tool(i) : tool);
+  for (const n of names) await measure(argvOf(c.tools[n], -1), c.cwd); // warm the page cache, fill the caches (not counted)
+  for (let i = 0; i < RUNS; i++) for (const n of names) samples[n].push(await measure(argvOf(c.tools[n], i), c.cwd));
   results.push({ id: c.id, name: c.name, samples, relativeTo: c.relativeTo });
   process.stderr.write(`${c.name}: done\n`);
 }

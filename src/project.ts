@@ -26,7 +26,7 @@ import { pyMigrationsUnder } from './sources/py-roots.js';
 import { FileReadError, MAX_SCHEMA_BYTES, readSourceFile } from './sources/read.js';
 import { ConfigError } from './config/errors.js';
 import type { CacheEntry, FreshEntry, LintCache } from './cache/lint-cache.js';
-import { untrackedInput } from './cache/run-record.js';
+import { resultProduced, untrackedInput } from './cache/run-record.js';
 import { parseSize, parseTableSizes, type TableSizes } from './analysis/table-sizes.js';
 import { dialectOf, initDialect, MysqlCatalog, parseMysqlFile, replayMysql, type DialectName } from './dialects/index.js';
 import { lintMysqlWithCatalog } from './engine/mysql-linter.js';
@@ -200,6 +200,7 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     }
     const key = cache ? cacheKey(run, file, raw, JSON.stringify(resolved.config), schemaDigest(schemaPathOf(resolved, opts), cacheKey)) : '';
     const hit = cache?.get(file);
+    if (cache) resultProduced(file, key, '', 0);
     if (hit && hit.key === key) {
       results.push(hit.result);
       continue;
@@ -311,6 +312,7 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
     else replayParsed(catalog, parseRootFile(root, f, raw));
   };
   const cache = opts.fix ? undefined : unit.cache;
+  const group = cache ? JSON.stringify([root.dir, root.runner, root.flavor ?? '', root.dialect ?? '']) : '';
   if (!cache) await initParser();
   const { cacheKey, cacheable } = cache ? await import('./cache/lint-cache.js') : NO_CACHE;
   // with the cache: the chained key of the history so far (src/cache/lint-cache.ts)
@@ -359,6 +361,8 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
     }
     const key = cache ? cacheKey(link, JSON.stringify(resolved.config)) : '';
     const hit = cache?.entries[f.path];
+    // (for --cache's file records: the result depends on what was read up to here)
+    if (cache) resultProduced(f.path, key, group, i);
     if (hit && hit.key === key) {
       results.push(hit.result);
       done.push(f.path);

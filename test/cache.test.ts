@@ -15,8 +15,10 @@ const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const corpus = resolve(root, '..', 'shared', 'corpus');
 
 function godwit(args: string[], cwd: string, workers = '0') {
-  // the per-file cache is what this file tests: no run record (test/run-record.test.ts) replays a run
+  // the per-file cache is what this file tests: no run record (test/run-record.test.ts) replays a
+  // run, no file record (test/file-records.test.ts) answers one
   rmSync(join(cwd, '.godwitcache.run'), { force: true });
+  rmSync(join(cwd, '.godwitcache.files'), { force: true });
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, GODWIT_WORKERS: workers, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -124,6 +124,35 @@ describe('one ESLint run checks a root once', () => {
   });
 });
 
+describe('one ESLint run carries the catalog from file to file', () => {
+  // each migration adds a column and widens the one before (no rewrite: known only from the
+  // history, so a file whose history lacks its predecessor is flagged); the last changes a type
+  it('in any order the files are named, and with a file ESLint reads differently (a BOM): the findings of godwit lint', () => {
+    const project = mkdtempSync(join(tmpdir(), 'godwit-eslint-carry-'));
+    mkdirSync(join(project, '.git'));
+    mkdirSync(join(project, 'node_modules'));
+    symlinkSync(root, join(project, 'node_modules', 'godwit'), 'dir');
+    mkdirSync(join(project, 'db'));
+    const n = (i: number) => join('db', `${String(i).padStart(6, '0')}_m${i}.up.sql`);
+    writeFileSync(join(project, n(1)), 'CREATE TABLE users (id bigint PRIMARY KEY, name varchar(40));\n');
+    for (let i = 2; i < 40; i++) writeFileSync(join(project, n(i)), `${i === 20 ? '\uFEFF' : ''}SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN c${i} varchar(10);\nALTER TABLE users ALTER COLUMN ${i === 2 ? 'name' : `c${i - 1}`} TYPE varchar(90);\n`);
+    writeFileSync(
+      join(project, n(40)),
+      "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(100);\nALTER TABLE users ALTER COLUMN c39 TYPE varchar(100);\nALTER TABLE users ALTER COLUMN c30 TYPE integer USING c30::integer;\n",
+    );
+    writeFileSync(join(project, 'eslint.config.js'), "import godwit from 'godwit/eslint';\n\nexport default [...godwit.configs.recommended];\n");
+    const files = Array.from({ length: 40 }, (_, i) => n(i + 1));
+    const shuffled = [...files.slice(20), ...files.slice(0, 20).reverse()];
+    const viaGodwit = normalize(JSON.parse(run(godwitBin, ['lint', 'db', '--format', 'json'], project).stdout) as Result[]);
+    expect(viaGodwit.flatMap((r) => r.messages.map((m) => `${m.line} ${m.ruleId}`))).toEqual(['4 no-column-type-change']);
+    for (const order of [files, [...files].reverse(), shuffled]) {
+      const viaEslint = run(eslintBin, [...order, '--format', 'json'], project);
+      expect(viaEslint.stderr).toBe('');
+      expect(normalize(JSON.parse(viaEslint.stdout) as Result[])).toEqual(viaGodwit);
+    }
+  });
+});
+
 describe('the types', () => {
   it('a TypeScript eslint.config.ts type-checks: the configs are Linter.Config[], the plugin an ESLint.Plugin', () => {
     for (const pkg of ['eslint', '@eslint']) if (!existsSync(join(dir, 'node_modules', pkg))) symlinkSync(join(root, 'node_modules', pkg), join(dir, 'node_modules', pkg), 'dir');

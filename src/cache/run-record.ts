@@ -103,8 +103,8 @@ interface Header {
   deps: Array<[path: string, signature: string]>;
 }
 
-/** What identifies a run: godwit's build and Node's version, the working directory, the arguments, what decides colours, GODWIT_* variables. */
-export function runKey(build: string, cwd: string, argv: readonly string[], stdoutIsTTY: boolean, env: NodeJS.ProcessEnv): string {
+/** What identifies a run: godwit's build and Node's version, the working directory, the arguments, what decides colours (and, on a terminal, its width: `stdoutIsTTY` is then the column count), GODWIT_* variables. */
+export function runKey(build: string, cwd: string, argv: readonly string[], stdoutIsTTY: boolean | number, env: NodeJS.ProcessEnv): string {
   const godwitEnv = Object.keys(env)
     .filter((k) => k.startsWith('GODWIT_'))
     .sort()
@@ -172,10 +172,24 @@ export function replayRun(cacheFile: string, key: string, out: { write(s: string
 interface Recorded {
   deps: Map<string, string>;
   start: number;
+  /** each linted file's result: how many inputs had been read when it was made, its per-file cache key, its root and place in it */
+  produced: Map<string, Produced>;
 }
 
+/** [inputs read before the result was made, per-file cache key, root (group), index in the root] */
+type Produced = [k: number, key: string, group: string, index: number];
+
 let recording: Map<string, string> | undefined;
+let produced: Map<string, Produced> | undefined;
 let untracked = false;
+
+/**
+ * project.ts made (or took from the per-file cache) the result of `file` under the cache key
+ * `key`, as file `index` of the root `group`: everything read so far is what it can depend on.
+ */
+export function resultProduced(file: string, key: string, group: string, index: number): void {
+  if (recording && produced && !produced.has(file)) produced.set(file, [recording.size, key, group, index]);
+}
 
 /** The run reads something the recorder cannot see (an executed config module, worker threads): no record. */
 export function untrackedInput(): void {
@@ -191,9 +205,11 @@ const ASYNC = ['readFile', 'readdir', 'stat', 'lstat', 'access', 'open', 'opendi
  */
 export function startRecording(cacheFile: string): { stop(): Recorded | undefined } {
   const seen = new Map<string, string>();
+  const made = new Map<string, Produced>();
   const start = Date.now();
   const ours = cacheFiles(cacheFile);
   recording = seen;
+  produced = made;
   untracked = false;
   const note = (p: unknown): void => {
     let path: string | undefined;
@@ -231,7 +247,8 @@ export function startRecording(cacheFile: string): { stop(): Recorded | undefine
       for (const r of restore) r();
       syncBuiltinESMExports();
       recording = undefined;
-      return untracked ? undefined : { deps: seen, start };
+      produced = undefined;
+      return untracked ? undefined : { deps: seen, start, produced: made };
     },
   };
 }
@@ -244,20 +261,143 @@ export function startRecording(cacheFile: string): { stop(): Recorded | undefine
  */
 export function saveRun(cacheFile: string, key: string, recorded: Recorded, code: number, stdout: string, stderr: string, write: (path: string, data: string) => void): void {
   const path = runRecordPath(cacheFile);
-  const deps: Header['deps'] = [];
-  let racy = false;
-  for (const [p, sig] of recorded.deps) {
-    deps.push([p, sig]);
-    if (!sig.startsWith('f:') && !sig.startsWith('o:')) continue;
-    const [, , mtime, ctime] = sig.split(':');
-    if (Number(mtime) > recorded.start - RACY_MS || Number(ctime) > recorded.start - RACY_MS) racy = true;
-  }
+  const deps: Header['deps'] = [...recorded.deps];
+  const racy = isRacy(recorded);
   try {
     // a stale record goes; only a regular file is removed (a link, a device or anything else at the path stays)
     if (racy) {
       if (fs.lstatSync(path, { throwIfNoEntry: false })?.isFile()) fs.rmSync(path);
     }
     else write(path, `${JSON.stringify({ key, code, stderr, deps } satisfies Header)}\n${stdout}`);
+  } catch {
+    // (only time is lost)
+  }
+}
+
+/** A file the run read was modified less than RACY_MS before it started. */
+function isRacy(recorded: Recorded): boolean {
+  for (const sig of recorded.deps.values()) {
+    if (!sig.startsWith('f:') && !sig.startsWith('o:')) continue;
+    const [, , mtime, ctime] = sig.split(':');
+    if (Number(mtime) > recorded.start - RACY_MS || Number(ctime) > recorded.start - RACY_MS) return true;
+  }
+  return false;
+}
+
+// ------------------------------------------------------------------------------------------------
+// File records: a run naming files, each of them answered from the per-file cache.
+//
+// The run record answers a run repeated exactly; a pre-commit hook names other files each time.
+// So a recorded run that names files (no directories) also keeps, for each file it named, where
+// its result stands: the inputs read before that result was made (a prefix of the run's inputs:
+// the file, its directory and the ones above, the config files searched, the root's earlier
+// migrations and its runner's files, the schema dump, godwit's own files) and the per-file
+// cache key it was stored under. A later run with the same flags, working directory, colour
+// settings, GODWIT_* variables, Node, godwit build and first path's directory (whose config
+// picks the runner) that names only such files prints their results from the per-file cache
+// when every one of those inputs has its recorded signature and the cache still holds each
+// result under its key: the parser, the rules and the analyses are not loaded. Only runs that
+// printed nothing on standard error are kept; results from several roots, or several files
+// in no root, are not combined (their order is the linter's to decide).
+
+/** The file records beside the cache file. */
+export function fileRecordPath(cacheFile: string): string {
+  return `${cacheFile}.files`;
+}
+
+/** How many recorded runs the file records keep (the oldest go first). */
+const MAX_RUNS = 16;
+
+interface FileRecords {
+  key: string;
+  /** run id → the inputs it read, in order (up to the last one a named file's result needed) */
+  runs: Record<string, Array<[path: string, signature: string]>>;
+  /** named file → [run id, inputs read before its result, per-file cache key, root (group), index in the root] */
+  files: Record<string, [run: string, k: number, key: string, group: string, index: number]>;
+}
+
+/**
+ * What identifies a run for its file records: as `runKey`, but with the parsed options (the
+ * paths left out) and the directory of the first path, where the runner's config is looked up.
+ */
+export function fileRunKey(build: string, cwd: string, options: Record<string, unknown>, firstDir: string, stdoutIsTTY: boolean | number, env: NodeJS.ProcessEnv): string {
+  const sorted = Object.keys(options)
+    .sort()
+    .map((k) => [k, options[k]]);
+  return runKey(build, cwd, ['files', firstDir, JSON.stringify(sorted)], stdoutIsTTY, env);
+}
+
+/** The absolute paths of `paths` when every one is an existing regular file (no directory, no duplicate), else undefined. */
+export function namedFiles(paths: readonly string[], cwd: string): string[] | undefined {
+  if (!paths.length) return undefined;
+  const files = paths.map((p) => resolve(cwd, p));
+  if (new Set(files).size !== files.length) return undefined;
+  for (const f of files) if (!statSync(f, { throwIfNoEntry: false })?.isFile()) return undefined;
+  return files;
+}
+
+function readFileRecords(cacheFile: string, key: string): FileRecords | undefined {
+  const path = fileRecordPath(cacheFile);
+  try {
+    if (!fs.statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined;
+    const r = JSON.parse(fs.readFileSync(path, 'utf8')) as FileRecords;
+    return r && r.key === key && r.runs && r.files ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The named files' results (in the order the linter gives them) and their per-file cache keys,
+ * if the file records answer every one of them and none of their inputs changed; else undefined.
+ * The results themselves are the per-file cache's (the caller checks its keys).
+ */
+export function answerFromFileRecords(cacheFile: string, key: string, files: readonly string[]): Array<{ file: string; key: string }> | undefined {
+  const records = readFileRecords(cacheFile, key);
+  if (!records) return undefined;
+  const entries = files.map((f) => [f, records.files[f]] as const);
+  if (entries.some(([, e]) => !e)) return undefined;
+  const groups = new Set(entries.map(([, e]) => e![3]));
+  if (files.length > 1 && (groups.size > 1 || groups.has(''))) return undefined;
+  // each run's inputs, checked up to the last one a named file's result needed
+  const upTo = new Map<string, number>();
+  for (const [, e] of entries) upTo.set(e![0], Math.max(upTo.get(e![0]) ?? 0, e![1]));
+  const ours = cacheFiles(cacheFile);
+  const checked = new Map<string, string>();
+  for (const [run, k] of upTo) {
+    const deps = records.runs[run];
+    if (!deps || deps.length < k) return undefined;
+    for (let i = 0; i < k; i++) {
+      const [p, sig] = deps[i];
+      let now = checked.get(p);
+      if (now === undefined) checked.set(p, (now = signature(p, ours)));
+      if (now !== sig) return undefined;
+    }
+  }
+  return entries.sort((a, b) => a[1]![4] - b[1]![4]).map(([file, e]) => ({ file, key: e![2] }));
+}
+
+/**
+ * Keep the file records of this run: for each of the files it named (all of them files) whose
+ * result it made. Not when it read a racily modified file or printed on standard error. Errors
+ * are ignored: the records only save time.
+ */
+export function saveFileRecords(cacheFile: string, key: string, recorded: Recorded, files: readonly string[], stderr: string, write: (path: string, data: string) => void): void {
+  if (stderr || isRacy(recorded)) return;
+  const mine = files.map((f) => [f, recorded.produced.get(f)] as const).filter((e): e is readonly [string, Produced] => !!e[1]);
+  if (!mine.length) return;
+  const records: FileRecords = readFileRecords(cacheFile, key) ?? { key, runs: {}, files: {} };
+  const id = `${recorded.start}.${process.pid}`;
+  const k = Math.max(...mine.map(([, p]) => p[0]));
+  records.runs[id] = [...recorded.deps].slice(0, k);
+  for (const [f, p] of mine) records.files[f] = [id, p[0], p[1], p[2], p[3]];
+  // the runs still answering a file, the newest MAX_RUNS of them
+  const used = new Set(Object.values(records.files).map((e) => e[0]));
+  const kept = new Set(Object.keys(records.runs).filter((r) => used.has(r)).slice(-MAX_RUNS));
+  for (const r of Object.keys(records.runs)) if (!kept.has(r)) delete records.runs[r];
+  for (const [f, e] of Object.entries(records.files)) if (!kept.has(e[0])) delete records.files[f];
+  try {
+    write(fileRecordPath(cacheFile), JSON.stringify(records));
   } catch {
     // (only time is lost)
   }

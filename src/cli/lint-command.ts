@@ -16,6 +16,7 @@ import type { TransactionMode } from '../analysis/transactions.js';
 import { FORMATS, formatResultsLazily, type FormatName } from '../report/formats.js';
 import { painter, useColor } from '../report/color.js';
 import { UsageError, type Io } from './main.js';
+import { lintExitCode, maxWarningsOf, reportWidth } from './lint-outcome.js';
 import type { FixSession } from '../fix/session.js';
 
 const TRANSACTIONS = ['auto', 'none', 'file', 'all', 'implicit'];
@@ -68,11 +69,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   if (io.stdout === process.stdout) optimizeOnlyBigInputs();
   const format = String(values.format ?? 'stylish');
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${format}')`);
-  let maxWarnings = -1;
-  if (values['max-warnings'] !== undefined) {
-    maxWarnings = Number(values['max-warnings']);
-    if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number (got '${values['max-warnings']}')`);
-  }
+  const maxWarnings = maxWarningsOf(values);
   const options = lintOptionsFrom(values);
   const useStdin = !!values.stdin || paths.includes('-');
   const filePaths = paths.filter((p) => p !== '-');
@@ -170,9 +167,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
     const diffColor = useColor(values['no-color'] ? false : (values.color as boolean | undefined), io.stdout, io.env);
     io.stdout.write(fixing.diff(cwd, painter(diffColor)));
   }
-  // stylish wraps a message's details to the terminal (80 columns when it is not one)
-  const width = !values['output-file'] && io.stdout.isTTY && (io.stdout as { columns?: number }).columns ? (io.stdout as { columns?: number }).columns! : undefined;
-  const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color), width });
+  const report = await formatResultsLazily(format as FormatName, shown, { cwd: io.cwd, paint: painter(color), width: reportWidth(values, io.stdout) });
   if (!writeReport(report, values['output-file'], io)) return 2;
   if (format === 'gitlab') {
     // a Code Quality report is an array of issues and nothing else: the coverage goes to the job log
@@ -181,14 +176,7 @@ export async function lintCommand(paths: string[], values: Values, io: Io): Prom
   }
 
   if (ioFailure || fixed?.failed || unmatchedFailure) return 2;
-  const errors = results.reduce((n, r) => n + r.errorCount, 0);
-  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
-  if (errors > 0) return 1;
-  if (maxWarnings >= 0 && warnings > maxWarnings) {
-    io.stderr.write(`godwit: too many warnings (${warnings}); the maximum is ${maxWarnings}.\n`);
-    return 1;
-  }
-  return 0;
+  return lintExitCode(results, maxWarnings, io);
 }
 
 /** `--stats <file>` or `--db-url <url>`: production table sizes for the findings (docs/table-sizes.md). */

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 // each command's module (and what it imports) is loaded only when that command runs
 
 export interface Io {
@@ -221,9 +222,18 @@ async function lint(paths: string[], values: Values, io: Io, argv: string[]): Pr
   const record = await import('../cache/run-record.js');
   const cacheFile = record.cacheFilePath(io.cwd, values['cache-location'] as string | undefined);
   if (!record.recordableAt(cacheFile)) return (await import('./lint-command.js')).lintCommand(paths, values, io);
-  const key = record.runKey(record.buildId(), io.cwd, argv, !!io.stdout.isTTY, io.env);
+  // (on a terminal, its width too: stylish wraps to it)
+  const terminal = io.stdout.isTTY ? ((io.stdout as { columns?: number }).columns ?? true) : false;
+  const key = record.runKey(record.buildId(), io.cwd, argv, terminal, io.env);
   const replayed = record.replayRun(cacheFile, key, io.stdout, io.stderr);
   if (replayed !== undefined) return replayed;
+  // a run naming files (a pre-commit hook): each one answered from the per-file cache, if the file records say none of its inputs changed
+  const files = record.namedFiles(paths, io.cwd);
+  const fileKey = files && record.fileRunKey(record.buildId(), io.cwd, values, files[0].endsWith('.sql') ? dirname(files[0]) : files[0], terminal, io.env);
+  if (files && fileKey) {
+    const answered = await answerFromFileRecords(record, cacheFile, fileKey, files, values, io);
+    if (answered !== undefined) return answered;
+  }
 
   // this run: what it reads, and what it prints
   let stdout = '';
@@ -247,6 +257,37 @@ async function lint(paths: string[], values: Values, io: Io, argv: string[]): Pr
   if (deps) {
     const { writeOutput } = await import('../io/write.js');
     record.saveRun(cacheFile, key, deps, code, stdout, stderr, writeOutput);
+    if (files && fileKey) record.saveFileRecords(cacheFile, fileKey, deps, files, stderr, writeOutput);
   }
   return code;
+}
+
+/** The report formats a file-records answer prints (sarif's rule metadata and gitlab's coverage line need the linter's modules). */
+const ANSWERABLE = new Set(['stylish', 'json', 'github', 'junit', 'markdown']);
+
+/**
+ * Print the named files' results from the per-file cache and return the exit code, as the lint
+ * would (lint-command.ts), when the file records answer every file (src/cache/run-record.ts) and
+ * the cache holds each result under the key recorded; else undefined (nothing printed).
+ */
+async function answerFromFileRecords(record: typeof import('../cache/run-record.js'), cacheFile: string, fileKey: string, files: string[], values: Values, io: Io): Promise<number | undefined> {
+  const format = String(values.format ?? 'stylish');
+  if (!ANSWERABLE.has(format) || values.quiet) return undefined;
+  const answer = record.answerFromFileRecords(cacheFile, fileKey, files);
+  if (!answer) return undefined;
+  const { LintCache } = await import('../cache/lint-cache.js');
+  const cache = LintCache.load(cacheFile);
+  const results = [];
+  for (const a of answer) {
+    const e = cache.get(a.file);
+    if (!e || e.key !== a.key) return undefined;
+    results.push(e.result);
+  }
+  const { formatResultsLazily } = await import('../report/formats.js');
+  const { painter, useColor } = await import('../report/color.js');
+  const { lintExitCode, maxWarningsOf, reportWidth } = await import('./lint-outcome.js');
+  const maxWarnings = maxWarningsOf(values);
+  const color = useColor(values['no-color'] ? false : (values.color as boolean | undefined), io.stdout, io.env);
+  io.stdout.write(await formatResultsLazily(format as import('../report/formats.js').FormatName, results, { cwd: io.cwd, paint: painter(color), width: reportWidth(values, io.stdout) }));
+  return lintExitCode(results, maxWarnings, io);
 }

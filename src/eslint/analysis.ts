@@ -24,6 +24,7 @@
  *   files the runner does not apply as up migrations (down and undo scripts) get no findings:
  *   ESLint's `**\/*.sql` matches them, and their intentional DROPs are not findings.
  */
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseFile } from '../dialects/postgresql/parse.js';
 import { dialectOf, parseMysqlFile } from '../dialects/index.js';
@@ -41,7 +42,7 @@ import type { ParsedFile } from '../dialects/postgresql/types.js';
 import type { Catalog } from '../analysis/catalog.js';
 import { languageOf, prepareMigration } from '../sources/extract/index.js';
 import { configKey, resolveConfigSync } from './godwit-config.js';
-import { historyBefore, mysqlHistoryBefore } from './history.js';
+import { historyBefore, lintedAsHistory, mysqlHistoryBefore } from './history.js';
 import { cachedRootOf, createStamps } from './root-cache.js';
 import { readSettings } from './settings.js';
 
@@ -167,7 +168,19 @@ export function analyze(input: AnalysisInput): LintResult {
     ...(parsed.tokensIn ? { tokensIn: parsed.tokensIn } : {}),
     ...(parsed.tokensBetween ? { tokensBetween: parsed.tokensBetween } : {}),
   };
-  return lintWithCatalog(own, godwitRules, options).result;
+  const linted = lintWithCatalog(own, godwitRules, options);
+  // the text ESLint linted is the file on disk: what it leaves is the next migration's history
+  if (root && onDisk && sameAsDisk(file, input.text)) lintedAsHistory(root, file, historyKey, c.dialect, linted.catalog);
+  return linted.result;
+}
+
+/** The file on disk holds exactly `text` (ESLint hands over the text without a BOM: a file with one is not the same). */
+function sameAsDisk(file: string, text: string): boolean {
+  try {
+    return readFileSync(file, 'utf8') === text;
+  } catch {
+    return false;
+  }
 }
 
 /** Every godwit rule: on when ESLint runs it, unless the godwit config turns it off; options from the config. */

@@ -33,8 +33,10 @@ interface Checkpoint<C> {
   upTo: number;
   /** the stamps of the first `upTo` files (not kept in a single run) */
   signatures?: string[];
-  /** sealed; never handed out, only cloned */
+  /** sealed; never handed out, only cloned (unless `handOff`) */
   catalog: C;
+  /** (single run) the catalog a lint of file `upTo - 1` left (`lintedAsHistory`): handed to the next file as is, once */
+  handOff?: boolean;
 }
 
 /** Checkpoints per history key (dialect, root, runner, PostgreSQL version, seed), most recent first. */
@@ -60,6 +62,13 @@ function catalogBefore<C extends Replayable<C>>(root: MigrationRoot, file: strin
   const list = signatures ? all.filter((c) => c.upTo > before.length || c.signatures!.every((s, i) => s === signatures[i])) : all;
   let start: Checkpoint<C> | undefined;
   for (const c of list) if (c.upTo <= before.length && (!start || c.upTo > start.upTo)) start = c;
+  if (start?.handOff && start.upTo === before.length) {
+    // the catalog the lint of the file before this one left: this file's history, no replay, no copy
+    // (it goes from the list: the lint of this file changes it)
+    checkpoints.set(key, list.filter((c) => c !== start));
+    return start.catalog;
+  }
+  // (a hand-off meant for an earlier file, which ESLint may still ask for, is copied as any checkpoint)
   const catalog = start ? start.catalog.clone() : seed();
   const made: Checkpoint<C>[] = [];
   for (let i = start?.upTo ?? 0; i < before.length; i++) {
@@ -80,6 +89,33 @@ function catalogBefore<C extends Replayable<C>>(root: MigrationRoot, file: strin
   checkpoints.set(key, [...recent, ...regular]);
   if (checkpoints.size > MAX_KEYS) checkpoints.delete(checkpoints.keys().next().value!);
   return catalog;
+}
+
+/**
+ * In a single run: the catalog the lint of `file` (its text as on disk) left is the history of
+ * the root's next migration, as `godwit lint` carries it from file to file; kept for the next
+ * file `historyBefore` is asked for, which then neither replays nor copies. (In a long-lived
+ * ESLint the text linted may be an unsaved buffer: not kept.)
+ */
+export function lintedAsHistory(root: MigrationRoot | undefined, file: string, key: string, dialect: DialectName | 'auto' | undefined, catalog: Catalog): void {
+  if (!root || !singleRun()) return;
+  const at = root.files.findIndex((f) => f.path === file);
+  if (at === -1) return;
+  const k = `pg\0${dialect ?? ''}\0${key}`; // (historyBefore's key)
+  catalog.sealAsHistory();
+  const list = (checkpoints.get(k) ?? []).filter((c) => !(c.handOff && c.upTo === at + 1));
+  // hand-offs not taken yet (ESLint reads files concurrently: they do not always come in order), at most KEEP_RECENT
+  const handOffs = list.filter((c) => c.handOff).slice(0, KEEP_RECENT - 1);
+  const others = list.filter((c) => !c.handOff);
+  // the regular checkpoints, for a file that comes far out of order (replays stop at them)
+  if ((at + 1) % CHECKPOINT_EVERY === 0 && !others.some((c) => c.upTo === at + 1)) {
+    const copy = catalog.clone();
+    copy.sealAsHistory();
+    others.push({ upTo: at + 1, catalog: copy });
+  }
+  checkpoints.delete(k);
+  checkpoints.set(k, [{ upTo: at + 1, catalog, handOff: true }, ...handOffs, ...others]);
+  if (checkpoints.size > MAX_KEYS) checkpoints.delete(checkpoints.keys().next().value!);
 }
 
 /**
