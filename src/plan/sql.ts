@@ -525,3 +525,22 @@ export function longTransactions(): Verification {
     before: true,
   };
 }
+
+/** The column names an expression reads (each ColumnRef's last field), each once. */
+export function columnsRead(node: unknown): string[] {
+  const out: string[] = [];
+  const visit = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(visit);
+    if (!n || typeof n !== 'object') return;
+    const ref = (n as any).ColumnRef;
+    if (ref) {
+      const f = ref.fields ?? [];
+      const name = f[f.length - 1]?.String?.sval;
+      if (name && !out.includes(name)) out.push(name);
+      return;
+    }
+    for (const v of Object.values(n as Record<string, unknown>)) visit(v);
+  };
+  visit(node);
+  return out;
+}

@@ -15,7 +15,7 @@ import { defaultConstraintName } from '../../analysis/constraints.js';
 import { notNullProven } from '../../analysis/locks.js';
 import { nameListToRange } from '../../analysis/names.js';
 import { relationSql } from '../../analysis/alter-subcommands.js';
-import { constraintValid, copyableIndex, indexSql, indexValid, inSchema, longTransactions, notNullSteps, quoteIdent, tableRef, type TableRef } from '../sql.js';
+import { columnsRead, constraintValid, copyableIndex, indexSql, indexValid, inSchema, longTransactions, notNullSteps, quoteIdent, tableRef, type TableRef } from '../sql.js';
 import { add, change, existing, type CmdInput, type PlanOutcome } from './common.js';
 import { parenAfter, tokensOf } from '../text.js';
 import type { Step } from '../types.js';
@@ -72,7 +72,7 @@ function notValid(ci: CmdInput, t: TableRef, con: any): PlanOutcome {
     verify: [...(violations ? [violations] : []), constraintValid(t, name)],
     notes: [`VALIDATE scans ${t.sql}${fk ? ' and looks up every key in the referenced table' : ''} under SHARE UPDATE EXCLUSIVE: reads and writes go on`],
   });
-  const cols = fk ? names(con.fk_attrs) : checkColumns(con.raw_expr);
+  const cols = fk ? names(con.fk_attrs) : columnsRead(con.raw_expr);
   const identity = Object.fromEntries(cols.map((x) => [x, quoteIdent(x)]));
   const pgroll: Record<string, unknown> = { table: t.name, name, type: fk ? 'foreign_key' : 'check', columns: cols };
   if (fk) {
@@ -86,24 +86,6 @@ function notValid(ci: CmdInput, t: TableRef, con: any): PlanOutcome {
   }
   c.pgroll = [{ create_constraint: { ...pgroll, up: identity, down: identity } }];
   return c;
-}
-
-function checkColumns(expr: unknown): string[] {
-  const out: string[] = [];
-  const visit = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(visit);
-    if (!n || typeof n !== 'object') return;
-    const ref = (n as any).ColumnRef;
-    if (ref) {
-      const f = ref.fields ?? [];
-      const name = f[f.length - 1]?.String?.sval;
-      if (name && !out.includes(name)) out.push(name);
-      return;
-    }
-    for (const v of Object.values(n as Record<string, unknown>)) visit(v);
-  };
-  visit(expr);
-  return out;
 }
 
 function checkViolations(ci: CmdInput, t: TableRef): { label: string; sql: string; before: true } | undefined {

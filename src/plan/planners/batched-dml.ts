@@ -19,7 +19,7 @@ import { analyzeBatch, isSystemCatalog } from '../../analysis/batching.js';
 import { columnAddedInFile } from '../../analysis/added-columns.js';
 import { expressionVolatility } from '../../analysis/volatility.js';
 import {
-  batchLoop, dropTriggerSql, keyOf, loopStep, quoteIdent, remaining, replicationLag, rowExpr, tableRef, triggerExists, triggerNames, triggerSql,
+  batchLoop, columnsRead, dropTriggerSql, keyOf, loopStep, quoteIdent, remaining, replicationLag, rowExpr, tableRef, triggerExists, triggerNames, triggerSql,
   type PlanContext, type TableRef, type TriggerNames,
 } from '../sql.js';
 import { add, change, existing, type PlanInput, type PlanOutcome } from './common.js';
@@ -47,7 +47,7 @@ export function planBatchedDml(input: PlanInput): PlanOutcome {
   }
   const cols = sets.map((s) => s.column);
   const set = clauseText(file, stmt, 'set', ['where', 'from', 'returning'])!;
-  const reads = new Set(targets.flatMap((x) => columnRefs(x.val)));
+  const reads = new Set(targets.flatMap((x) => columnsRead(x.val)));
   const selfRef = cols.some((c) => reads.has(c));
   const volatility = targets.map((x) => expressionVolatility(x.val));
   const computed = cols.every((c) => columnAddedInFile(ctx.catalog, input.statements, stmt, b.relation, c));
@@ -125,25 +125,6 @@ function planDelete(input: PlanInput, t: TableRef, key: string | undefined, wher
 
 function and(where: string | undefined, extra: string): string {
   return where ? `(${where}) AND (${extra})` : `(${extra})`;
-}
-
-/** Column names an expression reads (ColumnRef's last field). */
-function columnRefs(node: unknown): string[] {
-  const out: string[] = [];
-  const visit = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(visit);
-    if (!n || typeof n !== 'object') return;
-    const ref = (n as any).ColumnRef;
-    if (ref) {
-      const f = ref.fields ?? [];
-      const name = f[f.length - 1]?.String?.sval;
-      if (name) out.push(name);
-      return;
-    }
-    for (const v of Object.values(n as Record<string, unknown>)) visit(v);
-  };
-  visit(node);
-  return out;
 }
 
 /** An AST without its source positions, to compare two expressions. */
