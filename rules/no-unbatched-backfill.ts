@@ -1,7 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { reportUnbatched } from '../src/analysis/unbatched-dml.js';
-import { mysqlBatch } from '../src/dialects/mysql/batching.js';
-import { describeMysqlLock, displayMysqlName } from '../src/dialects/mysql/locks.js';
+import { reportUnbatched, reportUnbatchedMysql } from '../src/analysis/unbatched-dml.js';
 import type { DmlBody, MysqlStatement } from '../src/dialects/mysql/types.js';
 
 export default defineRule({
@@ -40,18 +38,10 @@ export default defineRule({
   }),
   mysql: (ctx) => ({
     Update(body: DmlBody, stmt: MysqlStatement) {
-      const t = body.tables[0];
-      if (!t || ctx.isNewTable(t)) return;
-      const v = mysqlBatch(body, ctx.catalog);
-      if (v.bounded) return;
-      const lock = ctx.locksOf(stmt).find((l) => l.table === displayMysqlName(t));
-      ctx.report({
-        stmt,
-        message:
-          `UPDATE of existing table "${displayMysqlName(t)}" is not batched: every row it changes stays locked until commit.\n` +
-          `${v.reason[0].toUpperCase()}${v.reason.slice(1)}; ${lock ? describeMysqlLock(lock) : 'writes to those rows wait'}, and one long transaction grows the undo log and makes replicas lag by its whole duration. ` +
-          `Backfill in batches instead: UPDATE … WHERE ${v.key} > last_id ORDER BY ${v.key} LIMIT 1000, repeated with a pause, run outside the schema migration.`,
-        lock: lock ?? null,
+      reportUnbatchedMysql(ctx, body, stmt, {
+        statement: 'UPDATE of',
+        verb: 'changes',
+        instead: (k) => `Backfill in batches instead: UPDATE … WHERE ${k} > last_id ORDER BY ${k} LIMIT 1000, repeated with a pause, run outside the schema migration.`,
         plan: 'batched-backfill',
       });
     },

@@ -5,7 +5,10 @@
  */
 import type { Statement } from '../dialects/postgresql/types.js';
 import { capitalize } from './statement-labels.js';
-import type { RuleContext } from '../engine/types.js';
+import type { MysqlRuleContext, RuleContext } from '../engine/types.js';
+import { mysqlBatch } from '../dialects/mysql/batching.js';
+import { describeMysqlLock, displayMysqlName } from '../dialects/mysql/locks.js';
+import type { DmlBody, MysqlStatement } from '../dialects/mysql/types.js';
 import { analyzeBatch, isSystemCatalog } from './batching.js';
 import { displayName } from './names.js';
 
@@ -44,6 +47,36 @@ export function reportUnbatched(ctx: RuleContext, node: any, stmt: Statement, wo
       `the row locks block other writers of those rows until the statement's transaction ends.\n` +
       `One long transaction also writes a burst of WAL and ${words.leaves}.\n` +
       `${words.instead(verdict.key)}.`,
+    lock: lock ?? null,
+    plan: words.plan,
+  });
+}
+
+/** The MySQL half: the batched way in MySQL's words (`… ORDER BY key LIMIT n`). */
+export interface MysqlUnbatchedWords {
+  /** `UPDATE of`, `DELETE from` */
+  statement: string;
+  /** `changes`, `deletes` */
+  verb: string;
+  /** the batched way, given the table's key column */
+  instead: (key: string) => string;
+  plan: string;
+}
+
+/** Report a MySQL UPDATE or DELETE of an existing table whose WHERE does not bound the batch. */
+export function reportUnbatchedMysql(ctx: MysqlRuleContext, body: DmlBody, stmt: MysqlStatement, words: MysqlUnbatchedWords): void {
+  const t = body.tables[0];
+  if (!t || ctx.isNewTable(t)) return;
+  const v = mysqlBatch(body, ctx.catalog);
+  if (v.bounded) return;
+  const table = displayMysqlName(t);
+  const lock = ctx.locksOf(stmt).find((l) => l.table === table);
+  ctx.report({
+    stmt,
+    message:
+      `${words.statement} existing table "${table}" is not batched: every row it ${words.verb} stays locked until commit.\n` +
+      `${capitalize(v.reason)}; ${lock ? describeMysqlLock(lock) : 'writes to those rows wait'}, and one long transaction grows the undo log and makes replicas lag by its whole duration. ` +
+      `${words.instead(v.key)}`,
     lock: lock ?? null,
     plan: words.plan,
   });

@@ -9,6 +9,7 @@ import { locksOf, primaryLock, alterCmdEffects } from '../analysis/locks.js';
 import type { Lock } from '../analysis/lock-types.js';
 import type { ParsedFile, Statement } from '../dialects/postgresql/types.js';
 import type { Finding, LintOptions, LintResult, ReportDescriptor, RuleContext, RuleDefinition, Severity, Edit } from './types.js';
+import { addVisitors, visitorTable } from './visitors.js';
 import { resolveRules, type EnabledRule } from './presets.js';
 import { applySuppressions } from './suppressions.js';
 import { firstTokenAt } from '../dialects/postgresql/search.js';
@@ -105,9 +106,8 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
   };
 
   // dispatch table: node kind → handlers
-  const handlers = new Map<string, Array<(node: any, stmt: Statement) => void>>();
-  const onStatement: Array<(s: Statement) => void> = [];
-  const onExit: Array<() => void> = [];
+  const table = visitorTable<Statement>();
+  const { handlers, onStatement, onExit } = table;
   for (const rule of enabled) {
     if (rule.def.id === 'syntax-error' || rule.def.id === 'unused-suppression') continue;
     const ctx: RuleContext = {
@@ -129,19 +129,7 @@ export function lintWithCatalog(parsed: ParsedFile, allRules: RuleDefinition[], 
       tokensOf,
       findToken,
     };
-    const visitors = rule.def.create(ctx);
-    // (for…in: no entries array per rule and file)
-    for (const key in visitors) {
-      const fn = (visitors as Record<string, unknown>)[key];
-      if (typeof fn !== 'function') continue;
-      if (key === 'Statement') onStatement.push(fn as (s: Statement) => void);
-      else if (key === 'File:exit') onExit.push(fn as () => void);
-      else {
-        let list = handlers.get(key);
-        if (!list) handlers.set(key, (list = []));
-        list.push(fn as (node: any, stmt: Statement) => void);
-      }
-    }
+    addVisitors(table, rule.def.create(ctx));
   }
 
   const visit = (stmt: Statement): void => {

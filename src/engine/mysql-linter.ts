@@ -15,6 +15,7 @@ import type { MysqlParsedFile, MysqlStatement } from '../dialects/mysql/types.js
 import type { MysqlLock } from '../analysis/lock-types.js';
 import type { ParsedFile } from '../dialects/postgresql/types.js';
 import type { Finding, LintOptions, LintResult, MysqlReportDescriptor, MysqlRuleContext, RuleDefinition } from './types.js';
+import { addVisitors, visitorTable } from './visitors.js';
 import { resolveRules, type EnabledRule } from './presets.js';
 import { applySuppressions } from './suppressions.js';
 import { compareRuleIds, makeFinding, mergeEdits, summarize } from './linter.js';
@@ -69,9 +70,8 @@ export function lintMysqlWithCatalog(parsed: MysqlParsedFile, allRules: RuleDefi
     findings.push({ ...f, start, end, stmtIndex: d.stmt.index });
   };
 
-  const handlers = new Map<string, Array<(body: any, stmt: MysqlStatement) => void>>();
-  const onStatement: Array<(s: MysqlStatement) => void> = [];
-  const onExit: Array<() => void> = [];
+  const table = visitorTable<MysqlStatement>();
+  const { handlers, onStatement, onExit } = table;
   for (const rule of enabled) {
     if (!rule.def.mysql) continue;
     const ctx: MysqlRuleContext = {
@@ -89,18 +89,7 @@ export function lintMysqlWithCatalog(parsed: MysqlParsedFile, allRules: RuleDefi
       setting: (name) => settings.get(name.toLowerCase()),
       findToken,
     };
-    const visitors = rule.def.mysql(ctx);
-    for (const key in visitors) {
-      const fn = (visitors as Record<string, unknown>)[key];
-      if (typeof fn !== 'function') continue;
-      if (key === 'Statement') onStatement.push(fn as (s: MysqlStatement) => void);
-      else if (key === 'File:exit') onExit.push(fn as () => void);
-      else {
-        let list = handlers.get(key);
-        if (!list) handlers.set(key, (list = []));
-        list.push(fn as (body: any, stmt: MysqlStatement) => void);
-      }
-    }
+    addVisitors(table, rule.def.mysql(ctx));
   }
 
   for (const stmt of statements) {
