@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runMain } from './plan-helpers.js';
 import { ready } from './helpers.js';
-import { shellQuote } from '../src/plan/osc.js';
+import { shellQuote } from '../src/plan/shell.js';
 
 beforeAll(ready);
 

@@ -13,6 +13,7 @@
  * single-quoted for the shell; identifiers can hold anything.
  */
 import { escapeControl, hasControl } from '../io/control.js';
+import { shellQuote } from './shell.js';
 import { classifyStatement, blocksTraffic, type StatementDdl } from '../dialects/mysql/online-ddl.js';
 import { referencingTables, type MysqlCatalog, type MysqlTable } from '../dialects/mysql/catalog.js';
 import type { MysqlTarget } from '../dialects/mysql/matrix.js';
@@ -43,10 +44,6 @@ export interface OscPlan {
   online: Array<{ line: number; text: string }>;
 }
 
-/** A shell word: single quotes, each `'` written as `'\''`. */
-export function shellQuote(s: string): string {
-  return `'${s.split("'").join("'\\''")}'`;
-}
 
 const bq = (s: string): string => `\`${s.split('`').join('``')}\``;
 

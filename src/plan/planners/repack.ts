@@ -5,6 +5,7 @@
  * the extension (and, for CLUSTER … USING, records the index to order by); the rewrite itself
  * is a shell command, run by hand outside the migration runner.
  */
+import { shellWord } from '../shell.js';
 import { booleanOption } from '../../analysis/concurrent-ops.js';
 import { keyOf, quoteIdent, tableRef, type TableRef } from '../sql.js';
 import { add, change, existing, type PlanInput, type PlanOutcome } from './common.js';
@@ -59,9 +60,5 @@ export function planRepack(input: PlanInput): PlanOutcome {
 /** The pg_repack command for one table (`--no-order` for VACUUM FULL; CLUSTER orders by the clustered index). */
 function repackCommand(t: TableRef, ordered: boolean): string {
   const table = t.rel.schemaname ? t.sql : `${t.info?.schema ?? 'public'}.${t.sql}`;
-  return `pg_repack --table=${shellQuote(table)}${ordered ? '' : ' --no-order'} --no-kill-backend --wait-timeout=60`;
-}
-
-function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_.]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  return `pg_repack --table=${shellWord(table)}${ordered ? '' : ' --no-order'} --no-kill-backend --wait-timeout=60`;
 }
