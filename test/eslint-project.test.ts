@@ -72,6 +72,21 @@ describe('ESLint and godwit lint agree', () => {
     });
   }
 
+  it('on pop files linted one at a time (an editor): a dialect-less file is PostgreSQL, whichever file came first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'godwit-eslint-pop-'));
+    mkdirSync(join(dir, '.git'));
+    cpSync(join(root, 'fixtures', 'runners', 'pop'), dir, { recursive: true });
+    const m = (n: string) => join(dir, 'migrations', n);
+    const cli = await lintProject([dir], { cwd: dir, overrides: { preset: 'all' } });
+    const want = (f: string) => cli.results.find((r) => r.filePath === f)!.messages.map(shape);
+    // the MySQL file first (its root is found and kept), then the file both dialects apply
+    for (const f of [m('20200101000000000000_identities.mysql.up.sql'), m('20200301000000000000_identities_state.up.sql')]) {
+      const [r] = await eslintOn([f], dir, 'all');
+      expect({ f, messages: r.messages.map((x) => shape(x as never)) }).toEqual({ f, messages: want(f) });
+    }
+    expect(want(m('20200301000000000000_identities_state.up.sql')).map((x) => x.ruleId)).toContain('require-lock-timeout');
+  });
+
   it('on the history fixture: the history of each migration is its root’s earlier migrations', async () => {
     const { eslint } = await compare(join(root, 'fixtures', 'project', 'history'), 'recommended');
     const byName = (n: string) => eslint.find((r) => r.filePath.endsWith(n))!.messages.map((m) => m.ruleId);

@@ -378,6 +378,13 @@ describe('fixtures/runners: detection, order, up/down, transactions', () => {
     expect((await only('pop', { dialect: 'mysql' })).dialect).toBe('mysql');
   });
 
+  it('pop/fizz: a dialect-less file belongs to the PostgreSQL root, as `godwit lint <dir>` lints it; a .mysql. file to the MySQL root', async () => {
+    const dir = join(FIXTURES, 'pop', 'migrations');
+    expect((await rootOf(join(dir, '20200301000000000000_identities_state.up.sql')))?.dialect).toBe('postgresql');
+    expect((await rootOf(join(dir, '20200101000000000000_identities.mysql.up.sql')))?.dialect).toBe('mysql');
+    expect((await rootOf(join(dir, '20200101000000000000_identities.postgres.up.sql')))?.dialect).toBe('postgresql');
+  });
+
   it('finds every fixture root at once, each with its runner', async () => {
     const { roots, loose } = await findRoots([FIXTURES]);
     const byDir = Object.fromEntries(roots.map((r) => [relative(FIXTURES, r.dir), r.runner]));

@@ -12,7 +12,7 @@
  */
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { rootOfSync, type MigrationRoot, type RunnerName } from '../sources/index.js';
+import { ownsPopFile, rootOfSync, type MigrationRoot, type RunnerName } from '../sources/index.js';
 import { isJsMigrationPath } from '../sources/extract/index.js';
 import { singleRun } from './run.js';
 
@@ -74,7 +74,12 @@ function valid(entry: Entry, file: string, stamps: Stamps): boolean {
   return true;
 }
 
-/** The root applies the file, or skips it as its own (a down script); not a file of another dialect's root of the folder. */
+/**
+ * The root applies the file, or skips it as its own (a down script); not a file of another
+ * dialect's root of the folder, nor a pop file both dialects apply held by the MySQL root (it is
+ * the PostgreSQL root's, as rootOf and `godwit lint <dir>` have it).
+ */
 function holds(root: MigrationRoot, file: string): boolean {
+  if (!ownsPopFile(root, file)) return false;
   return root.files.some((f) => f.path === file) || root.skipped.some((f) => f.path === file && (f.kind !== 'ignored' || !root.flavor));
 }

@@ -8,7 +8,7 @@
  *
  * `fileTransaction()` recomputes one file's semantics from its text (e.g. for --stdin).
  */
-export { findRoots, rootOf, rootOfSync, type FoundRoots } from './roots.js';
+export { findRoots, ownsPopFile, rootOf, rootOfSync, type FoundRoots } from './roots.js';
 export { fileTransaction, flywayNonTransactional, type FileTransactionOptions } from './transaction.js';
 export { naturalCompare, compareFlywayVersions } from './order.js';
 export {

@@ -47,6 +47,16 @@ import { rootDialect } from './dialect.js';
 const GOLANG_MIGRATE = /^(\d+)_(.*)\.(up|down)\.sql$/;
 const POP = /^(\d+)_(.+?)(?:\.(postgres|mysql|sqlite3|cockroach|mssql))?(?:\.(autocommit))?\.(up|down)\.sql$/;
 const POP_DIALECT = /\.(postgres|mysql|sqlite3|cockroach|mssql)(\.autocommit)?\.(up|down)\.sql$/;
+/**
+ * A pop folder's MySQL root applies its `.mysql.` files and the dialect-less ones, but the
+ * dialect-less ones are linted in the folder's PostgreSQL root (project.ts: a file two roots
+ * apply is linted in the first): the MySQL root is the root of its `.mysql.` files only
+ * (true for every other root; with `--dialect mysql` rootOf has no PostgreSQL root to defer to).
+ */
+export function ownsPopFile(root: MigrationRoot, file: string): boolean {
+  if (root.flavor !== 'pop' || root.dialect !== 'mysql') return true;
+  return POP.exec(basename(file))?.[3] === 'mysql';
+}
 const FLYWAY_VERSIONED = /^([VU])(\d+(?:[._]\d+)*)__(.*)\.sql$/;
 const FLYWAY_REPEATABLE = /^R__(.*)\.sql$/;
 const FLYWAY_BASELINE = /^B(\d+(?:[._]\d+)*)__(.*)\.sql$/;
@@ -215,7 +225,7 @@ class Context {
     const flat = this.flat(dir);
     // a pop folder's MySQL migration belongs to the folder's MySQL root (the other one skips it)
     const mysql = flat && flat.flavor === 'pop' && flat.dialect !== 'mysql' ? this.popMysql(dir) : undefined;
-    if (mysql && mysql.files.some((f) => f.path === file)) return mysql;
+    if (mysql && mysql.files.some((f) => f.path === file) && ownsPopFile(mysql, file)) return mysql;
     return contains(flat) ? flat : undefined;
   }
 
