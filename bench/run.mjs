@@ -41,7 +41,8 @@ const corpus = resolve(process.env.GODWIT_CORPUS ?? join(root, '..', 'shared', '
 const corpusOrm = resolve(process.env.GODWIT_CORPUS_ORM ?? join(root, '..', 'shared', 'corpus-orm'));
 const FOLDERS = ['LemmyNet+lemmy', 'element-hq+synapse', 'ory+kratos', 'supabase+storage', 'goharbor+harbor'];
 
-const godwitBin = join(root, 'dist', 'src', 'cli', 'bin.js');
+// the package's bin (bin.cjs: a recorded --cache run replayed without the ES module loader, any other run bin.js's)
+const godwitBin = join(root, 'dist', 'src', 'cli', 'bin.cjs');
 const squawkWrapper = join(root, 'node_modules', '.bin', 'squawk');
 const pgfenceBin = join(root, 'node_modules', '.bin', 'pgfence');
 const eslintBin = join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');

@@ -4,6 +4,7 @@
  * dist/src/cli/main.bundle.js and one chunk per lazily loaded command, report format, etc.
  * A one-file `godwit lint` then loads ~5 files instead of ~110, which saves ~35 ms of a
  * ~185 ms run (bench/README.md, "Start-up"). Packages (node_modules, node:) stay imports.
+ * And dist/src/cli/replay.bundle.cjs, replay.ts as one CommonJS file for bin.cjs.
  *
  * bin.js uses the bundle only when it is at least as new as main.js, so a `tsc` without this
  * step never runs stale code; and this step is skipped (the CLI runs unbundled) when rolldown,
@@ -40,4 +41,14 @@ await rolldown.build({
     entryFileNames: 'main.bundle.js',
     chunkFileNames: 'main.bundle.[name]-[hash].js',
   },
+});
+
+// bin.cjs's replay of a recorded `--cache` run: one CommonJS file, loaded without the ES module loader
+rmSync(join(cli, 'replay.bundle.cjs'), { force: true });
+await rolldown.build({
+  input: join(cli, 'replay.js'),
+  platform: 'node',
+  external: [/^[^./]/],
+  logLevel: 'warn',
+  output: { file: join(cli, 'replay.bundle.cjs'), format: 'cjs', codeSplitting: false },
 });

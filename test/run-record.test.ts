@@ -15,11 +15,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
+// the package's bin (bin.cjs: it replays a record itself, and leaves every other run to bin.js)
+const bin = join(root, 'dist', 'src', 'cli', 'bin.cjs');
+const esmBin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const MARK = 'REPLAYED FROM THE RUN RECORD\n';
 
-function godwit(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, GODWIT_WORKERS: '0', NO_COLOR: '1', ...env } });
+function godwit(args: string[], cwd: string, env: Record<string, string> = {}, node: string[] = [bin]) {
+  const r = spawnSync(process.execPath, [...node, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, GODWIT_WORKERS: '0', NO_COLOR: '1', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -66,7 +68,7 @@ describe('lint --cache run record', () => {
   let withConfig: string;
   let withJsConfig: string;
   beforeAll(() => {
-    for (let i = 0; i < 12; i++) pool.push(project());
+    for (let i = 0; i < 14; i++) pool.push(project());
     withConfig = project(['godwit.config.json', JSON.stringify({ rules: {} })]);
     withJsConfig = project(['godwit.config.mjs', 'export default { rules: {} };\n']);
     all.push(...pool, withConfig, withJsConfig);
@@ -87,6 +89,39 @@ describe('lint --cache run record', () => {
     expect(again.code).toBe(1);
     const stylish = recordRun(dir, ['lint', 'db']);
     expect(godwit(['lint', 'db', '--cache'], dir).stdout).toBe(stylish.stdout + MARK);
+  });
+
+  it('bin.cjs replays without loading the ES module loader or any godwit module but its replay bundle; bin.js replays the same', () => {
+    const dir = use();
+    const first = recordRun(dir, ARGS);
+    // (outside the project: a new file in its folder is an input changed)
+    const probe = mkdtempSync(join(tmpdir(), 'godwit-probe-'));
+    all.push(probe);
+    const loaded = join(probe, 'loaded.json');
+    const preload = join(probe, 'preload.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify({ internal: process.moduleLoadList, files: Object.keys(require.cache) })));\n`);
+    const again = godwit([...ARGS, '--cache'], dir, {}, ['-r', preload, bin]);
+    expect(again.stdout).toBe(first.stdout + MARK);
+    expect(again.code).toBe(first.code);
+    const { internal, files } = JSON.parse(readFileSync(loaded, 'utf8')) as { internal: string[]; files: string[] };
+    // (internal/modules/esm/utils is part of every Node start-up; the loader itself is not)
+    expect(internal.filter((m) => /internal\/modules\/esm\/(loader|translators|module_job)$/.test(m))).toEqual([]);
+    expect(files.filter((f) => f.includes(join('dist', 'src'))).map((f) => f.slice(f.indexOf('dist')))).toEqual([join('dist', 'src', 'cli', 'bin.cjs'), join('dist', 'src', 'cli', 'replay.bundle.cjs')]);
+    // the same record through the ES module entry (a record is the same whichever bin made it)
+    expect(godwit([...ARGS, '--cache'], dir, {}, [esmBin])).toEqual(again);
+    // a usage error is bin.js's to report, as ever
+    const bad = godwit([...ARGS, '--cache', '--no-such-flag'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Unknown option '--no-such-flag'");
+  });
+
+  it('a reader that closes the pipe early does not crash a replay', () => {
+    const dir = use();
+    const first = recordRun(dir, ARGS);
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" ${ARGS.join(' ')} --cache | head -c 10`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stdout).toBe(first.stdout.slice(0, 10));
+    expect(r.stderr).toBe('');
+    expect(first.stdout.length).toBeGreaterThan(10);
   });
 
   it('an edited migration is linted again, even with its size and modification time kept', () => {

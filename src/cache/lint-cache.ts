@@ -15,7 +15,7 @@
  * lint). A file that is missing, unreadable, corrupt or from another godwit build is an empty
  * cache.
  */
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeOutput } from '../io/write.js';
 import type { LintResult } from '../engine/types.js';
@@ -40,8 +40,12 @@ interface StoredCache {
   files: Record<string, CacheEntry>;
 }
 
+let createHash: typeof import('node:crypto').createHash | undefined;
+
 /** Hash of the parts, separated so that ('ab', 'c') and ('a', 'bc') differ. */
 export function cacheKey(...parts: string[]): string {
+  // (node:crypto loaded on first use: a run answered from the file records never hashes)
+  createHash ??= (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash;
   const h = createHash('sha1');
   for (const p of parts) h.update(p).update('\0');
   return h.digest('base64url');

@@ -20,10 +20,8 @@
  * the run started: a file modified again within the same clock tick would keep its signature
  * (git's "racily clean" problem), so only files older than that are trusted.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import { syncBuiltinESMExports } from 'node:module';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -135,7 +133,7 @@ function signature(path: string, ours: (path: string) => boolean): string {
     } catch {
       return 'unreadable';
     }
-    return `d:${createHash('sha1').update(entries.join('\0')).digest('base64url')}`;
+    return `d:${entries.join('/')}`; // (exact, and no hash module to load on a replay; '/' is in no name)
   }
   return `${st.isFile() ? 'f' : 'o'}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
 }
@@ -238,6 +236,10 @@ export function startRecording(cacheFile: string): { stop(): Recorded | undefine
       target[name] = original;
     });
   };
+  // (node:fs/promises and its streams are loaded only to record: a replay does not need them)
+  const require = createRequire(import.meta.url);
+  const fsp = require('node:fs/promises') as typeof import('node:fs/promises');
+  const { syncBuiltinESMExports } = require('node:module') as typeof import('node:module');
   for (const name of SYNC) wrap(fs as unknown as Record<string, unknown>, name);
   for (const name of ASYNC) wrap(fs as unknown as Record<string, unknown>, name);
   for (const name of ASYNC) wrap(fsp as unknown as Record<string, unknown>, name);

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { statSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import type { main as Main } from './main.js';
 
 // PostgreSQL's parser (WASM) runs on V8's baseline compiler only. By default V8 recompiles the
@@ -8,7 +7,11 @@ import type { main as Main } from './main.js';
 // than it saves in a lint run (measured on the corpus: 2.5 s of CPU instead of 2.1 s), and
 // exiting waits for those compile jobs: 0.1 s added to every one-file run (bench/README.md).
 // Not for `godwit trace`, whose embedded PostgreSQL (WASM too) runs long enough to profit.
-if (!process.argv.slice(2).includes('trace')) setFlagsFromString('--liftoff-only');
+// Set when a command starts its work (main.ts `beforeWork`): a run the cache answers never
+// compiles WASM, and does not load node:v8 (bench/README.md).
+async function beforeWork(command: string): Promise<void> {
+  if (command !== 'trace') (await import('node:v8')).setFlagsFromString('--liftoff-only');
+}
 
 /**
  * The CLI bundled into a few files (scripts/bundle-cli.mjs, part of `npm run build`) starts
@@ -41,5 +44,6 @@ const code = await main(process.argv.slice(2), {
   stdin: process.stdin,
   cwd: process.cwd(),
   env: process.env,
+  beforeWork,
 });
 process.exitCode = code;

@@ -2,7 +2,7 @@
  * Command-line entry (CLI.md). Thin: parses arguments, calls the library, prints.
  * Returns the exit code: 0 clean, 1 lint errors or too many warnings, 2 usage/internal error.
  */
-import { parseArgs } from 'node:util';
+import { COMMANDS, lintPathsOf, parseCommandLine } from './args.js';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 // each command's module (and what it imports) is loaded only when that command runs
@@ -13,6 +13,11 @@ export interface Io {
   stdin: NodeJS.ReadableStream;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * Called once before a command loads its work (the parsers, the rules): bin.ts sets V8's flags
+   * for a CLI run there, not at start-up, so that a run the cache answers never loads node:v8.
+   */
+  beforeWork?: (command: string) => void | Promise<void>;
 }
 
 export class UsageError extends Error {}
@@ -132,51 +137,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 async function run(argv: string[], io: Io): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        'output-file': { type: 'string', short: 'o' },
-        'pg-version': { type: 'string' },
-        dialect: { type: 'string' },
-        'mysql-version': { type: 'string' },
-        preset: { type: 'string' },
-        rule: { type: 'string', multiple: true },
-        transaction: { type: 'string' },
-        'max-warnings': { type: 'string' },
-        quiet: { type: 'boolean' },
-        stdin: { type: 'boolean' },
-        'stdin-filename': { type: 'string' },
-        'no-inline-config': { type: 'boolean' },
-        'no-error-on-unmatched-pattern': { type: 'boolean' },
-        'pass-on-no-patterns': { type: 'boolean' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        config: { type: 'string', short: 'c' },
-        runner: { type: 'string' },
-        schema: { type: 'string' },
-        'changed-since': { type: 'string' },
-        'db-url': { type: 'string' },
-        stats: { type: 'string' },
-        'replay-history': { type: 'boolean' },
-        'no-replay-history': { type: 'boolean' },
-        'lock-timeout': { type: 'string' },
-        'statement-timeout': { type: 'string' },
-        'allow-unrestricted': { type: 'boolean' },
-        out: { type: 'string' },
-        emit: { type: 'string' },
-        fix: { type: 'boolean' },
-        'fix-dry-run': { type: 'boolean' },
-        cache: { type: 'boolean' },
-        'cache-location': { type: 'string' },
-        force: { type: 'boolean' },
-        hook: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseCommandLine(argv);
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message.replace(/\. To specify.*$/s, '') : String(e));
   }
@@ -192,20 +153,22 @@ async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(pkg.version + '\n');
     return 0;
   }
+  const lintPaths = lintPathsOf(positionals);
+  if (lintPaths) return lint(lintPaths, values, io, argv);
   const [first, ...rest] = positionals;
-  switch (first) {
+  switch (first as (typeof COMMANDS)[number]) {
     case 'rules':
+      await io.beforeWork?.('rules');
       return (await import('./rules-command.js')).rulesCommand(rest, values, io);
-    case 'lint':
-      return lint(rest, values, io, argv);
     case 'init':
+      await io.beforeWork?.('init');
       return (await import('./init-command.js')).initCommand(rest, values, io);
     case 'plan':
+      await io.beforeWork?.('plan');
       return (await import('./plan-command.js')).planCommand(rest, values, io);
     case 'trace':
+      await io.beforeWork?.('trace');
       return (await import('./trace-command.js')).traceCommand(rest, values, io);
-    default:
-      return lint(positionals, values, io, argv);
   }
 }
 
@@ -217,14 +180,19 @@ type Values = Parameters<typeof import('./lint-command.js').lintCommand>[1];
  * records itself for the next.
  */
 async function lint(paths: string[], values: Values, io: Io, argv: string[]): Promise<number> {
-  const recordable = values.cache && !values.fix && !values['fix-dry-run'] && !values.stdin && !paths.includes('-') && values['changed-since'] === undefined && values['output-file'] === undefined && values['db-url'] === undefined;
-  if (!recordable) return (await import('./lint-command.js')).lintCommand(paths, values, io);
+  const { isRecordable, recordKey, terminalOf } = await import('./replay.js');
+  const recordable = isRecordable(values, paths);
+  const lintNow = async (io: Io): Promise<number> => {
+    await io.beforeWork?.('lint');
+    return (await import('./lint-command.js')).lintCommand(paths, values, io);
+  };
+  if (!recordable) return lintNow(io);
   const record = await import('../cache/run-record.js');
   const cacheFile = record.cacheFilePath(io.cwd, values['cache-location'] as string | undefined);
-  if (!record.recordableAt(cacheFile)) return (await import('./lint-command.js')).lintCommand(paths, values, io);
+  if (!record.recordableAt(cacheFile)) return lintNow(io);
   // (on a terminal, its width too: stylish wraps to it)
-  const terminal = io.stdout.isTTY ? ((io.stdout as { columns?: number }).columns ?? true) : false;
-  const key = record.runKey(record.buildId(), io.cwd, argv, terminal, io.env);
+  const terminal = terminalOf(io.stdout);
+  const key = recordKey(argv, io);
   const replayed = record.replayRun(cacheFile, key, io.stdout, io.stderr);
   if (replayed !== undefined) return replayed;
   // a run naming files (a pre-commit hook): each one answered from the per-file cache, if the file records say none of its inputs changed
@@ -250,7 +218,7 @@ async function lint(paths: string[], values: Values, io: Io, argv: string[]): Pr
   let code: number;
   let deps: ReturnType<typeof recorder.stop>;
   try {
-    code = await (await import('./lint-command.js')).lintCommand(paths, values, teed);
+    code = await lintNow(teed);
   } finally {
     deps = recorder.stop();
   }
