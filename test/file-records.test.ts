@@ -13,17 +13,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
+// the package's bin (bin.cjs answers from the records itself, and leaves every other run to bin.js)
+const bin = join(root, 'dist', 'src', 'cli', 'bin.cjs');
 const scratch = mkdtempSync(join(tmpdir(), 'godwit-file-records-'));
-const preload = join(scratch, 'loads.mjs');
+const preload = join(scratch, 'loads.cjs');
 writeFileSync(
   preload,
-  `import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import { syncBuiltinESMExports } from 'node:module';
+  `const fs = require('node:fs');
+const fsp = require('node:fs/promises');
+const { syncBuiltinESMExports } = require('node:module');
 const seen = [];
 for (const [t, names] of [[fs, ['readFileSync', 'readFile', 'openSync', 'open']], [fsp, ['readFile', 'open']]]) {
   for (const n of names) {
@@ -40,7 +40,7 @@ let runs = 0;
 /** Run the CLI; `loaded` lists the files it read (its modules among them). */
 function godwit(args: string[], cwd: string) {
   const log = join(scratch, `loads-${runs++}.txt`);
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, bin, ...args], {
+  const r = spawnSync(process.execPath, ['-r', preload, bin, ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, GODWIT_WORKERS: '0', NO_COLOR: '1', LOADS_LOG: log },
@@ -93,6 +93,7 @@ describe('lint --cache file records', () => {
     for (const args of [named(FILES[1]), named(FILES[2]), named(FILES[2], FILES[0]), named(FILES[0])]) {
       const r = godwit([...args, '--cache'], dir);
       expect(linterLoaded(r.loaded), `${args.join(' ')}: the linter was loaded`).toBe(false);
+      expect(r.loaded.filter((m) => /cli\/(bin\.js|main\.bundle)/.test(m)), 'answered by bin.cjs, without the ES module CLI').toEqual([]);
       expectSame(dir, args, r);
     }
     expect(rulesOf(godwit([...named(FILES[1]), '--cache'], dir).stdout)).toContain('require-concurrent-index');

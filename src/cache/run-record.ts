@@ -143,27 +143,37 @@ function signature(path: string, ours: (path: string) => boolean): string {
  * its inputs changed; the exit code then, undefined otherwise (nothing printed).
  */
 export function replayRun(cacheFile: string, key: string, out: { write(s: string | Uint8Array): unknown }, err: { write(s: string): unknown }): number | undefined {
-  let data: Buffer;
+  let fd: number | undefined;
   try {
-    if (!fs.statSync(runRecordPath(cacheFile), { throwIfNoEntry: false })?.isFile()) return undefined; // (a FIFO would block the read)
-    data = fs.readFileSync(runRecordPath(cacheFile));
+    const path = runRecordPath(cacheFile);
+    if (!fs.statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined; // (a FIFO would block the read)
+    fd = fs.openSync(path, 'r');
+    // the header only, first: a record of another run (its key differs) is not read further
+    const prefix = Buffer.from(`{"key":${JSON.stringify(key)},`);
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    let head = Buffer.alloc(0);
+    let eol = -1;
+    while (eol < 0) {
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (!n) return undefined;
+      const from = head.length;
+      head = Buffer.concat([head, chunk.subarray(0, n)]);
+      if (from === 0 && (head.length < prefix.length || !head.subarray(0, prefix.length).equals(prefix))) return undefined;
+      eol = head.indexOf(10, from);
+    }
+    const header = JSON.parse(head.subarray(0, eol).toString('utf8')) as Header;
+    if (header.key !== key || !Array.isArray(header.deps)) return undefined;
+    const ours = cacheFiles(cacheFile);
+    for (const [p, sig] of header.deps) if (signature(p, ours) !== sig) return undefined;
+    const output = Buffer.concat([head.subarray(eol + 1), fs.readFileSync(fd)]); // (the rest of the file, from where the reads stopped)
+    if (header.stderr) err.write(header.stderr);
+    out.write(output);
+    return header.code;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
-  const eol = data.indexOf(10);
-  if (eol < 0) return undefined;
-  let header: Header;
-  try {
-    header = JSON.parse(data.subarray(0, eol).toString('utf8')) as Header;
-  } catch {
-    return undefined;
-  }
-  if (header.key !== key || !Array.isArray(header.deps)) return undefined;
-  const ours = cacheFiles(cacheFile);
-  for (const [p, sig] of header.deps) if (signature(p, ours) !== sig) return undefined;
-  if (header.stderr) err.write(header.stderr);
-  out.write(data.subarray(eol + 1));
-  return header.code;
 }
 
 /** What a run read (path → signature), and when it started. */

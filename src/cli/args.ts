@@ -4,6 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 
+/** A mistake in the command line: reported with the usage hint, exit code 2. */
+export class UsageError extends Error {}
+
 const OPTIONS = {
   format: { type: 'string', short: 'f' },
   'output-file': { type: 'string', short: 'o' },

@@ -45,5 +45,6 @@ const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   beforeWork,
+  recordChecked: (globalThis as Record<symbol, unknown>)[Symbol.for('godwit.record-checked')] === true,
 });
 process.exitCode = code;

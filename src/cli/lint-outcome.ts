@@ -4,7 +4,8 @@
  * (src/cache/run-record.ts) ends exactly as a run that lints.
  */
 import type { LintResult } from '../engine/types.js';
-import { UsageError, type Io } from './main.js';
+import { UsageError } from './args.js';
+import type { Io } from './main.js';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 

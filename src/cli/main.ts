@@ -2,9 +2,8 @@
  * Command-line entry (CLI.md). Thin: parses arguments, calls the library, prints.
  * Returns the exit code: 0 clean, 1 lint errors or too many warnings, 2 usage/internal error.
  */
-import { COMMANDS, lintPathsOf, parseCommandLine } from './args.js';
+import { COMMANDS, lintPathsOf, parseCommandLine, UsageError } from './args.js';
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 // each command's module (and what it imports) is loaded only when that command runs
 
 export interface Io {
@@ -18,9 +17,11 @@ export interface Io {
    * for a CLI run there, not at start-up, so that a run the cache answers never loads node:v8.
    */
   beforeWork?: (command: string) => void | Promise<void>;
+  /** This command line's run record was already looked at, and did not answer it (bin.cjs). */
+  recordChecked?: boolean;
 }
 
-export class UsageError extends Error {}
+export { UsageError } from './args.js';
 
 const HELP = `godwit — lint PostgreSQL migrations for locks, rewrites and breaking changes
 
@@ -180,7 +181,7 @@ type Values = Parameters<typeof import('./lint-command.js').lintCommand>[1];
  * records itself for the next.
  */
 async function lint(paths: string[], values: Values, io: Io, argv: string[]): Promise<number> {
-  const { isRecordable, recordKey, terminalOf } = await import('./replay.js');
+  const { answerFromFileRecords, fileRecordsOf, isRecordable, recordKey } = await import('./replay.js');
   const recordable = isRecordable(values, paths);
   const lintNow = async (io: Io): Promise<number> => {
     await io.beforeWork?.('lint');
@@ -190,16 +191,13 @@ async function lint(paths: string[], values: Values, io: Io, argv: string[]): Pr
   const record = await import('../cache/run-record.js');
   const cacheFile = record.cacheFilePath(io.cwd, values['cache-location'] as string | undefined);
   if (!record.recordableAt(cacheFile)) return lintNow(io);
-  // (on a terminal, its width too: stylish wraps to it)
-  const terminal = terminalOf(io.stdout);
   const key = recordKey(argv, io);
-  const replayed = record.replayRun(cacheFile, key, io.stdout, io.stderr);
+  const replayed = io.recordChecked ? undefined : record.replayRun(cacheFile, key, io.stdout, io.stderr);
   if (replayed !== undefined) return replayed;
   // a run naming files (a pre-commit hook): each one answered from the per-file cache, if the file records say none of its inputs changed
-  const files = record.namedFiles(paths, io.cwd);
-  const fileKey = files && record.fileRunKey(record.buildId(), io.cwd, values, files[0].endsWith('.sql') ? dirname(files[0]) : files[0], terminal, io.env);
-  if (files && fileKey) {
-    const answered = await answerFromFileRecords(record, cacheFile, fileKey, files, values, io);
+  const named = fileRecordsOf(paths, values, io);
+  if (named && !io.recordChecked) {
+    const answered = await answerFromFileRecords(cacheFile, named, values, io);
     if (answered !== undefined) return answered;
   }
 
@@ -225,37 +223,7 @@ async function lint(paths: string[], values: Values, io: Io, argv: string[]): Pr
   if (deps) {
     const { writeOutput } = await import('../io/write.js');
     record.saveRun(cacheFile, key, deps, code, stdout, stderr, writeOutput);
-    if (files && fileKey) record.saveFileRecords(cacheFile, fileKey, deps, files, stderr, writeOutput);
+    if (named) record.saveFileRecords(cacheFile, named.key, deps, named.files, stderr, writeOutput);
   }
   return code;
-}
-
-/** The report formats a file-records answer prints (sarif's rule metadata and gitlab's coverage line need the linter's modules). */
-const ANSWERABLE = new Set(['stylish', 'json', 'github', 'junit', 'markdown']);
-
-/**
- * Print the named files' results from the per-file cache and return the exit code, as the lint
- * would (lint-command.ts), when the file records answer every file (src/cache/run-record.ts) and
- * the cache holds each result under the key recorded; else undefined (nothing printed).
- */
-async function answerFromFileRecords(record: typeof import('../cache/run-record.js'), cacheFile: string, fileKey: string, files: string[], values: Values, io: Io): Promise<number | undefined> {
-  const format = String(values.format ?? 'stylish');
-  if (!ANSWERABLE.has(format) || values.quiet) return undefined;
-  const answer = record.answerFromFileRecords(cacheFile, fileKey, files);
-  if (!answer) return undefined;
-  const { LintCache } = await import('../cache/lint-cache.js');
-  const cache = LintCache.load(cacheFile);
-  const results = [];
-  for (const a of answer) {
-    const e = cache.get(a.file);
-    if (!e || e.key !== a.key) return undefined;
-    results.push(e.result);
-  }
-  const { formatResultsLazily } = await import('../report/formats.js');
-  const { painter, useColor } = await import('../report/color.js');
-  const { lintExitCode, maxWarningsOf, reportWidth } = await import('./lint-outcome.js');
-  const maxWarnings = maxWarningsOf(values);
-  const color = useColor(values['no-color'] ? false : (values.color as boolean | undefined), io.stdout, io.env);
-  io.stdout.write(await formatResultsLazily(format as import('../report/formats.js').FormatName, results, { cwd: io.cwd, paint: painter(color), width: reportWidth(values, io.stdout) }));
-  return lintExitCode(results, maxWarnings, io);
 }

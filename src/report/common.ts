@@ -2,7 +2,7 @@
  * What the machine-readable reporters share: paths as CI systems want them, finding offsets,
  * stable fingerprints, the lock in one line, and the package's own name/version/URLs.
  */
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,8 @@ export function positionAt(source: SourceText, offset: number): { line: number; 
 
 export const FINGERPRINT_KEY = 'godwit/v1';
 
+let createHash: typeof import('node:crypto').createHash | undefined;
+
 /**
  * One fingerprint per message: sha256 over the rule id, the file path (as reported), the
  * finding's text (from its start to the end of the statement, whitespace collapsed) and the
@@ -78,6 +80,8 @@ export function fingerprints(result: LintResult, path: string): string[] {
     const key = `${m.ruleId ?? ''}\0${basis}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
+    // (node:crypto loaded on first use: the formats that print no fingerprint never load it)
+    createHash ??= (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash;
     return createHash('sha256').update(`${m.ruleId ?? ''}\0${path}\0${basis}\0${n}`).digest('hex').slice(0, 32);
   });
 }

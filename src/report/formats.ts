@@ -24,19 +24,11 @@ export interface FormatContext {
 /** `formatResults` of report/index.ts, importing only the one formatter it needs. */
 export async function formatResultsLazily(format: FormatName, results: LintResult[], ctx: FormatContext): Promise<string> {
   switch (format) {
-    case 'stylish':
-      return (await import('./stylish.js')).formatStylish(results, ctx.paint, ctx.cwd, ctx.width);
-    case 'json':
-      return (await import('./json.js')).formatJson(results) + '\n';
     case 'sarif':
       return (await import('./sarif.js')).formatSarif(results, { cwd: ctx.cwd });
-    case 'github':
-      return (await import('./github.js')).formatGithub(results, { cwd: ctx.cwd });
     case 'gitlab':
       return (await import('./gitlab.js')).formatGitlab(results, { cwd: ctx.cwd });
-    case 'junit':
-      return (await import('./junit.js')).formatJunit(results, { cwd: ctx.cwd });
-    case 'markdown':
-      return (await import('./markdown.js')).formatMarkdown(results, { cwd: ctx.cwd });
+    default:
+      return (await import('./answerable.js')).formatAnswerable(format, results, ctx);
   }
 }
