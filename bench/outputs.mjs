@@ -32,7 +32,7 @@ const compare = option('--compare');
 const shared = resolve(process.env.GODWIT_SHARED ?? join(root, '..', 'shared'));
 const corpus = join(shared, 'corpus');
 const orm = join(shared, 'corpus-orm');
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
+const bin = join(root, 'dist', 'src', 'cli', 'bin.cjs'); // (the package's bin)
 if (!existsSync(bin)) fail('dist/ is missing: run `npm run build` first');
 if (!existsSync(corpus)) fail(`no corpus at ${corpus}`);
 
