@@ -145,6 +145,7 @@ export function lexingChangesOf(stmt: Statement): LexingChange[] {
     }
     case 'DoStmt':
       for (const q of stmt.bodyQueries ?? []) {
+        if (!MAY_CALL_SET_CONFIG.test(q)) continue;
         const tree = plpgsqlQuery(q);
         if (tree) setConfigCalls(stmt, tree, out, 'set_config() in a DO block');
       }
@@ -152,9 +153,16 @@ export function lexingChangesOf(stmt: Statement): LexingChange[] {
     case 'SyntaxError':
       return out;
   }
-  if (stmt.node) setConfigCalls(stmt, stmt.node, out, 'set_config()');
+  if (stmt.node && MAY_CALL_SET_CONFIG.test(stmt.text)) setConfigCalls(stmt, stmt.node, out, 'set_config()');
   return out;
 }
+
+/**
+ * Text that can call set_config: its name, in any case or quoted, or a Unicode-escaped
+ * identifier (`U&"\0073et_config"`) that can spell it. Without either, no call in the parse
+ * tree names it, and the tree is not walked (nor a DO block's query parsed).
+ */
+const MAY_CALL_SET_CONFIG = /set_config|u&/i;
 
 /** A PL/pgSQL query or expression (`set_config(…)` of a PERFORM) as a parse tree; undefined when it is not SQL. */
 export function plpgsqlQuery(q: string): unknown[] | undefined {
