@@ -14,6 +14,7 @@ import { ConfigError } from './errors.js';
 import { untrackedInput } from '../cache/run-record.js';
 import type { GodwitConfig } from './schema.js';
 import { SQUAWK_CONFIG_NAME, squawkToGodwit } from './squawk.js';
+import { acceptedAsIs } from './accept.js';
 
 function isSquawkConfig(file: string): boolean {
   return basename(file) === SQUAWK_CONFIG_NAME;
@@ -145,8 +146,10 @@ export interface LoadOptions {
  */
 export async function loadConfigFile(file: string, opts: LoadOptions = {}): Promise<GodwitConfig | undefined> {
   const display = opts.display ?? file;
-  // the schema (and zod under it) is loaded when a config file is actually found
-  const { validateConfig } = await import('./schema.js');
+  // the common configs are accepted without the schema; zod and the schema are loaded for the
+  // others, which they validate and word the errors of (accept.ts)
+  const validateConfig = async (value: unknown, shown: string, keyPrefix?: string): Promise<GodwitConfig> =>
+    acceptedAsIs(value) ?? (await import('./schema.js')).validateConfig(value, shown, keyPrefix);
   const ext = extname(file).toLowerCase();
   // a config module runs, and may read what `godwit lint --cache` cannot see: not a recordable run
   if (/^\.[mc]?[jt]s$/.test(ext)) untrackedInput();
@@ -213,9 +216,9 @@ async function importConfig(file: string, display: string, load: (mtime: number)
  * Validate what a JS/TS config exported: reading it runs the config's code (getters, proxies),
  * which may throw — a config error (exit 2 with the message), not an internal error.
  */
-async function validateExport(mod: unknown, display: string, validateConfig: (value: unknown, display: string) => GodwitConfig): Promise<GodwitConfig> {
+async function validateExport(mod: unknown, display: string, validateConfig: (value: unknown, display: string) => Promise<GodwitConfig>): Promise<GodwitConfig> {
   try {
-    return validateConfig(await defaultExport(mod, display), display);
+    return await validateConfig(await defaultExport(mod, display), display);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const msg = err instanceof Error ? err.message : String(err);

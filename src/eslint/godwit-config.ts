@@ -16,6 +16,7 @@ import { ConfigError } from '../config/errors.js';
 import { CONFIG_FILE_NAMES, PACKAGE_JSON_KEY, type ResolvedConfig } from '../config/load.js';
 import type { GodwitConfig, validateConfig as ValidateConfig } from '../config/schema.js';
 import { SQUAWK_CONFIG_NAME, squawkToGodwit } from '../config/squawk.js';
+import { acceptedAsIs } from '../config/accept.js';
 
 const cache = new Map<string, { mtime: number; config: GodwitConfig | undefined }>();
 const require = createRequire(import.meta.url);
@@ -27,6 +28,9 @@ const require = createRequire(import.meta.url);
  */
 let schema: { validateConfig: typeof ValidateConfig } | undefined;
 const validateConfig: typeof ValidateConfig = (...args) => {
+  // (the common configs are accepted without loading zod and the schema: accept.ts)
+  const accepted = acceptedAsIs(args[0]);
+  if (accepted) return accepted;
   if (!schema) {
     try {
       schema = require('../config/schema.js') as typeof schema;
