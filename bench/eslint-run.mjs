@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ESLint } from 'eslint';
-import godwit from '../dist/src/eslint/index.js';
+import godwit from '../dist/src/eslint/index.bundle.js'; // (what package.json exports as godwit/eslint)
 
 const [cwd, listFile] = process.argv.slice(2);
 const files = readFileSync(listFile, 'utf8').split('\n').filter(Boolean);

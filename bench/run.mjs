@@ -98,7 +98,7 @@ mkdirSync(eslintDir);
 writeFileSync(join(eslintDir, 'godwit.config.json'), JSON.stringify({ dialect: 'postgresql' }));
 writeFileSync(
   join(eslintDir, 'eslint.config.mjs'),
-  `import godwit from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'src', 'eslint', 'index.js')).href)};\n` +
+  `import godwit from ${JSON.stringify(pathToFileURL(join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports['./eslint'].default)).href)};\n` +
     `export default [...godwit.configs.recommended, { settings: { godwit: { configFile: ${JSON.stringify(join(eslintDir, 'godwit.config.json'))} } } }];\n`,
 );
 

@@ -4,24 +4,31 @@
  * dist/src/cli/main.bundle.js and one chunk per lazily loaded command, report format, etc.
  * A one-file `godwit lint` then loads ~5 files instead of ~110, which saves ~35 ms of a
  * ~185 ms run (bench/README.md, "Start-up"). Packages (node_modules, node:) stay imports.
- * And dist/src/cli/replay.bundle*.cjs: replay.ts as CommonJS for bin.cjs.
+ * And dist/src/cli/replay.bundle*.cjs: replay.ts as CommonJS for bin.cjs; and the ESLint
+ * plugin, dist/src/eslint/index.bundle*.js, which package.json exports as "godwit/eslint"
+ * (without rolldown, index.bundle.js re-exports the modules).
  *
  * bin.js uses the bundle only when it is at least as new as main.js, so a `tsc` without this
  * step never runs stale code; and this step is skipped (the CLI runs unbundled) when rolldown,
  * which vitest's vite brings, is not installed.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'src', 'cli');
 for (const f of readdirSync(cli)) if (f.startsWith('main.bundle')) rmSync(join(cli, f));
 
+// the ESLint plugin's entry (package.json exports "./eslint"): the bundle, or without rolldown the modules
+const eslintDir = join(cli, '..', 'eslint');
+for (const f of readdirSync(eslintDir)) if (f.startsWith('index.bundle')) rmSync(join(eslintDir, f));
+
 let rolldown;
 try {
   rolldown = await import('rolldown');
 } catch {
-  console.log('bundle-cli: rolldown is not installed; the CLI runs unbundled');
+  writeFileSync(join(eslintDir, 'index.bundle.js'), "export * from './index.js';\nexport { default } from './index.js';\n");
+  console.log('bundle-cli: rolldown is not installed; the CLI and the ESLint plugin run unbundled');
   process.exit(0);
 }
 
@@ -55,4 +62,16 @@ await rolldown.build({
     if (log.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') handler(level, log);
   },
   output: { dir: cli, format: 'cjs', entryFileNames: 'replay.bundle.cjs', chunkFileNames: 'replay.bundle.[name]-[hash].cjs' },
+});
+
+// the ESLint plugin: ~170 modules loaded one by one cost an ESLint start ~150 ms (bench/README.md)
+await rolldown.build({
+  input: join(eslintDir, 'index.js'),
+  platform: 'node',
+  external: [/^[^./]/],
+  logLevel: 'warn',
+  onLog: (level, log, handler) => {
+    if (log.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') handler(level, log);
+  },
+  output: { dir: eslintDir, format: 'esm', entryFileNames: 'index.bundle.js', chunkFileNames: 'index.bundle.[name]-[hash].js' },
 });
