@@ -155,12 +155,14 @@ export function analyze(input: AnalysisInput): LintResult {
 
   const parsed = body === input.text && input.parsed ? input.parsed : parseFile(file, body);
   // ESLint applies its own directive comments (and reports the unused ones); godwit, its own
-  // (not a spread: that would read `tokens`, which scans the whole file when no rule needs it)
+  // (not a spread: that would read `tokens` and `comments`, which scan the whole file when no rule needs them)
   const own: ParsedFile = {
     path: parsed.path,
     source: parsed.source,
     statements: parsed.statements,
-    comments: parsed.comments,
+    get comments() {
+      return parsed.comments;
+    },
     directives: parsed.directives.filter((d) => d.kind === 'ignore' || d.kind === 'ignore-file'),
     get tokens() {
       return parsed.tokens;

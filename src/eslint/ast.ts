@@ -56,9 +56,11 @@ export function buildProgram(parsed: ParsedFile): SqlProgram {
     range: [0, src.text.length] as [number, number],
     loc: locOf(src, 0, src.text.length),
     body: parsed.statements.map((s) => statementNode(src, s)),
-    comments: parsed.comments.map((c) => commentNode(src, c)),
   };
-  return hide(program, 'parsed', parsed);
+  // the comments when first asked for (ESLint's directives, a rule): finding them scans the file
+  let comments: SqlComment[] | undefined;
+  Object.defineProperty(program, 'comments', { enumerable: true, get: () => (comments ??= parsed.comments.map((c) => commentNode(src, c))) });
+  return hide(program as typeof program & { comments: SqlComment[] }, 'parsed', parsed);
 }
 
 function statementNode(src: SourceText, s: Statement): SqlStatementNode {

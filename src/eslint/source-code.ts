@@ -29,7 +29,6 @@ export class SqlSourceCode extends TextSourceCodeBase<{
   ConfigNode: SqlComment;
 }> {
   declare ast: SqlProgram;
-  readonly comments: SqlComment[];
   readonly visitorKeys: Record<string, string[]>;
   #steps: VisitNodeStep[] | undefined;
   #parents = new WeakMap<SqlNode, SqlNode>();
@@ -38,8 +37,12 @@ export class SqlSourceCode extends TextSourceCodeBase<{
   constructor({ text, ast }: { text: string; ast: SqlProgram }) {
     super({ text, ast, lineEndingPattern: /\r\n|[\r\n]/u });
     this.ast = ast;
-    this.comments = ast.comments;
     this.visitorKeys = visitorKeysOf(ast);
+  }
+
+  /** The file's comments, found when first asked for (ast.ts). */
+  get comments(): SqlComment[] {
+    return this.ast.comments;
   }
 
   /** godwit's parse of the file (statements, tokens, comments, directives). */
@@ -68,7 +71,8 @@ export class SqlSourceCode extends TextSourceCodeBase<{
 
   /** Comments holding ESLint directives or inline config. */
   getInlineConfigNodes(): SqlComment[] {
-    this.#inlineConfig ??= this.comments.filter((c) => INLINE_CONFIG.test(c.value));
+    // (a directive starts with "eslint": a file without the word has none, and its comments are not looked for)
+    this.#inlineConfig ??= this.text.includes('eslint') ? this.comments.filter((c) => INLINE_CONFIG.test(c.value)) : [];
     return this.#inlineConfig;
   }
 
