@@ -32,46 +32,28 @@ try {
   process.exit(0);
 }
 
-await rolldown.build({
-  input: join(cli, 'main.js'),
-  platform: 'node',
-  // packages and Node's modules stay imports; only godwit's own files are bundled
-  external: [/^[^./]/],
-  logLevel: 'warn',
-  // (a module both imported and lazily imported stays where it is: expected, not worth a warning)
-  onLog: (level, log, handler) => {
-    if (log.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') handler(level, log);
-  },
-  output: {
-    dir: cli,
-    format: 'esm',
-    entryFileNames: 'main.bundle.js',
-    chunkFileNames: 'main.bundle.[name]-[hash].js',
-  },
-});
+/** Bundle `input` (godwit's own files; packages and Node's modules stay imports) as `<name>.bundle…` files in `dir`. */
+const bundle = (input, dir, name, format = 'esm') => {
+  const ext = format === 'cjs' ? 'cjs' : 'js';
+  return rolldown.build({
+    input,
+    platform: 'node',
+    external: [/^[^./]/],
+    logLevel: 'warn',
+    // (a module both imported and lazily imported stays where it is: expected, not worth a warning)
+    onLog: (level, log, handler) => {
+      if (log.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') handler(level, log);
+    },
+    output: { dir, format, entryFileNames: `${name}.bundle.${ext}`, chunkFileNames: `${name}.bundle.[name]-[hash].${ext}` },
+  });
+};
+
+await bundle(join(cli, 'main.js'), cli, 'main');
 
 // bin.cjs's answer from the records (src/cli/replay.ts): CommonJS files, loaded without the ES
 // module loader; what only a file-records answer needs (the cache, the formats) in chunks of their own
 for (const f of readdirSync(cli)) if (f.startsWith('replay.bundle')) rmSync(join(cli, f));
-await rolldown.build({
-  input: join(cli, 'replay.js'),
-  platform: 'node',
-  external: [/^[^./]/],
-  logLevel: 'warn',
-  onLog: (level, log, handler) => {
-    if (log.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') handler(level, log);
-  },
-  output: { dir: cli, format: 'cjs', entryFileNames: 'replay.bundle.cjs', chunkFileNames: 'replay.bundle.[name]-[hash].cjs' },
-});
+await bundle(join(cli, 'replay.js'), cli, 'replay', 'cjs');
 
 // the ESLint plugin: ~170 modules loaded one by one cost an ESLint start ~150 ms (bench/README.md)
-await rolldown.build({
-  input: join(eslintDir, 'index.js'),
-  platform: 'node',
-  external: [/^[^./]/],
-  logLevel: 'warn',
-  onLog: (level, log, handler) => {
-    if (log.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') handler(level, log);
-  },
-  output: { dir: eslintDir, format: 'esm', entryFileNames: 'index.bundle.js', chunkFileNames: 'index.bundle.[name]-[hash].js' },
-});
+await bundle(join(eslintDir, 'index.js'), eslintDir, 'index');
