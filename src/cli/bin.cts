@@ -30,7 +30,10 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-void answered().then((code) => {
-  if (code === undefined) return import('./bin.js');
-  process.exitCode = code;
-});
+// (anything unexpected here leaves the run to bin.js, which reports what it must)
+void answered()
+  .catch(() => undefined)
+  .then((code) => {
+    if (code === undefined) return import('./bin.js');
+    process.exitCode = code;
+  });
