@@ -62,3 +62,8 @@ export function lintPathsOf(positionals: string[]): string[] | undefined {
   if (first === 'lint') return rest;
   return first !== undefined && (COMMANDS as readonly string[]).includes(first) ? undefined : positionals;
 }
+
+/** Whether a lint run can be recorded, and replayed (src/cache/run-record.ts): `--cache`, and nothing read that is not a file (stdin, git, a server) nor written but stdout. */
+export function isRecordable(values: Record<string, string | boolean | string[] | undefined>, paths: string[]): boolean {
+  return !!values.cache && !values.fix && !values['fix-dry-run'] && !values.stdin && !paths.includes('-') && values['changed-since'] === undefined && values['output-file'] === undefined && values['db-url'] === undefined;
+}

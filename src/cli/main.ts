@@ -2,7 +2,7 @@
  * Command-line entry (CLI.md). Thin: parses arguments, calls the library, prints.
  * Returns the exit code: 0 clean, 1 lint errors or too many warnings, 2 usage/internal error.
  */
-import { COMMANDS, lintPathsOf, parseCommandLine, UsageError } from './args.js';
+import { COMMANDS, isRecordable, lintPathsOf, parseCommandLine, UsageError } from './args.js';
 import { readFileSync } from 'node:fs';
 // each command's module (and what it imports) is loaded only when that command runs
 
@@ -181,13 +181,12 @@ type Values = Parameters<typeof import('./lint-command.js').lintCommand>[1];
  * records itself for the next.
  */
 async function lint(paths: string[], values: Values, io: Io, argv: string[]): Promise<number> {
-  const { answerFromFileRecords, fileRecordsOf, isRecordable, recordKey } = await import('./replay.js');
-  const recordable = isRecordable(values, paths);
   const lintNow = async (io: Io): Promise<number> => {
     await io.beforeWork?.('lint');
     return (await import('./lint-command.js')).lintCommand(paths, values, io);
   };
-  if (!recordable) return lintNow(io);
+  if (!isRecordable(values, paths)) return lintNow(io);
+  const { answerFromFileRecords, fileRecordsOf, recordKey } = await import('./replay.js');
   const record = await import('../cache/run-record.js');
   const cacheFile = record.cacheFilePath(io.cwd, values['cache-location'] as string | undefined);
   if (!record.recordableAt(cacheFile)) return lintNow(io);

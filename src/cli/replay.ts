@@ -8,7 +8,7 @@
  * started any other way.
  */
 import { dirname } from 'node:path';
-import { lintPathsOf, parseCommandLine } from './args.js';
+import { isRecordable, lintPathsOf, parseCommandLine } from './args.js';
 import { answerFromFileRecords as recordedAnswer, buildId, cacheFilePath, fileRunKey, namedFiles, recordableAt, replayRun, runKey } from '../cache/run-record.js';
 import { isAnswerable } from '../report/answerable.js';
 import type { Io } from './main.js';
@@ -17,11 +17,6 @@ import type { Io } from './main.js';
 type Streams = Pick<Io, 'stdout' | 'stderr' | 'cwd' | 'env'>;
 
 type Options = Record<string, string | boolean | string[] | undefined>;
-
-/** Whether a lint run can be recorded, and replayed: `--cache`, and nothing read that is not a file (stdin, git, a server) nor written but stdout. */
-export function isRecordable(values: Options, paths: string[]): boolean {
-  return !!values.cache && !values.fix && !values['fix-dry-run'] && !values.stdin && !paths.includes('-') && values['changed-since'] === undefined && values['output-file'] === undefined && values['db-url'] === undefined;
-}
 
 /** What the output depends on of the terminal: on one, its width (stylish wraps to it). */
 export function terminalOf(stdout: Streams['stdout']): boolean | number {
