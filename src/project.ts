@@ -20,6 +20,7 @@ import { findRoots, rootOf, fileTransaction, blankRanges, isRunnerName, type Mig
 import { ConfigLoader, type ResolvedConfig } from './config/load.js';
 import { includedExplicitly, isIncluded } from './config/match.js';
 import { discoverFiles } from './sources/discover.js';
+import { listDirOnce } from './sources/walk.js';
 import { languageOf, prepareMigration, type PreparedJsMigration } from './sources/extract/index.js';
 import { jsMigrationsUnder } from './sources/js-roots.js';
 import { pyMigrationsUnder } from './sources/py-roots.js';
@@ -92,10 +93,12 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
   // (the parser is loaded when something is parsed: not at all when every result comes from the cache)
   const warnings: string[] = [];
   let ioFailure = false;
-  const configs = new ConfigLoader({ explicitPath: opts.configPath, cwd: opts.cwd });
+  // every folder is listed once in a run: by the file discovery, the root search and the config search alike
+  const list = listDirOnce();
+  const configs = new ConfigLoader({ explicitPath: opts.configPath, cwd: opts.cwd, listDir: list });
 
   // which files were asked for: directories expand to their *.sql, files stand for themselves
-  const { files: requested, missing } = await discoverFiles(paths, opts.cwd);
+  const { files: requested, missing } = await discoverFiles(paths, opts.cwd, list);
   for (const m of missing) warnings.push(`no such file or directory: ${m}`);
   const wanted = new Set(requested.filter((f) => !opts.only || opts.only.has(f)));
 
@@ -112,7 +115,7 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     dialect ??= cfg.config.dialect ?? 'auto';
   }
   const pgVersion = opts.overrides.pgVersion;
-  const found = await findRoots(paths.map((p) => resolve(opts.cwd, p)).filter((p) => !missing.some((m) => resolve(opts.cwd, m) === p)), { runner, pgVersion, dialect });
+  const found = await findRoots(paths.map((p) => resolve(opts.cwd, p)).filter((p) => !missing.some((m) => resolve(opts.cwd, m) === p)), { runner, pgVersion, dialect, list });
   // JS/TS migrations are linted inside their migration roots only (discover.ts finds *.sql)
   for (const f of jsMigrationsUnder(found.roots, paths.map((p) => resolve(opts.cwd, p)))) if (!opts.only || opts.only.has(f)) wanted.add(f);
   for (const f of pyMigrationsUnder(found.roots, paths.map((p) => resolve(opts.cwd, p)))) if (!opts.only || opts.only.has(f)) wanted.add(f);

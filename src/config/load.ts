@@ -4,7 +4,7 @@
  * filesystem root. `--config <path>` loads exactly that file for every linted file. When no
  * godwit config applies, the nearest `.squawk.toml` does (translated: squawk.ts).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,6 +47,8 @@ export interface ConfigLoaderOptions {
   explicitPath?: string;
   /** resolves relative paths and shortens file names in messages (default process.cwd()) */
   cwd?: string;
+  /** a directory's entries, when the caller lists directories already (a lint run: each folder read once) */
+  listDir?: (dir: string) => Dirent[];
 }
 
 /**
@@ -59,9 +61,11 @@ export class ConfigLoader {
   private explicit: Promise<ResolvedConfig> | undefined;
   private readonly byDir = new Map<string, Promise<ResolvedConfig>>();
   private readonly none: ResolvedConfig;
+  private readonly listDir: (dir: string) => Dirent[];
 
   constructor(opts: ConfigLoaderOptions = {}) {
     this.cwd = resolve(opts.cwd ?? process.cwd());
+    this.listDir = opts.listDir ?? ((dir) => readdirSync(dir, { withFileTypes: true }));
     this.explicitPath = opts.explicitPath === undefined ? undefined : resolve(this.cwd, opts.explicitPath);
     this.none = Object.freeze({ config: Object.freeze({}), file: null, dir: this.cwd });
   }
@@ -93,7 +97,7 @@ export class ConfigLoader {
   }
 
   private async search(dir: string): Promise<ResolvedConfig> {
-    const names = listDir(dir);
+    const names = configNames(this.listDir, dir);
     for (const name of CONFIG_FILE_NAMES) {
       if (!names.has(name)) continue;
       const file = join(dir, name);
@@ -124,9 +128,9 @@ export class ConfigLoader {
  * per directory is cheap, while awaiting hundreds of them one after another (one per migration
  * folder) cost more than the lint itself.
  */
-function listDir(dir: string): Set<string> {
+function configNames(listDir: (dir: string) => Dirent[], dir: string): Set<string> {
   try {
-    const entries = readdirSync(dir, { withFileTypes: true });
+    const entries = listDir(dir);
     return new Set(entries.filter((e) => e.name === '.git' || e.isFile() || e.isSymbolicLink()).map((e) => e.name));
   } catch {
     return new Set(); // missing or unreadable directory: keep looking upward

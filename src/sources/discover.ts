@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { sqlFilesUnder } from './walk.js';
+import { sqlFilesUnder, type ListDir } from './walk.js';
 
 export interface Discovered {
   files: string[];
@@ -15,7 +15,7 @@ export interface Discovered {
 
 export const SQL_GLOB = '**/*.sql';
 
-export async function discoverFiles(paths: string[], cwd: string = process.cwd()): Promise<Discovered> {
+export async function discoverFiles(paths: string[], cwd: string = process.cwd(), list?: ListDir): Promise<Discovered> {
   const files = new Set<string>();
   const missing: string[] = [];
   for (const p of paths) {
@@ -28,7 +28,7 @@ export async function discoverFiles(paths: string[], cwd: string = process.cwd()
       continue;
     }
     if (st.isDirectory()) {
-      const found = sqlFilesUnder(abs); // SQL_GLOB, node_modules skipped (walk.ts)
+      const found = sqlFilesUnder(abs, false, list); // SQL_GLOB, node_modules skipped (walk.ts)
       for (const f of found.sort()) files.add(f);
     } else {
       files.add(abs);

@@ -75,7 +75,7 @@ export interface FoundRoots {
 export async function findRoots(paths: string[], opts: FindOptions = {}): Promise<FoundRoots> {
   await initParser();
   // the tree is walked three times (SQL files, JS/TS folders, runner detection): read each folder once
-  const list = listDirOnce();
+  const list = opts.list ?? listDirOnce();
   const ctx = new Context(opts, list);
   const found = new Set<string>();
   const explicit: string[] = [];

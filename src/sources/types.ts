@@ -112,4 +112,6 @@ export interface FindOptions {
    * (pop), `mysql` to MySQL's; `auto` (the default) finds both, each as a root of its own.
    */
   dialect?: 'auto' | 'postgresql' | 'mysql';
+  /** a directory's entries (walk.ts ListDir), shared with the caller's other searches of one run */
+  list?: (dir: string) => import('node:fs').Dirent[];
 }
