@@ -137,6 +137,9 @@ export async function lintProject(paths: string[], opts: ProjectOptions): Promis
     for (const f of targets) claimed.add(f.path);
     if (!targets.length) continue;
     const unit: RootUnit = { root, wanted: targets.map((f) => f.path) };
+    // the files the root search already read (runner detection): the lint takes them from there
+    const texts = new Map(root.files.filter((f) => found.texts.has(f.path)).map((f) => [f.path, found.texts.get(f.path)!] as const));
+    if (texts.size) unit.texts = texts;
     if (cache) {
       const entries: Record<string, CacheEntry> = {};
       for (const f of unit.wanted) {
@@ -266,6 +269,8 @@ export interface RootUnit {
   wanted: string[];
   /** with `--cache`: the run's key (build, flags, schema dump) and the cached entries of `wanted` */
   cache?: { run: string; entries: Record<string, CacheEntry> };
+  /** texts of the root's files read while finding the root (sources' FoundRoots.texts), by path */
+  texts?: Map<string, string>;
 }
 
 /** What linting one root gives: its results in the root's order, notes for stderr, unreadable files. */
@@ -335,7 +340,8 @@ export async function lintRoot(unit: RootUnit, configs: ConfigLoader, opts: Proj
     const f = root.files[i];
     let raw: string;
     try {
-      raw = readSourceFile(f.path);
+      raw = unit.texts?.get(f.path) ?? readSourceFile(f.path);
+      unit.texts?.delete(f.path);
     } catch (e) {
       if (cache) link = cacheKey(link, f.path, 'unreadable');
       // a file over the size limit that the config excludes is skipped without a word (it is

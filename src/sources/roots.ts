@@ -38,7 +38,7 @@ import { isJsMigrationPath } from './extract/parse.js';
 import { findPyRoots, pyCandidateDirs, pyRootOf } from './py-roots.js';
 import { initPyParser, isPyMigrationPath } from './extract/python/parse.js';
 import './extract/python/language.js'; // registers the Python front end (languages.ts)
-import { readSourceFileOr } from './read.js';
+import { readSourceFile } from './read.js';
 import { listDirOnce, sqlFilesUnder, type ListDir } from './walk.js';
 import { rootDialect } from './dialect.js';
 
@@ -65,6 +65,8 @@ export interface FoundRoots {
   roots: MigrationRoot[];
   /** SQL files under the given paths (and files named explicitly) that belong to no root */
   loose: string[];
+  /** the files read whole to detect runners (read as the lint reads them: read.ts), by path: the lint need not read them again */
+  texts: Map<string, string>;
 }
 
 /**
@@ -139,7 +141,7 @@ export async function findRoots(paths: string[], opts: FindOptions = {}): Promis
     for (const f of r.skipped) member.add(f.path);
   }
   const loose = [...new Set([...[...found].filter((f) => f.endsWith('.sql')), ...explicit])].filter((f) => !member.has(f)).sort();
-  return { roots: [...roots.values()].sort((a, b) => compareStrings(a.dir, b.dir)), loose };
+  return { roots: [...roots.values()].sort((a, b) => compareStrings(a.dir, b.dir)), loose, texts: ctx.read };
 }
 
 /**
@@ -364,10 +366,18 @@ class Context {
     return { runner: 'node-pg-migrate', by: '-- Up Migration markers' };
   }
 
+  /** the files read successfully, by path */
+  readonly read = new Map<string, string>();
+
   private text(path: string): string {
     let t = this.texts.get(path);
     if (t === undefined) {
-      t = readText(path);
+      try {
+        t = readSourceFile(path);
+        this.read.set(path, t);
+      } catch {
+        t = ''; // (a FIFO, a file over the size limit, an unreadable one: the lint reports it)
+      }
       this.texts.set(path, t);
     }
     return t;
@@ -630,8 +640,4 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function readText(path: string): string {
-  return readSourceFileOr(path, ''); // (not a FIFO, nor a file over the size limit: read.ts)
 }
