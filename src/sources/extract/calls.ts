@@ -22,9 +22,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { isExecuted, memberPath, resolveBinding, snippet, unwrap, type Node } from './ast.js';
 import { classMethod, type FunctionNode } from './shape.js';
 import { MappedBuilder, evaluate, substitute, type TagMode } from './strings.js';
-import { scanSql } from '../../dialects/postgresql/pg.js';
-import { markStatementPlaceholders } from './statement-placeholders.js';
-import { SourceText } from '../../dialects/postgresql/source.js';
+import { markStatementPlaceholders, scanBuilderText } from './statement-placeholders.js';
 import type { BuilderCall, ControlCall, DynamicCall, ExtractedCall, Fragment, JsRunnerName } from './types.js';
 import { TRANSLATORS, valueOf, type BuilderEnv, type BuilderOp } from './builders/index.js';
 
@@ -318,14 +316,9 @@ function sequelizeReplacements(call: TSESTree.CallExpression, b: MappedBuilder):
   const value = unwrap(prop.value as Node);
   const positional = value.type === 'ArrayExpression';
   const names = value.type === 'ObjectExpression' ? new Map(value.properties.flatMap((p) => (p.type === 'Property' && p.key.type === 'Identifier' && !p.computed ? [[p.key.name, p.value as Node] as const] : []))) : undefined;
-  let tokens;
-  try {
-    tokens = scanSql(b.text);
-  } catch {
-    return b; // the SQL parser is not loaded: leave the text as it is
-  }
-  if (!tokens) return b;
-  const src = new SourceText(b.text);
+  const scanned = scanBuilderText(b);
+  if (!scanned) return b;
+  const { tokens, src } = scanned;
   const ranges: Array<{ start: number; end: number; shown: string; expr: string }> = [];
   tokens.forEach((t, i) => {
     const start = src.indexOfByte(t.start);

@@ -17,17 +17,26 @@ import { KIND_PLACEHOLDER, MappedBuilder } from './strings.js';
 const TEXT_PLACEHOLDER = /^__godwit_\d+__$/;
 const COMMENTS = new Set(['SQL_COMMENT', 'C_COMMENT']);
 
-/** `b` with each placeholder that stands for whole statements replaced by the dynamic-sql marker statement. */
-export function markStatementPlaceholders(b: MappedBuilder, callee: string): MappedBuilder {
-  if (!b.placeholders.some((p) => TEXT_PLACEHOLDER.test(p.text))) return b;
+/**
+ * The SQL tokens of a builder's text and the text's byte-to-index map; undefined when the text
+ * does not scan or the SQL parser is not loaded (the caller then leaves the text as it is).
+ */
+export function scanBuilderText(b: MappedBuilder): { tokens: NonNullable<ReturnType<typeof scanSql>>; src: SourceText } | undefined {
   let tokens;
   try {
     tokens = scanSql(b.text);
   } catch {
-    return b; // the SQL parser is not loaded: leave the text as it is
+    return undefined; // the SQL parser is not loaded
   }
-  if (!tokens) return b;
-  const src = new SourceText(b.text);
+  return tokens ? { tokens, src: new SourceText(b.text) } : undefined;
+}
+
+/** `b` with each placeholder that stands for whole statements replaced by the dynamic-sql marker statement. */
+export function markStatementPlaceholders(b: MappedBuilder, callee: string): MappedBuilder {
+  if (!b.placeholders.some((p) => TEXT_PLACEHOLDER.test(p.text))) return b;
+  const scanned = scanBuilderText(b);
+  if (!scanned) return b;
+  const { tokens, src } = scanned;
   const code = tokens.filter((t) => !COMMENTS.has(t.name)).map((t) => ({ ...t, from: src.indexOfByte(t.start), to: src.indexOfByte(t.end) }));
   const whole = new Set<number>();
   b.placeholders.forEach((p, k) => {
